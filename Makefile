@@ -1,0 +1,46 @@
+# Marsad: two commands on a fresh machine -> `make demo`, `make test`.
+PY ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export DAGSTER_HOME := $(CURDIR)/.dagster_home
+export MARSAD_LANDING_DIR ?= $(CURDIR)/samples
+export MARSAD_WAREHOUSE ?= $(CURDIR)/data/warehouse.duckdb
+
+.PHONY: install demo test test-fast ui bench fuzz-nightly clean
+
+$(STAMP): pyproject.toml
+	@command -v $(PY) >/dev/null || { echo "needs $(PY)"; exit 1; }
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	# torch first, pinned: on these machines 2.13.0 is a local CPU build (see README).
+	$(BIN)/pip install -q torch==2.13.0
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	mkdir -p data $(DAGSTER_HOME)
+	cp -n dagster.yaml $(DAGSTER_HOME)/dagster.yaml 2>/dev/null || true
+	$(BIN)/python -m pipelines.demo
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -n 2 --dist loadgroup tests
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -n 2 -m "not slow" tests
+
+ui: $(STAMP)
+	mkdir -p $(DAGSTER_HOME)
+	cp -n dagster.yaml $(DAGSTER_HOME)/dagster.yaml 2>/dev/null || true
+	$(BIN)/dagster dev -w workspace.yaml
+
+bench: $(STAMP)
+	$(BIN)/python -m bench.run
+
+fuzz-nightly: $(STAMP)
+	HYPOTHESIS_PROFILE=nightly $(BIN)/python -m pytest tests -k "fuzz or property"
+
+clean:
+	rm -rf data .dagster_home

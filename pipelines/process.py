@@ -1,0 +1,58 @@
+"""The domain pipeline as plain functions: Article -> CleanArticle -> analysis -> dates -> events.
+
+The CLI, the Dagster assets and the benchmark all call these, so there is one way to process an
+article. Nothing here imports Dagster.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+from pipelines.clean import clean_article
+from pipelines.extract import extract_events
+from pipelines.nlp import Analyzer, get_analyzer
+from pipelines.records import AnalyzedSentence, Article, CleanArticle, Event, TemporalExpression
+from pipelines.temporal import find_dates
+
+
+@dataclass
+class ArticleResult:
+    """Everything extracted from one article."""
+
+    clean: CleanArticle
+    sentences: list[AnalyzedSentence]
+    dates: list[TemporalExpression]
+    events: list[Event] = field(default_factory=list)
+
+    @property
+    def article(self) -> Article:
+        return self.clean.article
+
+
+def article_dates(clean: CleanArticle) -> list[TemporalExpression]:
+    """Temporal expressions in the article's body regions (offsets into the original text)."""
+    text = clean.article.text
+    out: list[TemporalExpression] = []
+    for r in clean.regions:
+        for d in find_dates(text[r.start:r.end], clean.article.published):
+            out.append(_shift(d, r.start))
+    return out
+
+
+def _shift(d: TemporalExpression, by: int) -> TemporalExpression:
+    if by == 0:
+        return d
+    return TemporalExpression(d.text, d.start + by, d.end + by, d.value, d.precision, d.source, d.rule)
+
+
+def process_articles(articles: Iterable[Article], analyzer: Analyzer | None = None) -> list[ArticleResult]:
+    """Run every stage on a batch of articles (the analyzer sees the whole batch at once)."""
+    analyzer = analyzer or get_analyzer()
+    cleans: Sequence[CleanArticle] = [clean_article(a) for a in articles]
+    analyses = analyzer.analyze_many(cleans)
+    results = []
+    for clean, sentences in zip(cleans, analyses):
+        dates = article_dates(clean)
+        events = extract_events(clean, sentences, dates)
+        results.append(ArticleResult(clean, list(sentences), dates, events))
+    return results
