@@ -23,7 +23,7 @@ install: $(STAMP)
 demo: $(STAMP)
 	mkdir -p data $(DAGSTER_HOME)
 	cp -n dagster.yaml $(DAGSTER_HOME)/dagster.yaml 2>/dev/null || true
-	$(BIN)/python -m pipelines.demo
+	$(BIN)/python -m assets.demo
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadgroup tests

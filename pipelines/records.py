@@ -168,6 +168,7 @@ class Event:
     date: TemporalExpression | None = None
     confidence: float = 0.5
     explain: list[str] = field(default_factory=list)
+    locations: list[Place] = field(default_factory=list)  # every place the event is said to happen, best first
 
     def to_json(self, explain: bool = False) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -181,6 +182,7 @@ class Event:
             "actors": [a.to_json() for a in self.actors],
             "target": self.target.to_json() if self.target else None,
             "location": self.location.to_json() if self.location else None,
+            "locations": [p.to_json() for p in self.locations],
             "quantities": [q.to_json() for q in self.quantities],
             "date": (
                 {"value": self.date.value, "precision": self.date.precision, "source": self.date.source,

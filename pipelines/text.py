@@ -37,6 +37,7 @@ _DROP = set(chr(c) for c in range(0x064B, 0x0660)) | {
 }
 
 _TRANSLATE = str.maketrans({**_CHAR_MAP, **{c: None for c in _DROP}})
+_DROP_RE = re.compile("[" + re.escape("".join(sorted(_DROP))) + "]")
 
 
 def normalize(text: str) -> str:
@@ -77,7 +78,7 @@ def normalize_with_offsets(original: str) -> NormalizedText:
     """
     out_chars: list[str] = []
     index: list[int] = []
-    if not any(c in _DROP for c in original):
+    if _DROP_RE.search(original) is None:
         # Fast path: the mapping is 1:1, so offsets are unchanged.
         norm = original.translate(_TRANSLATE)
         return NormalizedText(original, norm, tuple(range(len(original) + 1)))

@@ -1,9 +1,125 @@
-"""Assemble events from triggers, arguments, quantities and dates (stub until issue 4 lands)."""
+"""Assemble events from triggers, arguments, quantities and dates.
+
+Per sentence:
+1. triggers (`triggers.find_triggers`) each get a modality (`modality.classify_modality`);
+2. triggers of the same PLOVER type and modality in one sentence become one event (Arabic news
+   repeats the same strike as "غارة ... القصف ... الهجوم");
+3. casualty, arrest, deployment and crowd counts (`quantities`) are attached to the event of the
+   matching type whose trigger is nearest; a count with no such event is itself the evidence of one
+   ("قتل 16 مدنيا", "أسفر عن مقتل", "لقي مصرعه" report an ASSAULT without an attack noun), with the
+   modality of its own cue word;
+4. an event resting on nothing but a weak nominal trigger (a bare "الهجوم" that refers back to an
+   attack reported elsewhere) is dropped: it is background, not a report;
+5. actor/target/location come from `arguments`, the date from `temporal.event_date`; the confidence
+   adds up the evidence used, and `explain` lists the lexicon entries and rules that fired.
+"""
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, field
 from typing import Sequence
 
-from pipelines.records import AnalyzedSentence, CleanArticle, Event, TemporalExpression
+from pipelines.extract.arguments import SentenceView, find_arguments
+from pipelines.extract.modality import classify_modality
+from pipelines.extract.quantities import QuantityMention, find_quantity_mentions
+from pipelines.extract.triggers import TriggerMatch, find_triggers
+from pipelines.gazetteer import find_actors, find_places
+from pipelines.records import (
+    ActorMention, AnalyzedSentence, CleanArticle, Event, Place, Quantity, Span, TemporalExpression,
+)
+from pipelines.temporal import event_date, lead_date
+from pipelines.text import normalize
+
+# Which event type a counted role belongs to, and the mode it implies when it creates the event.
+ROLE_EVENT: dict[str, tuple[str, str | None]] = {
+    "killed": ("ASSAULT", None),
+    "injured": ("ASSAULT", None),
+    "abducted": ("ASSAULT", "abduct"),
+    "launched": ("ASSAULT", None),
+    "detained": ("COERCE", "arrest"),
+    "deployed": ("MOBILIZE", "troops"),
+    "participants": ("PROTEST", "demo"),
+}
+ATTACH_ONLY = {"displaced": "ASSAULT"}  # attached when such an event exists, never creates one
+MIN_EVIDENCE = 0.45  # below this an event is background, not a report
+_DATELINE_END = re.compile(r"\(|–|—| - |:")
+_DEFINITE = re.compile(r"^(?:و|ف)?(?:ال|بال|لل)")
+
+
+@dataclass
+class _Group:
+    event_type: str
+    modality: str
+    triggers: list[TriggerMatch] = field(default_factory=list)
+    modality_rules: list[str] = field(default_factory=list)
+    quantities: list[QuantityMention] = field(default_factory=list)
+    from_quantity: bool = False
+
+
+def _shift_places(places: Sequence[Place], by: int) -> list[Place]:
+    return [Place(p.text, p.start + by, p.end + by, p.name, p.country, p.admin1, p.lat, p.lon,
+                  p.geonameid, p.precision) for p in places]
+
+
+def _shift_actors(actors: Sequence[ActorMention], by: int) -> list[ActorMention]:
+    return [ActorMention(a.text, a.start + by, a.end + by, a.code, a.country, a.name, a.sector) for a in actors]
+
+
+def _shift_quantity(m: QuantityMention, by: int) -> QuantityMention:
+    q = m.quantity
+    sq = Quantity(q.text, q.start + by, q.end + by, q.value, q.value_max, q.role, q.noun)
+    sh = lambda x: x + by if x >= 0 else x  # noqa: E731
+    return QuantityMention(sq, sh(m.noun_start), sh(m.noun_end), m.subset, m.vague, m.rule,
+                           sh(m.cue_start), sh(m.cue_end))
+
+
+def dateline_place(text: str, published=None) -> Place | None:
+    """The place of a dateline ("دبي، الإمارات (CNN) –", "بيروت - "), used only as a fallback."""
+    head = text[:120]
+    m = _DATELINE_END.search(head)
+    if not m or m.start() > 80:
+        return None
+    places = find_places(head[:m.start()])
+    return places[0] if places else None
+
+
+def _is_weak_nominal(t: TriggerMatch) -> bool:
+    """A definite verbal noun ("الهجوم", "بالهجوم"): often a reference back, not a report."""
+    return bool(_DEFINITE.match(normalize(t.text))) and " " not in t.text.strip()
+
+
+def _evidence(g: _Group, has_actor: bool, has_target: bool, has_location: bool, has_date: bool) -> float:
+    w = max((t.weight for t in g.triggers), default=0.0)
+    if g.from_quantity:
+        w = max(w, 0.75)
+    if g.triggers and all(_is_weak_nominal(t) for t in g.triggers) and not g.from_quantity:
+        w *= 0.6
+    score = w
+    if g.quantities:
+        score += 0.25
+    score += 0.1 * has_actor + 0.08 * has_target + 0.08 * has_location + 0.04 * has_date
+    if len(g.triggers) > 1:
+        score += 0.05
+    return score
+
+
+def _pseudo_trigger(m: QuantityMention, event_type: str, mode: str | None, text: str) -> TriggerMatch:
+    if m.cue_start >= 0:
+        s, e = m.cue_start, m.cue_end
+    else:
+        s, e = m.quantity.start, m.quantity.end
+    return TriggerMatch(event_type, mode, s, e, text[s:e], f"quantity:{m.quantity.role}", 0.75)
+
+
+def _nearest_group(groups: list[_Group], etype: str, modality: str, pos: int) -> _Group | None:
+    best = None
+    for g in groups:
+        if g.event_type != etype or g.modality != modality:
+            continue
+        d = min(abs(t.start - pos) for t in g.triggers)
+        if best is None or d < best[0]:
+            best = (d, g)
+    return best[1] if best else None
 
 
 def extract_events(
@@ -11,4 +127,111 @@ def extract_events(
     sentences: Sequence[AnalyzedSentence],
     dates: Sequence[TemporalExpression],
 ) -> list[Event]:
-    return []
+    """Events of one article (offsets into the original article text)."""
+    article = clean.article
+    text = article.text
+    published = article.published
+    lead = lead_date(text, published, dates) if sentences else None
+    fallback_place = dateline_place(text) if sentences else None
+    context_countries: list[str] = [fallback_place.country] if fallback_place and fallback_place.country else []
+    events: list[Event] = []
+    for s in sentences:
+        sent = s.sentence
+        triggers = find_triggers(s)
+        quantities = [_shift_quantity(m, sent.start) for m in find_quantity_mentions(sent.text)]
+        counted = [m for m in quantities if m.quantity.role and not m.subset and not m.vague]
+        if not triggers and not counted:
+            continue
+        places = _shift_places(find_places(sent.text, tuple(context_countries)), sent.start)
+        for p in places:
+            if p.country and p.country not in context_countries:
+                context_countries.append(p.country)
+        actors = _shift_actors(find_actors(sent.text, published), sent.start)
+        groups: list[_Group] = []
+        for t in sorted(triggers, key=lambda t: t.start):
+            md = classify_modality(s, t)
+            g = next((g for g in groups if g.event_type == t.event_type and g.modality == md.modality), None)
+            if g is None:
+                g = _Group(t.event_type, md.modality)
+                groups.append(g)
+            g.triggers.append(t)
+            g.modality_rules.append(f"modality:{md.modality}" + (f":{md.rule}" if md.rule else "")
+                                    + (f" cue '{md.cue}'" if md.cue else ""))
+        for m in counted:
+            role = m.quantity.role
+            if role in ROLE_EVENT:
+                etype, mode = ROLE_EVENT[role]
+            elif role in ATTACH_ONLY:
+                etype, mode = ATTACH_ONLY[role], None
+            else:
+                continue
+            pseudo = _pseudo_trigger(m, etype, mode, text)
+            md = classify_modality(s, pseudo)
+            g = _nearest_group(groups, etype, md.modality, m.quantity.start)
+            if g is None and role in ATTACH_ONLY:
+                continue
+            if g is None:
+                g = _Group(etype, md.modality, [pseudo], [f"modality:{md.modality}" + (f":{md.rule}" if md.rule else "")],
+                           from_quantity=True)
+                groups.append(g)
+            g.quantities.append(m)
+        view = SentenceView.build(s)
+        for g in groups:
+            ev = _assemble(g, view, s, actors, places, fallback_place, dates, published, lead, text, clean)
+            if ev is not None:
+                events.append(ev)
+    return events
+
+
+def _assemble(g: _Group, view: SentenceView, s: AnalyzedSentence, actors: list[ActorMention],
+              places: list[Place], fallback_place: Place | None, dates: Sequence[TemporalExpression],
+              published, lead, text: str, clean: CleanArticle) -> Event | None:
+    sent = s.sentence
+    primary = max(g.triggers, key=lambda t: (t.weight, -t.start))
+    spans = [(primary.start, primary.end)] + [(t.start, t.end) for t in g.triggers if t is not primary]
+    victims = [(m.noun_start, m.noun_end) for m in g.quantities
+               if m.quantity.role in ("killed", "injured", "abducted", "detained") and m.noun_start >= 0]
+    args = find_arguments(view, spans, g.event_type, actors, places, victims, fallback_place)
+    date = event_date(primary.start, sent.start, sent.end, dates, published, lead, text=text)
+    has_sentence_date = date is not None and date.source not in ("published",) and sent.start <= date.start < sent.end
+    evidence = _evidence(g, args.actor is not None, args.target is not None,
+                         args.location is not None and "location:dateline" not in args.rules, has_sentence_date)
+    explain = [f"trigger:{t.entry} {t.event_type}/{t.mode or '-'} '{t.text}' weight {t.weight:.2f}" for t in g.triggers]
+    explain += sorted(set(g.modality_rules))
+    explain += [f"quantity:{m.quantity.value} {m.quantity.role} ({m.rule})" for m in g.quantities]
+    explain += args.rules
+    if date is not None:
+        explain.append(f"date:{date.source}:{date.rule or '-'}")
+    explain.append(f"evidence:{evidence:.2f}")
+    if evidence < MIN_EVIDENCE:
+        return None
+    mode = primary.mode or next((t.mode for t in g.triggers if t.mode), None)
+    quantities = _dedupe([m.quantity for m in g.quantities])
+    return Event(
+        doc_id=clean.article_id,
+        sentence_index=sent.index,
+        event_type=g.event_type,
+        trigger=Span(primary.text, primary.start, primary.end),
+        modality=g.modality,  # type: ignore[arg-type]
+        mode=mode,
+        actor=args.actor,
+        actors=args.actors,
+        target=args.target,
+        location=args.location,
+        quantities=quantities,
+        date=date,
+        confidence=max(0.05, min(0.98, evidence / 1.5)),
+        explain=explain,
+        locations=args.locations,
+    )
+
+
+def _dedupe(qs: list[Quantity]) -> list[Quantity]:
+    seen = set()
+    out = []
+    for q in sorted(qs, key=lambda q: q.start):
+        if (q.start, q.end) in seen:
+            continue
+        seen.add((q.start, q.end))
+        out.append(q)
+    return out

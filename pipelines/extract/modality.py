@@ -1,14 +1,39 @@
 """Modality of an event mention: asserted | negated | hypothetical | future | historical.
 
 Owned by the trigger-lexicon work (issue 4). Interface used by `events.py`:
-`classify_modality(sentence, trigger) -> ModalityDecision`.
+`classify_modality(sentence, trigger, published=None) -> ModalityDecision`.
+
+Most sentences that mention violence do not report violence that happened: they deny it, warn of
+it, suppose it or recall it. A cue (`lexicons/modality.yaml`) only governs the clause it stands in,
+so the sentence is first cut into clauses (punctuation, comma + و, فيما، بينما، في حين، لكن، بعد أن،
+relative pronouns, "وقال"...). Then each cue is checked against its scope:
+* narrow particles (لم، لا، لن، دون، عدم، قد + imperfect) must stand just before the trigger, with
+  only light verbs between ("لم تشهد المدينة أي قصف"), so "لم يعلن أحد مسؤوليته عن الهجوم" stays
+  asserted;
+* clause cues (نفى، هدد، حذر، إذا، في حال، يعتزم...) may be anywhere earlier in the clause; a
+  denial reaches through a relative clause ("نفى الأنباء التي تحدثت عن قصف") but not past a word
+  saying only involvement is denied ("نفى مسؤوليته عن الهجوم" -> the attack is asserted);
+* post cues follow the trigger (هجوم محتمل، الهجوم المرتقب), "around" cues may be on either side
+  (منذ 2011، العام الماضي، عار عن الصحة), "right" cues govern the rest of the sentence (يذكر أن).
+When several cues govern a trigger, negated > hypothetical > future > historical.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
 
-from pipelines.extract.triggers import TriggerMatch
+import yaml
+
+from pipelines.extract.triggers import LEXICON_DIR, TriggerMatch
 from pipelines.records import AnalyzedSentence
+from pipelines.text import normalize, normalize_with_offsets
+
+MODALITIES = ("asserted", "negated", "hypothetical", "future", "historical")
+_PRIORITY = {"negated": 0, "hypothetical": 1, "future": 2, "historical": 3}
+SCOPES = frozenset({"narrow", "clause", "post", "around", "right"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,6 +43,369 @@ class ModalityDecision:
     rule: str = ""
 
 
-def classify_modality(sentence: AnalyzedSentence, trigger: TriggerMatch) -> ModalityDecision:
-    """Stub until modality rules land."""
-    return ModalityDecision("asserted")
+class ModalityLexiconError(ValueError):
+    """The modality cue file is malformed."""
+
+
+@dataclass(frozen=True)
+class Cue:
+    id: str
+    modality: str
+    scope: str
+    words: frozenset[str]
+    phrases: tuple[tuple[str, ...], ...]
+    window: int = 12
+    max_gap: int | None = None
+    all_prefixes: bool = False
+    suffix: bool = False
+    needs_imperfect: bool = False
+
+
+_CONJ = ("و", "ف")
+_ALL_PREFIXES = ("و", "ف", "ب", "ل", "ك", "ال", "وال", "بال", "لل", "وب", "ول", "فب", "فل", "ولل", "وبال", "فال")
+_PRON = ("ه", "ها", "هم", "هما", "هن", "كم", "نا", "ي")
+
+# Light verbs that may stand between a negation particle and the trigger: "لم تشهد المدينة قصفا".
+_LIGHT = frozenset(normalize(w) for w in """
+يتم تتم يجر تجر يجري تجري يعد تعد يكن تكن يكون تكون يقع تقع يحدث تحدث يسجل تسجل يشهد تشهد
+يتعرض تتعرض يتعرضوا يقم تقم يقوموا ينفذ تنفذ يصدر تصدر يرد ترد تشن يشن يبد تبد يطلق تطلق يلجا تلجا
+""".split())
+# After لا these mean "still / especially / must", not negation.
+_LA_EXCEPTIONS = frozenset(normalize(w) for w in "يزال تزال زال زالت يزالون تزالان سيما بد بدا".split())
+# Perfect verbs that start with ت (forms V/VI) - "قد تعرض" is perfect, not "may".
+_T_PERFECT = frozenset(normalize(w) for w in """
+تعرض تعرضت تعرضوا تمكن تمكنت تمكنوا تسبب تسببت تبني تبنت تلقي تلقت تدخل تدخلت تظاهر تظاهروا
+تقدم تقدمت تراجع تراجعت توقف توقفت تحول تحولت تصاعد تصاعدت تجاوز تجاوزت تم تمت توجه توجهت
+تولي تولت تبادل تبادلت تعاون تعاونت توصل توصلت
+""".split())
+_KANA = frozenset(normalize(w) for w in "كان كانت كانوا كانا".split())
+# A denial with one of these between it and the trigger denies involvement, not the event.
+_INVOLVEMENT = frozenset(normalize(w) for w in
+                         "مسؤوليه مسئوليه تورط ضلوع علاقه صله مشاركه دور يد تبني".split())
+# "دعا إلى وقف القصف": the shelling is going on; the call is to stop it.
+_STOPPING = frozenset(normalize(w) for w in "وقف ايقاف انهاء توقف وقفا لوقف لانهاء بوقف".split())
+
+_HARD_PUNCT = frozenset(".!?؟؛;:")
+_COMMAS = frozenset("،,")
+_BOUNDARY_WORDS = frozenset(normalize(w) for w in """
+فيما بينما لكن ولكن لكنه لكنها لكنهم بيد بعدما عقب اثر جراء حيث كما اذ ثم
+وقال وقالت واكد واكدت واضاف واضافت واوضح واوضحت وتابع وتابعت واشار واشارت وذكر وذكرت واعلن
+واعلنت مضيفا مضيفه مؤكدا مؤكده موضحا مشيرا مشيره
+""".split())
+_BOUNDARY_BEFORE_AN = frozenset(normalize(w) for w in "بعد قبل غير الا".split())  # + أن
+_RELATIVE = frozenset(normalize(w) for w in
+                      "الذي التي الذين اللذين اللتين اللذان اللتان اللواتي اللاتي".split())
+_WORD_OR_PUNCT = re.compile(r"[\w\u0621-\u064A\u0671-\u06D3]+|[^\w\s]")
+_YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
+
+
+# ----------------------------------------------------------------------------------------- lexicon
+
+def _norm_list(v: object, where: str) -> list[str]:
+    if v is None:
+        return []
+    if isinstance(v, str):
+        v = [v]
+    if not isinstance(v, list):
+        raise ModalityLexiconError(f"{where}: expected a list of strings")
+    return [normalize(str(x)).strip() for x in v]
+
+
+def load_cues(path: Path | None = None) -> list[Cue]:
+    path = path or LEXICON_DIR / "modality.yaml"
+    try:
+        doc = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ModalityLexiconError(f"{path}: not valid YAML: {exc}") from exc
+    if not isinstance(doc, dict) or not isinstance(doc.get("cues"), list):
+        raise ModalityLexiconError(f"{path}: expected a mapping with a 'cues' list")
+    cues = []
+    for d in doc["cues"]:
+        where = f"{path}:{d.get('id')}"
+        if d.get("modality") not in _PRIORITY:
+            raise ModalityLexiconError(f"{where}: modality must be one of {sorted(_PRIORITY)}")
+        if d.get("scope") not in SCOPES:
+            raise ModalityLexiconError(f"{where}: scope must be one of {sorted(SCOPES)}")
+        words = frozenset(_norm_list(d.get("words"), where))
+        phrases = tuple(tuple(p.split()) for p in _norm_list(d.get("phrases"), where))
+        if not words and not phrases:
+            raise ModalityLexiconError(f"{where}: give words or phrases")
+        cues.append(Cue(
+            id=str(d["id"]), modality=d["modality"], scope=d["scope"], words=words, phrases=phrases,
+            window=int(d.get("window", 12)),
+            max_gap=int(d["max_gap"]) if d.get("max_gap") is not None else None,
+            all_prefixes=d.get("prefixes") == "all", suffix=bool(d.get("suffix", False)),
+            needs_imperfect=bool(d.get("needs_imperfect", False)),
+        ))
+    return cues
+
+
+@lru_cache(maxsize=1)
+def default_cues() -> tuple[Cue, ...]:
+    return tuple(load_cues())
+
+
+@lru_cache(maxsize=1)
+def _cue_index() -> tuple[dict[str, list[Cue]], dict[str, list[Cue]]]:
+    """word -> cues having that word; first phrase word -> cues having such a phrase."""
+    by_word: dict[str, list[Cue]] = {}
+    by_first: dict[str, list[Cue]] = {}
+    for c in default_cues():
+        for w in c.words:
+            by_word.setdefault(w, []).append(c)
+        for p in c.phrases:
+            if c not in by_first.get(p[0], []):
+                by_first.setdefault(p[0], []).append(c)
+    return by_word, by_first
+
+
+# ---------------------------------------------------------------------------------------- analysis
+
+@dataclass(frozen=True, slots=True)
+class _W:
+    text: str
+    start: int
+    end: int
+    is_word: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _CueHit:
+    cue: Cue
+    first: int  # word indices, inclusive
+    last: int
+
+
+@dataclass(frozen=True)
+class _Analysis:
+    words: tuple[_W, ...]
+    hard: tuple[int, ...]  # clause id per word (hard boundaries only)
+    full: tuple[int, ...]  # clause id per word (hard boundaries + relative pronouns)
+    hits: tuple[_CueHit, ...]
+
+
+def _readings(word: str, all_prefixes: bool, suffix: bool) -> set[str]:
+    out = {word}
+    for p in (_ALL_PREFIXES if all_prefixes else _CONJ):
+        if word.startswith(p) and len(word) - len(p) >= 2:
+            out.add(word[len(p):])
+    if suffix:
+        for w in list(out):
+            for s in _PRON:
+                if w.endswith(s) and len(w) - len(s) >= 3:
+                    out.add(w[: -len(s)])
+                    if w[: -len(s)].endswith("ت"):
+                        out.add(w[: -len(s) - 1] + "ه")
+    return out
+
+
+def _strip_conj(word: str) -> str:
+    return word[1:] if word[:1] in ("و", "ف") and len(word) > 3 else word
+
+
+def _is_imperfect(word: str) -> bool:
+    w = _strip_conj(word)
+    if w in _T_PERFECT or w.endswith(("ت", "وا")) and not w.startswith(("ي", "ن")):
+        return False
+    return len(w) >= 3 and w[0] in "يتن"
+
+
+def _clauses(words: list[_W]) -> tuple[list[int], list[int]]:
+    hard, full = [], []
+    h = f = 0
+    n = len(words)
+    for i, w in enumerate(words):
+        t = w.text
+        nxt = words[i + 1].text if i + 1 < n else ""
+        boundary = rel = False
+        if not w.is_word:
+            if t in _HARD_PUNCT:
+                boundary = True
+            elif t in _COMMAS and (nxt[:1] in ("و", "ف") and len(nxt) > 3 or nxt in _BOUNDARY_WORDS):
+                boundary = True
+        elif t in _BOUNDARY_WORDS:
+            boundary = True
+        elif t in ("في", "وفي") and nxt == "حين":
+            boundary = True
+        elif _strip_conj(t) in _BOUNDARY_BEFORE_AN and nxt in ("ان", "انه", "انها", "ما"):
+            boundary = True
+        elif _strip_conj(t) in _RELATIVE or t in _RELATIVE:
+            rel = True
+        if boundary:
+            h += 1
+            f += 1
+        elif rel:
+            f += 1
+        hard.append(h)
+        full.append(f)
+    return hard, full
+
+
+@lru_cache(maxsize=4096)
+def _analyze(norm: str) -> _Analysis:
+    words = [_W(m.group(), m.start(), m.end(), m.group()[0].isalnum() or m.group()[0] == "_")
+             for m in _WORD_OR_PUNCT.finditer(norm)]
+    hard, full = _clauses(words)
+    by_word, by_first = _cue_index()
+    hits: list[_CueHit] = []
+    consumed: set[int] = set()
+    # phrases first: "لم يستبعد" must not also read as the particle "لم"
+    for i, w in enumerate(words):
+        if not w.is_word:
+            continue
+        for first in _readings(w.text, True, False):
+            for cue in by_first.get(first, ()):
+                for p in cue.phrases:
+                    if p[0] != first or i + len(p) > len(words):
+                        continue
+                    if all(words[i + k].text == p[k] or _strip_conj(words[i + k].text) == p[k]
+                           for k in range(1, len(p))):
+                        hits.append(_CueHit(cue, i, i + len(p) - 1))
+                        consumed.update(range(i, i + len(p)))
+    for i, w in enumerate(words):
+        if not w.is_word or i in consumed:
+            continue
+        seen: set[str] = set()
+        for reading in _readings(w.text, True, True):
+            for cue in by_word.get(reading, ()):
+                if cue.id in seen:
+                    continue
+                if reading not in _readings(w.text, cue.all_prefixes, cue.suffix):
+                    continue
+                seen.add(cue.id)
+                hits.append(_CueHit(cue, i, i))
+    # "منذ 2011": a year after منذ dates the event to the past
+    for i, w in enumerate(words[:-1]):
+        if _strip_conj(w.text) == "منذ" and _YEAR.match(words[i + 1].text):
+            hits.append(_CueHit(_SINCE_YEAR, i, i + 1))
+    return _Analysis(tuple(words), tuple(hard), tuple(full), tuple(hits))
+
+
+_SINCE_YEAR = Cue("hist.since_year", "historical", "around", frozenset(), (), max_gap=8)
+_PAST_YEAR = Cue("hist.past_year", "historical", "around", frozenset(), (), max_gap=6)
+_PLUPERFECT = Cue("hist.pluperfect", "historical", "narrow", frozenset(), ())
+_SA_PREFIX = Cue("fut.sa_prefix", "future", "narrow", frozenset(), ())
+
+
+def _governs(hit: _CueHit, a: _Analysis, ti: int, tj: int) -> bool:
+    cue, words = hit.cue, a.words
+    if hit.last >= ti and hit.first <= tj:
+        return False  # the cue is the trigger itself ("هدد" as a THREATEN trigger)
+    same_hard = a.hard[hit.first] == a.hard[ti] if hit.first < ti else a.hard[hit.last] == a.hard[tj]
+    if cue.scope == "right":
+        return hit.last < ti
+    if not same_hard:
+        return False
+    same_full = (a.full[hit.first] == a.full[ti]) if hit.first < ti else (a.full[hit.last] == a.full[tj])
+    if cue.scope == "narrow":
+        if hit.last >= ti:
+            return False
+        between = words[hit.last + 1:ti]
+        if len(between) > (cue.max_gap if cue.max_gap is not None else 2) or not same_full:
+            return False
+        if any(not w.is_word for w in between):
+            return False
+        if cue.id == "neg.particle_present" and between and between[0].text in _LA_EXCEPTIONS:
+            return False
+        if cue.id == "neg.particle_present" and not between and words[ti].text in _LA_EXCEPTIONS:
+            return False
+        if cue.needs_imperfect:
+            nxt = words[hit.last + 1].text if hit.last + 1 < len(words) else ""
+            if not _is_imperfect(nxt):
+                return False
+        # only light verbs or non-verbs may stand between the particle and the trigger
+        for w in between:
+            t = _strip_conj(w.text)
+            if t not in _LIGHT and _is_imperfect(w.text) and not cue.needs_imperfect:
+                return False
+        return True
+    if cue.scope == "clause":
+        if hit.last >= ti or ti - hit.last - 1 > cue.window:
+            return False
+        if not same_full and cue.modality != "negated":
+            return False
+        between = {r for w in words[hit.last + 1:ti] for r in _readings(w.text, True, True)}
+        if cue.id == "neg.denial" and between & _INVOLVEMENT:
+            return False
+        if cue.modality in ("future", "hypothetical") and between & _STOPPING:
+            return False
+        return True
+    if cue.scope == "post":
+        return hit.first > tj and hit.first - tj - 1 <= (cue.max_gap or 2) and same_full
+    if cue.scope == "around":
+        if cue.max_gap is None:
+            return True
+        dist = hit.first - tj - 1 if hit.first > tj else ti - hit.last - 1
+        return dist <= cue.max_gap
+    return False
+
+
+def _word_index(a: _Analysis, pos: int) -> int:
+    for i, w in enumerate(a.words):
+        if w.end > pos:
+            return i
+    return len(a.words) - 1
+
+
+def classify_modality(sentence: AnalyzedSentence, trigger: TriggerMatch,
+                      published: date | None = None) -> ModalityDecision:
+    """Decide whether the trigger's event is asserted, negated, hypothetical, future or historical.
+
+    `published` (optional) lets an explicit earlier year ("في عام 2014") mark the event historical.
+    """
+    text = sentence.sentence.text
+    base = sentence.sentence.start
+    if not (base <= trigger.start <= trigger.end <= base + len(text)):
+        raise ValueError(f"trigger span {trigger.start}-{trigger.end} is outside the sentence "
+                         f"{base}-{base + len(text)}")
+    nt = normalize_with_offsets(text)
+    ls = nt.to_normalized(trigger.start - base)
+    le = max(ls + 1, nt.to_normalized(trigger.end - base))
+    a = _analyze(nt.text)
+    if not a.words:
+        return ModalityDecision("asserted", None, "default")
+    ti = _word_index(a, ls)
+    tj = max(ti, _word_index(a, le - 1))
+
+    found: list[tuple[int, int, Cue, str]] = []  # (priority, distance, cue, cue text)
+
+    def add(cue: Cue, first: int, last: int) -> None:
+        dist = ti - last if last < ti else first - tj
+        ctext = text[nt.index[a.words[first].start]: nt.index[a.words[last].end - 1] + 1]
+        found.append((_PRIORITY[cue.modality], abs(dist), cue, ctext))
+
+    for hit in a.hits:
+        if _governs(hit, a, ti, tj):
+            add(hit.cue, hit.first, hit.last)
+
+    # سـ attached to the trigger verb: "ستشن", "وسيقصف"
+    head = a.words[ti]
+    prefix = head.text[: max(0, ls - head.start)]
+    if prefix in ("س", "وس", "فس"):
+        found.append((_PRIORITY["future"], 0, _SA_PREFIX, text[nt.index[head.start]: nt.index[ls]]))
+
+    # pluperfect "وكانت القوات قد قصفت": قد + perfect just before the trigger, كان earlier in the clause
+    for k in range(max(0, ti - 3), ti):
+        w = a.words[k]
+        if _strip_conj(w.text) == "قد" and a.hard[k] == a.hard[ti]:
+            nxt = a.words[k + 1].text if k + 1 < len(a.words) else ""
+            if _is_imperfect(nxt):
+                continue
+            for m in range(max(0, k - 8), k):
+                if _strip_conj(a.words[m].text) in _KANA and a.hard[m] == a.hard[k]:
+                    add(_PLUPERFECT, m, k)
+                    break
+
+    # an explicit year before the publication year ("في عام 2014")
+    if published is not None:
+        for k, w in enumerate(a.words):
+            if _YEAR.match(w.text) and int(w.text) < published.year and a.hard[k] == a.hard[ti]:
+                dist = k - tj - 1 if k > tj else ti - k - 1
+                if 0 <= dist <= (_PAST_YEAR.max_gap or 6):
+                    add(_PAST_YEAR, k, k)
+
+    if not found:
+        return ModalityDecision("asserted", None, "default")
+    found.sort(key=lambda f: (f[0], f[1]))
+    _p, _d, cue, ctext = found[0]
+    return ModalityDecision(cue.modality, ctext, cue.id)

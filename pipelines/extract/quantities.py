@@ -1,12 +1,601 @@
 """Quantities: numbers (digits, Arabic-Indic, words, duals, approximations) with their role.
 
-Interface: `find_quantities(text) -> list[Quantity]` (offsets into `text`).
+Interface: `find_quantities(text) -> list[Quantity]` (offsets into `text`), and
+`find_quantity_mentions(text)` which also gives the counted noun phrase (events use it for targets).
+
+Why a hand-written parser: Arabic counts mix digits and words ("3 آلاف", "خمسة وعشرون", "نصف مليون"),
+duals count by themselves ("جنديين"), and the counted noun, not the number, says whether a number is a
+casualty count or a distance, an age or a date. Everything language-specific lives in three YAML
+lexicons (numbers, counted nouns, role cues) so analysts can extend them without touching code.
+
+Role rule, in order: a noun that *is* the outcome (قتيلا, جرحى, صواريخ); a verb right after the
+counted noun phrase whose subject it is ("43 مدنيا قتلوا"); the nearest cue before the number in
+its clause ("مقتل 62", "تنشر ... 900 جندي"); a count coordinated with the previous one inherits its
+role ("... 900 جندي في سوريا، و2500 جندي"). Subsets ("بينهم 14 طفلا") get no role so that nothing is
+counted twice. Vague amounts (عشرات، الآلاف) are found only with `vague=True`.
 """
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
 from pipelines.records import Quantity
+from pipelines.text import normalize, normalize_with_offsets
+
+LEXICONS = Path(__file__).resolve().parent / "lexicons"
+
+_TOKEN_RE = re.compile(r"(\d+(?:[.,]\d+)*)|([^\W\d_]+)|([^\w\s])")
+_STRONG_BOUNDARY_PUNCT = frozenset(".;؛:?؟!")
+_STRONG_BOUNDARY_WORDS = frozenset(normalize(w) for w in ("فيما", "بينما", "حيث", "لكن", "ولكن"))
+# Clitic prefixes tried, longest first (conjunction + preposition + article).
+_PREFIXES = tuple(normalize(p) for p in (
+    "وبال", "وكال", "ولل", "فبال", "فلل", "وال", "فال", "بال", "كال", "لل", "وب", "ول", "فب", "فل",
+    "وس", "ال", "و", "ف", "ب", "ل", "ك",
+))
+_NUMBER_CLITICS = ("وب", "ول", "فب", "فل", "و", "ف", "ب", "ل")
+_ROLES = ("killed", "injured", "detained", "abducted", "displaced", "deployed", "participants", "launched")
+# Which roles each class of counted noun can take.
+_COMPATIBLE = {
+    "person": {"killed", "injured", "detained", "abducted", "displaced", "participants"},
+    "troops": {"killed", "injured", "detained", "abducted", "deployed"},
+    "launched": {"launched"},
+}
+_STRONG_INHERENT = {"killed", "injured", "launched"}  # outcome nouns: no verb can change them
+_NOT_A_NOUN = frozenset(normalize(w) for w in (
+    "في", "على", "إلى", "عن", "مع", "بين", "حتى", "خلال", "منذ", "بعد", "قبل", "عند", "لدى", "أمس", "و",
+    "أو", "ثم", "قد", "لا", "لم", "الذي", "التي", "الذين", "أن", "إن", "يوم", "يوما", "على الأقل"))
+_PRECEDING_WINDOW = 7
+_FOLLOWING_WINDOW = 4
+_COORDINATION_WINDOW = 14
 
 
-def find_quantities(text: str) -> list[Quantity]:
-    """Stub until the quantity parser lands."""
-    return []
+@dataclass(frozen=True, slots=True)
+class _Tok:
+    norm: str
+    start: int  # offsets in the normalised text
+    end: int
+    kind: str  # "num" | "word" | "punct"
+    bases: tuple[str, ...]  # the word and its clitic-stripped forms
+    conj: bool  # starts with the conjunction و/ف (coordination)
+
+
+@dataclass(frozen=True, slots=True)
+class QuantityMention:
+    """A quantity plus where its counted noun phrase is (original offsets; -1 when absent)."""
+
+    quantity: Quantity
+    noun_start: int = -1
+    noun_end: int = -1  # end of the counted noun phrase, partitive "من X" included
+    subset: bool = False
+    vague: bool = False
+    rule: str = ""
+    cue_start: int = -1  # the word that gave the role (مقتل, قتلوا, تنشر), original offsets
+    cue_end: int = -1
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    words: dict[str, tuple[str, float]]  # number word -> (kind, value)
+    vague: dict[str, tuple[int, int]]
+    approx: dict[tuple[str, ...], str]  # token sequence -> about|min|max
+    inherent: dict[str, str]  # noun -> role
+    inherent_phrases: dict[tuple[str, ...], str]
+    troops: frozenset[str]
+    not_counted: frozenset[str]
+    not_counted_before: frozenset[str]
+    months: frozenset[str]
+    subset_markers: frozenset[str]
+    duals: dict[str, str]  # dual noun -> class or role
+    cues_before: dict[str, frozenset[str]]  # word -> roles
+    cues_after: dict[str, frozenset[str]]
+
+
+def _load_yaml(name: str) -> dict:
+    with open(LEXICONS / name, encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> _Lexicon:
+    """Load and normalise the three quantity lexicons once."""
+    nums = _load_yaml("numbers.yaml")
+    nouns = _load_yaml("quantity_nouns.yaml")
+    roles = _load_yaml("roles.yaml")
+    words: dict[str, tuple[str, float]] = {}
+
+    def put(kind: str, table: dict) -> None:
+        for value, forms in table.items():
+            for f in forms:
+                words.setdefault(normalize(f), (kind, float(value)))
+
+    put("unit", nums["units"])
+    for f in nums["ten"]:
+        words[normalize(f)] = ("ten", 10.0)
+    put("tens", nums["tens"])
+    put("hundred", nums["hundreds"])
+    put("scale", nums["scales"])
+    put("pscale", nums["plural_scales"])
+    put("dscale", nums["dual_scales"])
+    put("fraction", nums["fractions"])
+    vague = {normalize(k): (int(v[0]), int(v[1])) for k, v in nums["vague"].items()}
+    approx = {}
+    for kind, forms in nums["approximators"].items():
+        for f in forms:
+            approx[tuple(normalize(f).split())] = kind
+    inherent: dict[str, str] = {}
+    inherent_phrases: dict[tuple[str, ...], str] = {}
+    for role, forms in nouns["inherent"].items():
+        for f in forms:
+            parts = tuple(normalize(f).split())
+            if len(parts) == 1:
+                inherent[parts[0]] = role
+            else:
+                inherent_phrases[parts] = role
+    duals: dict[str, str] = {}
+    for cls, forms in nouns["duals"].items():
+        for f in forms:
+            duals[normalize(f)] = cls
+    cues_before: dict[str, set[str]] = {}
+    cues_after: dict[str, set[str]] = {}
+    for role, sides in roles.items():
+        if role not in _ROLES:
+            raise ValueError(f"roles.yaml: unknown role {role!r}")
+        for w in sides.get("before", []):
+            cues_before.setdefault(normalize(w), set()).add(role)
+        for w in sides.get("after", []):
+            cues_after.setdefault(normalize(w), set()).add(role)
+    norm_set = lambda xs: frozenset(normalize(x) for x in xs)  # noqa: E731
+    return _Lexicon(
+        words=words, vague=vague, approx=approx, inherent=inherent, inherent_phrases=inherent_phrases,
+        troops=norm_set(nouns["troops"]), not_counted=norm_set(nouns["not_counted"]),
+        not_counted_before=norm_set(nouns["not_counted_before"]), months=norm_set(nouns["months"]),
+        subset_markers=norm_set(nouns["subset_markers"]), duals=duals,
+        cues_before={k: frozenset(v) for k, v in cues_before.items()},
+        cues_after={k: frozenset(v) for k, v in cues_after.items()},
+    )
+
+
+def _bases(word: str) -> tuple[str, ...]:
+    out = [word]
+    for p in _PREFIXES:
+        if word.startswith(p) and len(word) - len(p) >= 2:
+            out.append(word[len(p):])
+    return tuple(out)
+
+
+def _tokenize(norm: str) -> list[_Tok]:
+    toks = []
+    for m in _TOKEN_RE.finditer(norm):
+        if m.group(1):
+            toks.append(_Tok(m.group(1), m.start(), m.end(), "num", (), False))
+        elif m.group(2):
+            w = m.group(2)
+            toks.append(_Tok(w, m.start(), m.end(), "word", _bases(w), w[0] in "وف" and len(w) > 1))
+        else:
+            toks.append(_Tok(m.group(3), m.start(), m.end(), "punct", (), False))
+    return toks
+
+
+def _lookup(tok: _Tok, table: dict | frozenset) -> str | None:
+    """The first form of `tok` (itself or clitic-stripped) found in `table`."""
+    for b in tok.bases:
+        if b in table:
+            return b
+    return None
+
+
+def _digits_value(s: str) -> float | None:
+    if "," in s or "." in s:
+        parts = re.split(r"[.,]", s)
+        if all(len(p) == 3 for p in parts[1:]) and len(parts) > 1 and (len(parts) > 2 or "," in s):
+            return float("".join(parts))
+        if s.count(".") == 1 and "," not in s:
+            return float(s)
+        if s.count(",") == 1 and len(parts[1]) == 3:
+            return float("".join(parts))
+        return None
+    return float(s)
+
+
+def _number_word(tok: _Tok, lex: _Lexicon, first: bool) -> tuple[str, float, bool] | None:
+    """(kind, value, joined_by_wa) for a number word. Only the first word may carry any clitic;
+    later words join bare or with و."""
+    if tok.kind != "word":
+        return None
+    if tok.norm in lex.words:
+        k, v = lex.words[tok.norm]
+        return k, v, False
+    if first:
+        for p in _NUMBER_CLITICS:  # not the article: الاثنين is Monday, not "two"
+            if tok.norm.startswith(p) and tok.norm[len(p):] in lex.words:
+                k, v = lex.words[tok.norm[len(p):]]
+                return k, v, False
+    elif tok.norm.startswith("و") and tok.norm[1:] in lex.words:
+        k, v = lex.words[tok.norm[1:]]
+        return k, v, True
+    return None
+
+
+def _parse_number(toks: list[_Tok], i: int, lex: _Lexicon) -> tuple[float, int, str] | None:
+    """Parse a number starting at token i -> (value, end_token_exclusive, kind_of_first)."""
+    t = toks[i]
+    if t.kind == "num":
+        value = _digits_value(t.norm)
+        if value is None:
+            return None
+        j = i + 1
+        if j < len(toks):
+            nw = _number_word(toks[j], lex, first=False)
+            if nw and nw[0] in ("scale", "pscale") and not nw[2]:
+                return value * nw[1], j + 1, "digits"
+        if value != int(value):
+            return None  # a bare decimal (2.5) is a measure, not a count
+        return value, j, "digits"
+    first = _number_word(t, lex, first=True)
+    if not first:
+        return None
+    kind, val, _ = first
+    if kind == "pscale":
+        return None  # "آلاف" alone is vague
+    if kind == "unit" and val == 1:
+        # "أحد عشر" is 11; "واحد"/"أحد" alone is "one of", handled as noun + واحد
+        if i + 1 < len(toks) and (_number_word(toks[i + 1], lex, False) or ("", 0, True))[0] == "ten":
+            return 11.0, i + 2, "unit"
+        return None
+    total = 0.0
+    cur = val
+    last = kind
+    if kind in ("scale", "dscale"):
+        total, cur = val, 0.0
+    elif kind == "fraction":
+        total, cur = 0.0, val
+    j = i + 1
+    while j < len(toks):
+        nw = _number_word(toks[j], lex, first=False)
+        if not nw:
+            break
+        k, v, wa = nw
+        if not wa:
+            if last == "unit" and k == "ten":
+                cur += 10
+                last = "teen"
+            elif last == "unit" and k == "hundred" and v == 100:
+                cur *= 100
+                last = "hundred"
+            elif last != "scale" and k in ("scale", "pscale") and (cur or last == "fraction"):
+                total += cur * v
+                cur = 0.0
+                last = "scale"
+            else:
+                break
+        else:
+            if last in ("scale", "dscale") and k in ("unit", "ten", "tens", "hundred"):
+                cur = v
+                last = k
+            elif last == "hundred" and k in ("unit", "ten", "tens"):
+                cur += v
+                last = k
+            elif last == "unit" and k == "tens":
+                cur += v
+                last = "tens"
+            else:
+                break
+        j += 1
+    if last == "fraction":
+        return None
+    return total + cur, j, kind
+
+
+def _is_boundary(tok: _Tok) -> bool:
+    return (tok.kind == "punct" and tok.norm in _STRONG_BOUNDARY_PUNCT) or (
+        tok.kind == "word" and tok.norm in _STRONG_BOUNDARY_WORDS)
+
+
+def _approx_before(toks: list[_Tok], i: int, lex: _Lexicon) -> tuple[int, str | None]:
+    """Start token of an approximator right before token i (e.g. "ما لا يقل عن"), and its kind."""
+    for n in (4, 3, 2, 1):
+        if i - n < 0:
+            continue
+        seq = toks[i - n:i]
+        if any(t.kind != "word" for t in seq):
+            continue
+        words = [t.norm for t in seq]
+        for variant in (words, [seq[0].bases[-1]] + words[1:] if seq[0].conj else None):
+            if variant and tuple(variant) in lex.approx:
+                return i - n, lex.approx[tuple(variant)]
+    return i, None
+
+
+def _noun_class(noun: str | None, lex: _Lexicon) -> str:
+    if noun is None:
+        return "person"
+    if noun in lex.troops:
+        return "troops"
+    return "person"
+
+
+@dataclass
+class _Cand:
+    start_tok: int  # first token of the quantity text (approximator included)
+    num_start: int  # first token of the number itself
+    end_tok: int  # exclusive end of the number
+    value: int
+    value_max: int | None
+    noun_tok: int | None  # counted noun token
+    np_end_tok: int  # exclusive end of the noun phrase
+    noun: str | None  # normalised noun base
+    inherent: str | None
+    cls: str
+    vague: bool = False
+    subset: bool = False
+    role: str | None = None
+    rule: str = ""
+    cue_tok: int | None = None
+
+
+def _counted_noun(toks: list[_Tok], j: int, lex: _Lexicon) -> tuple[int | None, int, str | None, str | None]:
+    """(noun_token, np_end, noun_base, inherent_role) for the noun counted by a number ending at j."""
+    if j >= len(toks) or toks[j].kind != "word":
+        return None, j, None, None
+    k = j
+    partitive = False
+    if toks[k].norm in ("من", "عن") and k + 1 < len(toks) and toks[k + 1].kind == "word":
+        k += 1  # partitive: 3 من مسلحي داعش
+        partitive = True
+    elif toks[k].norm in _NOT_A_NOUN or (toks[k].conj and (
+            _lookup(toks[k], lex.cues_before) or _lookup(toks[k], lex.cues_after))):
+        return None, j, None, None  # "900 في سوريا", "قتل 5 وأصيب 10": no counted noun
+    for n in (4, 3, 2):
+        if k + n > len(toks):
+            continue
+        seq = tuple(t.bases[-1] if t.kind == "word" else "" for t in toks[k:k + n])
+        seq_plain = tuple(t.norm for t in toks[k:k + n])
+        for s in (seq_plain, seq):
+            if s in lex.inherent_phrases:
+                return k, k + n, " ".join(s), lex.inherent_phrases[s]
+    noun = _lookup(toks[k], lex.inherent) or _lookup(toks[k], lex.not_counted) or _lookup(
+        toks[k], lex.months) or _lookup(toks[k], lex.troops) or toks[k].bases[-1]
+    if toks[k].norm in lex.inherent:
+        noun = toks[k].norm
+    np_end = k + 1
+    # extend over adjectives/partitive complement: stop at punctuation, numbers, prepositions, verbs cues
+    stop = {"في", "على", "علي", "الي", "خلال", "منذ", "بعد", "قبل", "جراء", "اثر", "عند", "امس", "يوم"}
+    limit = min(len(toks), k + 5)
+    while np_end < limit:
+        t = toks[np_end]
+        if t.kind != "word" or t.norm in stop or _lookup(t, lex.cues_after) or t.conj:
+            break
+        if t.norm == "من" or toks[np_end - 1].norm == "من" or partitive:
+            np_end += 1
+            continue
+        if t.norm.startswith("ال") or t.norm.endswith(("ي", "يه", "يا", "يين", "يون")):
+            np_end += 1
+            continue
+        break
+    if toks[np_end - 1].norm == "من":
+        np_end -= 1
+    return k, np_end, noun, lex.inherent.get(noun)
+
+
+def _candidates(toks: list[_Tok], lex: _Lexicon) -> list[_Cand]:
+    cands: list[_Cand] = []
+    i = 0
+    n = len(toks)
+    while i < n:
+        t = toks[i]
+        # vague amounts: عشرات / مئات (الآلاف) / الآلاف / عدة
+        vb = _lookup(t, lex.vague) if t.kind == "word" else None
+        if vb:
+            lo, hi = lex.vague[vb]
+            j = i + 1
+            if j < n and toks[j].kind == "word":
+                nxt = _lookup(toks[j], lex.words)
+                if nxt and lex.words[nxt][0] in ("pscale", "scale") and not toks[j].conj:
+                    lo, hi = lo * int(lex.words[nxt][1]), hi * int(lex.words[nxt][1])
+                    j += 1
+            noun_tok, np_end, noun, inh = _counted_noun(toks, j, lex)
+            if noun not in lex.not_counted:
+                cands.append(_Cand(i, i, j, lo, hi, noun_tok, np_end, noun, inh, _noun_class(noun, lex),
+                                   vague=True, rule="vague"))
+            i = max(j, i + 1)
+            continue
+        # dual nouns count by themselves: جنديين، امرأتان
+        db = _lookup(t, lex.duals) if t.kind == "word" else None
+        if db:
+            cls = lex.duals[db]
+            j = i + 1
+            if j < n and toks[j].kind == "word" and toks[j].norm in ("اثنين", "اثنان", "اثنتين", "اثنتان"):
+                j += 1
+            inh = cls if cls in _ROLES else None
+            klass = "troops" if cls == "troops" else ("launched" if cls == "launched" else "person")
+            cands.append(_Cand(i, i, j, 2, None, i, j, db, inh, klass, rule="dual"))
+            i = j
+            continue
+        # noun + واحد/واحدة: one
+        if (t.kind == "word" and t.norm in ("واحد", "واحده", "واحدا") and i > 0
+                and toks[i - 1].kind == "word" and not _lookup(toks[i - 1], lex.words)
+                and toks[i - 1].bases[-1] not in lex.not_counted):
+            k = i - 1
+            noun = _lookup(toks[k], lex.inherent) or _lookup(toks[k], lex.troops) or toks[k].bases[-1]
+            cands.append(_Cand(k, k, i + 1, 1, None, k, i + 1, noun, lex.inherent.get(noun),
+                               _noun_class(noun, lex), rule="one"))
+            i += 1
+            continue
+        parsed = _parse_number(toks, i, lex)
+        if not parsed:
+            i += 1
+            continue
+        value, j, _ = parsed
+        start, approx = _approx_before(toks, i, lex)
+        # "3" in a date (16/3/2018, 2018-03-16) or a time (10:30)
+        if (j < n and toks[j].kind == "punct" and toks[j].norm in "/-:" and j + 1 < n and toks[j + 1].kind == "num") or (
+                i > 0 and toks[i - 1].kind == "punct" and toks[i - 1].norm in "/-:" and i > 1 and toks[i - 2].kind == "num"):
+            i = j
+            continue
+        if i > 0 and _lookup(toks[i - 1], lex.not_counted_before):
+            i = j
+            continue
+        value_max = None
+        # ranges: بين 10 و20 / من 10 إلى 20 / 10-20
+        if j + 1 < n and (toks[j].norm in ("الي", "و", "-", "حتي")) and toks[j + 1].kind == "num":
+            other = _parse_number(toks, j + 1, lex)
+            if other and other[0] > value:
+                value_max = int(other[0])
+                j = other[1]
+        if _is_percent(toks, j):
+            i = j
+            continue
+        noun_tok, np_end, noun, inh = _counted_noun(toks, j, lex)
+        if noun in lex.not_counted or noun in lex.months:
+            i = j
+            continue
+        if toks[i].kind == "num" and noun_tok is None and 1900 <= value <= 2100:
+            i = j
+            continue
+        if toks[j - 1].kind == "word" and _lookup(toks[j - 1], lex.words) and (
+                lex.words[_lookup(toks[j - 1], lex.words)][0] == "pscale"):
+            pass  # "3 آلاف" already multiplied
+        cands.append(_Cand(start, i, j, int(value), value_max, noun_tok, np_end, noun, inh,
+                           _noun_class(noun, lex), rule=f"number{'+' + approx if approx else ''}"))
+        i = max(j, i + 1)
+    return cands
+
+
+def _is_percent(toks: list[_Tok], j: int) -> bool:
+    """"40 في المئة", "40 بالمئة", "40%"."""
+    if j >= len(toks):
+        return False
+    t = toks[j]
+    if t.norm in ("%", "٪") or t.norm in ("بالميه", "بالمايه"):
+        return True
+    return t.norm == "في" and j + 1 < len(toks) and toks[j + 1].norm in ("الميه", "المايه")
+
+
+def _cue_roles(tok: _Tok, table: dict[str, frozenset[str]]) -> frozenset[str]:
+    for b in tok.bases:
+        if b in table:
+            return table[b]
+    return frozenset()
+
+
+def _assign_roles(toks: list[_Tok], cands: list[_Cand], lex: _Lexicon) -> None:
+    owner: dict[int, int] = {}  # token -> candidate index
+    for ci, c in enumerate(cands):
+        for k in range(c.start_tok, max(c.np_end_tok, c.end_tok)):
+            owner.setdefault(k, ci)
+    for ci, c in enumerate(cands):
+        before = toks[c.start_tok - 1] if c.start_tok > 0 else None
+        before2 = toks[c.start_tok - 2] if c.start_tok > 1 else None
+        coordinated = toks[c.start_tok].conj or (before is not None and before.norm in ("و", "ف"))
+        # subset: "بينهم 14 طفلا", "من بينهم", or coordinated with a subset
+        for b in (before, before2):
+            if b is not None and b.kind == "word" and _lookup(b, lex.subset_markers):
+                c.subset = True
+        prev = cands[ci - 1] if ci > 0 else None
+        if (coordinated and prev is not None and prev.subset
+                and c.start_tok - max(prev.end_tok, prev.np_end_tok) <= 2):
+            c.subset = True
+        if c.vague and c.inherent is None and c.cls == "person" and c.noun is None:
+            continue
+        allowed = _COMPATIBLE["launched"] if c.inherent == "launched" else _COMPATIBLE[c.cls]
+        if c.inherent in _STRONG_INHERENT:
+            c.role, c.rule, c.cue_tok = c.inherent, c.rule + ";noun", c.noun_tok
+            if c.subset:
+                c.role = None
+            continue
+        # 1) the verb right after the noun phrase (its subject): "43 مدنيا قتلوا"
+        k = max(c.np_end_tok, c.end_tok)
+        steps = 0
+        while k < len(toks) and steps < _FOLLOWING_WINDOW:
+            t = toks[k]
+            if _is_boundary(t) or (t.kind == "punct" and t.norm == "،") or (t.conj and k not in owner):
+                break  # "قتل شخص واحد وأصيب 7": وأصيب starts the next clause
+            if k in owner and owner[k] != ci:
+                other = cands[owner[k]]
+                if not (_lookup(toks[other.start_tok - 1], lex.subset_markers) if other.start_tok else False) and not other.subset:
+                    if not (toks[other.start_tok].conj or toks[other.start_tok - 1].norm == "و"):
+                        break
+                k = max(other.np_end_tok, other.end_tok)
+                continue
+            if t.kind == "word" and _lookup(t, lex.subset_markers):
+                k += 1
+                continue
+            roles = _cue_roles(t, lex.cues_after) & allowed
+            if roles:
+                c.role, c.rule, c.cue_tok = _pick(roles), c.rule + f";after:{t.norm}", k
+                break
+            k += 1
+            steps += 1
+        if c.role:
+            if c.subset:
+                c.role = None
+            continue
+        # 2) the nearest cue before, in the clause; a coordinated count inherits from the previous one
+        k = c.start_tok - 1
+        steps = 0
+        while k >= 0 and steps < _COORDINATION_WINDOW:
+            t = toks[k]
+            if _is_boundary(t):
+                break
+            if k in owner and owner[k] != ci:
+                other = cands[owner[k]]
+                if coordinated and c.noun is None:
+                    allowed = _COMPATIBLE[other.cls]  # "2500 جندي ... و900 في سوريا"
+                if coordinated and other.role and other.role in allowed and not c.subset:
+                    c.role, c.rule, c.cue_tok = other.role, c.rule + ";coordinated", other.cue_tok
+                break
+            roles = _cue_roles(t, lex.cues_before) & allowed
+            if roles and steps < _PRECEDING_WINDOW:
+                c.role, c.rule, c.cue_tok = _pick(roles), c.rule + f";before:{t.norm}", k
+                break
+            k -= 1
+            steps += 1
+        if c.role is None and c.inherent:
+            c.role, c.rule, c.cue_tok = c.inherent, c.rule + ";noun", c.noun_tok
+        if c.subset:
+            c.role = None
+
+
+def _pick(roles: frozenset[str]) -> str:
+    for r in _ROLES:
+        if r in roles:
+            return r
+    raise AssertionError(roles)
+
+
+def find_quantity_mentions(text: str, vague: bool = False) -> list[QuantityMention]:
+    """Every count in `text` with its role and counted noun phrase (offsets into `text`)."""
+    lex = lexicon()
+    nt = normalize_with_offsets(text)
+    toks = _tokenize(nt.text)
+    cands = _candidates(toks, lex)
+    _assign_roles(toks, cands, lex)
+    out = []
+    for c in cands:
+        if c.vague and not vague:
+            continue
+        s, e = nt.to_original(toks[c.start_tok].start, toks[c.end_tok - 1].end)
+        if toks[c.start_tok].conj and c.start_tok == c.num_start and toks[c.start_tok].kind == "word":
+            # drop a leading conjunction from the quantity text (وثلاثة -> ثلاثة)
+            s2, _ = nt.to_original(toks[c.start_tok].start + 1, toks[c.start_tok].start + 2)
+            s = s2 if s2 < e else s
+        ns = ne = -1
+        noun_text = ""
+        if c.noun_tok is not None:
+            ns, ne = nt.to_original(toks[c.noun_tok].start, toks[c.np_end_tok - 1].end)
+            noun_text = text[slice(*nt.to_original(toks[c.noun_tok].start, toks[c.noun_tok].end))]
+        q = Quantity(text[s:e], s, e, c.value, c.value_max, c.role, noun_text)
+        cs = ce = -1
+        if c.cue_tok is not None:
+            cs, ce = nt.to_original(toks[c.cue_tok].start, toks[c.cue_tok].end)
+        out.append(QuantityMention(q, ns, ne, c.subset, c.vague, c.rule, cs, ce))
+    return out
+
+
+def find_quantities(text: str, vague: bool = False) -> list[Quantity]:
+    """Counts in `text` (offsets into `text`); vague amounts only when asked."""
+    return [m.quantity for m in find_quantity_mentions(text, vague)]

@@ -2,12 +2,76 @@
 
 Owned by the trigger-lexicon work (issue 4). Interface used by `events.py`:
 `find_triggers(sentence) -> list[TriggerMatch]` (offsets into the original article text).
+
+How matching works (no regex per entry, everything is dict lookups on normalised words):
+* The lexicon (`lexicons/triggers*.yaml`) lists, per lemma, the perfect/imperfect 3ms verb, verbal
+  nouns and literal forms. Conjugations, accusative (-ا) and dual forms are generated at load time,
+  so an entry stays short and editable.
+* A sentence is normalised (`pipelines.text`), cut into words, and every word is peeled of the
+  clitics Arabic writes attached (و ف ب ل ك ال لل س and pronoun suffixes). Which prefixes a form
+  accepts depends on its kind: "ال"/"ب" only go with nouns, "س" only with imperfect verbs; this is
+  what keeps "سلم" from reading as "لم" and "القوات" from reading as a verb.
+* Multi-word triggers ("أطلق النار", "شن ... غارة") are a head form plus a `tail` of following words,
+  optionally after a `gap` of up to N free words. Where spans overlap, the longest wins.
+* When an analyzer supplies lemmas (`Token.lemma`), the lemma is looked up too, so forms the
+  generator does not produce are still found.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import yaml
 
 from pipelines.records import AnalyzedSentence
+from pipelines.text import normalize, normalize_with_offsets
+
+LEXICON_DIR = Path(__file__).resolve().parent / "lexicons"
+PLOVER_TYPES = frozenset({
+    "AGREE", "CONSULT", "SUPPORT", "COOPERATE", "AID", "CONCEDE", "RETREAT", "ACCUSE",
+    "REQUEST", "REJECT", "THREATEN", "PROTEST", "MOBILIZE", "SANCTION", "COERCE", "ASSAULT",
+})
+# A "suppress" entry claims a span (so the longest-match rule removes weaker triggers inside it)
+# but produces no event: sport metaphors, "إطلاق سراح" read as shooting, etc.
+SUPPRESS = "NONE"
+
+# Form kinds decide which clitics may be peeled off.
+PERF, IMPERF, NOUN, OTHER = "perf", "imperf", "noun", "other"
+_PREFIXES: tuple[tuple[str, frozenset[str]], ...] = (
+    ("", frozenset({PERF, IMPERF, NOUN, OTHER})),
+    ("و", frozenset({PERF, IMPERF, NOUN, OTHER})),
+    ("ف", frozenset({PERF, IMPERF, NOUN, OTHER})),
+    ("س", frozenset({IMPERF})),
+    ("وس", frozenset({IMPERF})),
+    ("فس", frozenset({IMPERF})),
+    ("ل", frozenset({IMPERF, NOUN})),
+    ("ول", frozenset({IMPERF, NOUN})),
+    ("فل", frozenset({IMPERF, NOUN})),
+    ("ب", frozenset({NOUN})),
+    ("وب", frozenset({NOUN})),
+    ("فب", frozenset({NOUN})),
+    ("ك", frozenset({NOUN})),
+    ("ال", frozenset({NOUN})),
+    ("وال", frozenset({NOUN})),
+    ("فال", frozenset({NOUN})),
+    ("بال", frozenset({NOUN})),
+    ("وبال", frozenset({NOUN})),
+    ("فبال", frozenset({NOUN})),
+    ("كال", frozenset({NOUN})),
+    ("لل", frozenset({NOUN})),
+    ("ولل", frozenset({NOUN})),
+    ("فلل", frozenset({NOUN})),
+)
+_SUFFIXES = ("", "ه", "ها", "هم", "هما", "هن", "كم", "نا", "ني", "ي", "ك")
+_WORD_OR_PUNCT = re.compile(r"[\w\u0621-\u064A\u0671-\u06D3]+|[^\w\s]")
+_MIN_STEM = 3  # a peeled stem shorter than this only matches entries marked short_ok
+
+
+class LexiconError(ValueError):
+    """A trigger lexicon file is malformed; the message names the file and the entry."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +85,406 @@ class TriggerMatch:
     weight: float = 1.0  # how strongly this entry signals an event (0..1)
 
 
-def find_triggers(sentence: AnalyzedSentence) -> list[TriggerMatch]:
-    """Stub until the trigger lexicon lands."""
-    return []
+@dataclass(frozen=True)
+class TriggerEntry:
+    """One lexicon entry after loading (forms normalised and expanded)."""
+
+    id: str
+    event_type: str
+    mode: str | None
+    weight: float
+    noun_weight: float | None
+    forms: dict[str, frozenset[str]]  # normalised form -> kinds (قصف is both verb and noun)
+    tail: tuple[frozenset[str], ...] = ()
+    gap: int = 0
+    block: frozenset[str] = frozenset()
+    short_ok: bool = False
+    lemmas: frozenset[str] = frozenset()
+    test: str = ""
+    source_file: str = ""
+    notes: str = ""
+
+    def weight_for(self, kind: str) -> float:
+        if kind == NOUN and self.noun_weight is not None:
+            return self.noun_weight
+        return self.weight
+
+
+@dataclass
+class Lexicon:
+    entries: list[TriggerEntry]
+    by_form: dict[str, list[tuple[int, frozenset[str]]]] = field(default_factory=dict)  # form -> (entry, kinds)
+    by_lemma: dict[str, list[int]] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)  # file -> source/licence note
+
+    def __post_init__(self) -> None:
+        for i, e in enumerate(self.entries):
+            for form, kinds in e.forms.items():
+                self.by_form.setdefault(form, []).append((i, kinds))
+            if not e.tail:
+                for lem in e.lemmas:
+                    self.by_lemma.setdefault(lem, []).append(i)
+
+
+# ---------------------------------------------------------------------------------------- loading
+
+def conjugate_perfect(p: str) -> list[str]:
+    """Unvocalised 3rd-person (and 1pl) perfect forms of a verb given its 3ms form."""
+    if p.endswith("ي"):  # defective: رمى -> رمت رموا رميا
+        s = p[:-1]
+        return [p, s + "ت", s + "وا", p + "ا", s + "تا", p + "نا", p + "ن"]
+    if p.endswith("ا"):  # دعا -> دعت دعوا
+        s = p[:-1]
+        return [p, s + "ت", s + "وا", s + "تا", s + "ونا"]
+    return [p, p + "ت", p + "وا", p + "ا", p + "تا", p + "ن", p + "نا", p + "تم"]
+
+
+def conjugate_imperfect(i: str) -> list[str]:
+    """3rd-person and 1pl imperfect forms (indicative, subjunctive/jussive plural) from the 3ms form."""
+    if not i.startswith("ي"):
+        raise LexiconError(f"imperfect form must start with ي: {i!r}")
+    stem = i[1:]
+    out: list[str] = []
+    for pre in ("ي", "ت", "ن"):
+        out.append(pre + stem)
+    if stem.endswith("ي"):  # يرمي -> يرمون يرموا
+        base = stem[:-1]
+        out += ["ي" + base + "ون", "ت" + base + "ون", "ي" + base + "وا", "ت" + base + "وا",
+                "ي" + stem + "ان", "ت" + stem + "ان"]
+    elif stem.endswith("و"):  # يدعو -> يدعون
+        base = stem[:-1]
+        out += ["ي" + base + "ون", "ت" + base + "ون", "ي" + base + "وا", "ت" + base + "وا",
+                "ي" + stem + "ان", "ت" + stem + "ان"]
+    elif stem.endswith("ا"):  # يلقى written يلقا? rare; keep the base only
+        pass
+    else:
+        out += ["ي" + stem + "ون", "ت" + stem + "ون", "ي" + stem + "وا", "ت" + stem + "وا",
+                "ي" + stem + "ان", "ت" + stem + "ان", "ي" + stem + "ن"]
+    return out
+
+
+def decline_noun(n: str) -> list[str]:
+    """A noun with its indefinite accusative and dual forms (the article and clitics are peeled)."""
+    out = [n]
+    if n.endswith("ه"):  # taa marbuta: غارة -> غارتين غارتان غارات
+        out += [n[:-1] + "تين", n[:-1] + "تان", n[:-1] + "ات"]
+    elif n.endswith("ي") and len(n) >= 3:  # nisba adjective: جوي -> جويا جوية جويين
+        out += [n + "ا", n + "ه", n + "ين", n + "ون", n + "تين", n + "ات"]
+    elif not n.endswith(("ا", "ي", "و")):
+        out += [n + "ا", n + "ين", n + "ان"]
+    return out
+
+
+def _as_list(v: object) -> list[str]:
+    if v is None:
+        return []
+    if isinstance(v, str):
+        return [v]
+    if isinstance(v, list) and all(isinstance(x, str) for x in v):
+        return list(v)
+    raise LexiconError(f"expected a string or a list of strings, got {v!r}")
+
+
+def _norm_word(w: str) -> str:
+    w = normalize(w).strip()
+    if not w or " " in w:
+        raise LexiconError(f"a form must be one word: {w!r}")
+    return w
+
+
+def _parse_tail(raw: object) -> tuple[frozenset[str], ...]:
+    """`tail` is a phrase string ("النار", "عن مقتل") or a list whose items are words or lists of
+    alternatives (["عن", ["مقتل", "مصرع"]])."""
+    if raw is None:
+        return ()
+    if isinstance(raw, str):
+        raw = normalize(raw).split()
+    if isinstance(raw, list):
+        out = []
+        for item in raw:
+            alts = {f for a in _as_list(item) for f in decline_noun(_norm_word(a))}
+            out.append(frozenset(alts))
+        return tuple(out)
+    raise LexiconError(f"bad tail: {raw!r}")
+
+
+def _entry_from_dict(d: dict, source_file: str) -> TriggerEntry:
+    if not isinstance(d, dict) or "id" not in d:
+        raise LexiconError(f"{source_file}: entry without id: {d!r}")
+    eid = str(d["id"])
+    where = f"{source_file}:{eid}"
+    etype = str(d.get("type", "")).upper()
+    if etype not in PLOVER_TYPES and etype != SUPPRESS:
+        raise LexiconError(f"{where}: unknown event type {etype!r}")
+    forms: dict[str, frozenset[str]] = {}
+
+    def add(form: str, kind: str) -> None:
+        form = _norm_word(form)
+        forms[form] = forms.get(form, frozenset()) | {kind}
+
+    verbs = _as_list(d.get("verb"))
+    for v in verbs:
+        v = _norm_word(v)
+        if v.startswith("ي") and len(verbs) > 1 and v != _norm_word(verbs[0]):
+            for f in conjugate_imperfect(v):
+                add(f, IMPERF)
+        else:
+            for f in conjugate_perfect(v):
+                add(f, PERF)
+    for v in _as_list(d.get("perfect")):
+        for f in conjugate_perfect(_norm_word(v)):
+            add(f, PERF)
+    for v in _as_list(d.get("imperfect")):
+        for f in conjugate_imperfect(_norm_word(v)):
+            add(f, IMPERF)
+    nouns = _as_list(d.get("noun"))
+    for n in nouns:
+        for f in decline_noun(_norm_word(n)):
+            add(f, NOUN)
+    for f in _as_list(d.get("forms")):
+        for g in decline_noun(_norm_word(f)):
+            add(g, NOUN)  # literal forms (plurals, participles) behave like nouns for clitics
+    for f in _as_list(d.get("verb_forms")):
+        add(f, PERF)
+    if not forms:
+        raise LexiconError(f"{where}: no forms (give verb, noun or forms)")
+    block = frozenset(_norm_word(b) for b in _as_list(d.get("block")))
+    weight = float(d.get("weight", 0.7))
+    noun_weight = d.get("noun_weight")
+    if not 0.0 <= weight <= 1.0:
+        raise LexiconError(f"{where}: weight must be within 0..1")
+    lemma = d.get("lemma")
+    lemmas = {_norm_word(lemma)} if lemma else set()
+    if verbs:
+        lemmas.add(_norm_word(verbs[0]))
+    lemmas.update(_norm_word(n) for n in nouns)
+    test = d.get("test") or ""
+    return TriggerEntry(
+        id=eid,
+        event_type=etype,
+        mode=d.get("mode") or None,
+        weight=weight,
+        noun_weight=float(noun_weight) if noun_weight is not None else None,
+        forms=forms,
+        tail=_parse_tail(d.get("tail")),
+        gap=int(d.get("gap", 0)),
+        block=block,
+        short_ok=bool(d.get("short_ok", False)),
+        lemmas=frozenset(lemmas),
+        test=str(test),
+        source_file=source_file,
+        notes=str(d.get("notes", "")),
+    )
+
+
+def load_lexicon(paths: Iterable[Path] | None = None) -> Lexicon:
+    """Load and validate trigger lexicon files (default: every `lexicons/triggers*.yaml`)."""
+    paths = sorted(LEXICON_DIR.glob("triggers*.yaml")) if paths is None else list(paths)
+    entries: list[TriggerEntry] = []
+    sources: dict[str, str] = {}
+    seen: set[str] = set()
+    for path in paths:
+        try:
+            doc = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        except yaml.YAMLError as exc:
+            raise LexiconError(f"{path}: not valid YAML: {exc}") from exc
+        if not isinstance(doc, dict) or not isinstance(doc.get("entries"), list):
+            raise LexiconError(f"{path}: expected a mapping with an 'entries' list")
+        sources[Path(path).name] = str(doc.get("source", ""))
+        for raw in doc["entries"]:
+            e = _entry_from_dict(raw, Path(path).name)
+            if e.id in seen:
+                raise LexiconError(f"{path}: duplicate entry id {e.id!r}")
+            seen.add(e.id)
+            entries.append(e)
+    return Lexicon(entries, sources=sources)
+
+
+@lru_cache(maxsize=1)
+def default_lexicon() -> Lexicon:
+    """The packaged lexicon, loaded once per process."""
+    return load_lexicon()
+
+
+# ---------------------------------------------------------------------------------------- matching
+
+@lru_cache(maxsize=200_000)
+def peel(word: str) -> tuple[tuple[str, str, str], ...]:
+    """Every (stem, prefix, suffix) reading of a normalised word, the unpeeled word first."""
+    out: list[tuple[str, str, str]] = []
+    seen: set[tuple[str, str]] = set()
+    for pre, _kinds in _PREFIXES:
+        if not word.startswith(pre):
+            continue
+        rest = word[len(pre):]
+        if len(rest) < 2:
+            continue
+        for suf in _SUFFIXES:
+            if suf and (not rest.endswith(suf) or len(rest) - len(suf) < 2):
+                continue
+            stem = rest[: len(rest) - len(suf)] if suf else rest
+            variants = [stem]
+            if suf:
+                if stem.endswith("ت"):
+                    variants.append(stem[:-1] + "ه")  # غارتها -> غارة
+                if stem.endswith("و"):
+                    variants.append(stem + "ا")  # قتلوهم -> قتلوا
+            for v in variants:
+                if (v, pre) not in seen:
+                    seen.add((v, pre))
+                    out.append((v, pre, suf))
+    return tuple(out)
+
+
+@lru_cache(maxsize=200_000)
+def word_stems(word: str) -> frozenset[str]:
+    """All stems a word may carry (used for tail words, where the kind is not checked)."""
+    return frozenset(s for s, _p, _x in peel(word))
+
+
+def _prefix_kinds() -> dict[str, frozenset[str]]:
+    return dict(_PREFIXES)
+
+
+_KINDS_FOR_PREFIX = _prefix_kinds()
+_KIND_ORDER = (PERF, IMPERF, NOUN, OTHER)
+
+
+def _head_hits(lex: Lexicon, word: str) -> list[tuple[int, str, str, int]]:
+    """(entry index, kind, prefix, letters peeled) for every entry whose form this word can be."""
+    hits: list[tuple[int, str, str, int]] = []
+    for stem, pre, suf in peel(word):
+        found = lex.by_form.get(stem)
+        if not found:
+            continue
+        peeled = bool(pre or suf)
+        allowed = _KINDS_FOR_PREFIX[pre]
+        for idx, kinds in found:
+            kind = next((k for k in _KIND_ORDER if k in kinds and k in allowed), None)
+            if kind is None:
+                continue
+            e = lex.entries[idx]
+            if peeled and len(stem) < _MIN_STEM and not e.short_ok:
+                continue
+            if word in e.block:
+                continue
+            hits.append((idx, kind, pre, len(word) - len(stem)))
+    return hits
+
+
+@dataclass(frozen=True, slots=True)
+class _Word:
+    text: str  # normalised
+    start: int  # normalised local offsets
+    end: int
+    is_word: bool
+
+
+def _words(norm: str) -> list[_Word]:
+    return [_Word(m.group(), m.start(), m.end(), m.group()[0].isalnum() or m.group()[0] == "_")
+            for m in _WORD_OR_PUNCT.finditer(norm)]
+
+
+def _tail_end(lex_entry: TriggerEntry, words: list[_Word], i: int) -> int | None:
+    """Index of the last word of the tail when it follows word i (within the entry's gap)."""
+    tail = lex_entry.tail
+    for first in range(i + 1, min(i + 2 + lex_entry.gap, len(words))):
+        j = first
+        ok = True
+        for alts in tail:
+            if j >= len(words) or not words[j].is_word or not (word_stems(words[j].text) & alts):
+                ok = False
+                break
+            j += 1
+        if ok:
+            # free gap words may not cross punctuation
+            if any(not w.is_word for w in words[i + 1:first]):
+                return None
+            return j - 1
+        if first < len(words) and not words[first].is_word:
+            return None
+    return None
+
+
+def match_normalized(norm: str, lex: Lexicon | None = None,
+                     lemmas: dict[int, list[str]] | None = None) -> list[tuple[int, int, int, str]]:
+    """Raw matches on a normalised string: (start, end, entry index, kind), longest-first resolved.
+
+    `lemmas` maps a word index to analyzer lemmas of that word (already normalised).
+    """
+    lex = lex or default_lexicon()
+    words = _words(norm)
+    cands: list[tuple[int, int, int, str, frozenset[int], int]] = []
+    for i, w in enumerate(words):
+        if not w.is_word:
+            continue
+        hit_ids = set()
+        for idx, kind, pre, peeled in _head_hits(lex, w.text):
+            e = lex.entries[idx]
+            start = w.start + len(pre)
+            if e.tail:
+                j = _tail_end(e, words, i)
+                if j is None:
+                    continue
+                used = frozenset([i, *range(j - len(e.tail) + 1, j + 1)])
+                cands.append((start, words[j].end, idx, kind, used, peeled))
+            else:
+                cands.append((start, w.end, idx, kind, frozenset([i]), peeled))
+            hit_ids.add(idx)
+        if lemmas and i in lemmas:
+            for lem in lemmas[i]:
+                for idx in lex.by_lemma.get(lem, ()):
+                    if idx not in hit_ids and w.text not in lex.entries[idx].block:
+                        cands.append((w.start, w.end, idx, OTHER, frozenset([i]), 0))
+                        hit_ids.add(idx)
+    # The reading that matches most words wins (free gap words do not count and stay free for
+    # other triggers), then the higher weight, then the tighter span, then the earlier entry.
+    # A reading with fewer letters peeled off beats one that needs more ("تظاهرة" is the noun, not
+    # the verb "تظاهر" + pronoun).
+    cands.sort(key=lambda c: (-len(c[4]), c[5], -lex.entries[c[2]].weight_for(c[3]), c[1] - c[0], c[0], c[2]))
+    taken: list[tuple[int, int, int, str]] = []
+    used_words: set[int] = set()
+    for s, e, idx, kind, used, _peeled in cands:
+        if used_words.isdisjoint(used):
+            used_words |= used
+            taken.append((s, e, idx, kind))
+    taken.sort()
+    return taken
+
+
+def _lemmas_by_word(sentence: AnalyzedSentence, nt, words: list[_Word]) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = {}
+    base = sentence.sentence.start
+    for tok in sentence.tokens:
+        if not tok.lemma:
+            continue
+        local = nt.to_normalized(tok.start - base)
+        for i, w in enumerate(words):
+            if w.start <= local < w.end:
+                out.setdefault(i, []).append(normalize(tok.lemma))
+                break
+    return out
+
+
+def find_triggers(sentence: AnalyzedSentence, lexicon: Lexicon | None = None) -> list[TriggerMatch]:
+    """Trigger matches in one sentence, at most one per span, offsets into the article text."""
+    lex = lexicon or default_lexicon()
+    text = sentence.sentence.text
+    nt = normalize_with_offsets(text)
+    lemmas = None
+    if any(t.lemma for t in sentence.tokens):
+        lemmas = _lemmas_by_word(sentence, nt, _words(nt.text))
+    base = sentence.sentence.start
+    out: list[TriggerMatch] = []
+    for s, e, idx, kind in match_normalized(nt.text, lex, lemmas):
+        entry = lex.entries[idx]
+        if entry.event_type == SUPPRESS:
+            continue
+        os_, oe = nt.to_original(s, e)
+        out.append(TriggerMatch(entry.event_type, entry.mode, base + os_, base + oe, text[os_:oe],
+                                entry.id, entry.weight_for(kind)))
+    return out
+
+
+def iter_entries(lex: Lexicon | None = None) -> Iterator[TriggerEntry]:
+    yield from (lex or default_lexicon()).entries

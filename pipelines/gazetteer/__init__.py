@@ -2,21 +2,16 @@
 
 Interface:
 * `find_places(text, context_countries=())` -> list[Place]   (offsets into `text`)
-* `find_actors(text, on=None)` -> list[ActorMention]         (offsets into `text`)
+* `find_actors(text, on=None, context_countries=())` -> list[ActorMention]   (offsets into `text`)
+* `article_countries(text)` -> ISO3 codes the article is about, most mentioned first; pass it as
+  `context_countries` when resolving one sentence of that article.
+* `place_at(text, start, end, ...)`, `actor_at(text, start, end, ...)` -> the entity overlapping a span.
+* `places_table()`, `actors_table()` -> dimension rows for the warehouse.
 """
 from __future__ import annotations
 
-from datetime import date
-from typing import Iterable
+from pipelines.gazetteer.actors import actor_at, actors_table, find_actors
+from pipelines.gazetteer.places import article_countries, find_places, place_at, places_table
 
-from pipelines.records import ActorMention, Place
-
-
-def find_places(text: str, context_countries: Iterable[str] = ()) -> list[Place]:
-    """Stub until the gazetteer lands (issue 6)."""
-    return []
-
-
-def find_actors(text: str, on: date | None = None) -> list[ActorMention]:
-    """Stub until the actor dictionary lands (issue 6)."""
-    return []
+__all__ = ["find_places", "find_actors", "article_countries", "place_at", "actor_at",
+           "places_table", "actors_table"]

@@ -2,14 +2,13 @@
 
 Interface:
 * `find_dates(text, published)` -> list[TemporalExpression] with offsets into `text`.
+* `dateline_date(text, published)` -> the article's dateline/lead date, if any.
+* `event_date(trigger_start, sentence_start, sentence_end, dates, published, lead_date)` -> the
+  date an event takes (sentence date, else lead date, else publication date).
 """
 from __future__ import annotations
 
-from datetime import date
+from pipelines.temporal.events import dateline_date, event_date, lead_date
+from pipelines.temporal.finder import find_dates
 
-from pipelines.records import TemporalExpression
-
-
-def find_dates(text: str, published: date | None) -> list[TemporalExpression]:
-    """Stub until the temporal layer lands (issue 3)."""
-    return []
+__all__ = ["find_dates", "dateline_date", "lead_date", "event_date"]

@@ -1,8 +1,199 @@
-"""Sub-commands owned by this area (registered by `pipelines.cli`)."""
+"""Warehouse sub-commands: `marsad sql`, `marsad export`, `marsad load`, `marsad charts`."""
 from __future__ import annotations
 
 import argparse
+import csv
+import json
+import os
+import sys
+import unicodedata
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Iterator
+
+DEFAULT_WAREHOUSE = "data/warehouse.duckdb"
+
+
+def default_warehouse() -> str:
+    return os.environ.get("MARSAD_WAREHOUSE") or DEFAULT_WAREHOUSE
+
+
+def _error(msg: str) -> Exception:
+    from pipelines.cli import CliError
+
+    return CliError(msg)
+
+
+def _cell(v: Any) -> str:
+    if v is None:
+        return "NULL"
+    if isinstance(v, (date, datetime)):
+        return v.isoformat()
+    if isinstance(v, float):
+        return f"{v:.6g}"
+    if isinstance(v, (list, dict, tuple)):
+        return json.dumps(v, ensure_ascii=False, default=str)
+    if isinstance(v, bytes):
+        return v[:16].hex()
+    return str(v).replace("\n", " ")
+
+
+def _width(s: str) -> int:
+    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+
+
+def format_table(columns: list[str], rows: list[tuple], max_width: int = 60) -> str:
+    """A plain aligned text table (Arabic cells are printed as stored; the terminal shapes them)."""
+    cells = [[_cell(v) for v in row] for row in rows]
+    cells = [[c if _width(c) <= max_width else c[: max_width - 1] + "…" for c in row] for row in cells]
+    widths = [max([_width(h)] + [_width(r[i]) for r in cells]) for i, h in enumerate(columns)]
+
+    def line(values: list[str]) -> str:
+        return " | ".join(v + " " * (w - _width(v)) for v, w in zip(values, widths)).rstrip()
+
+    out = [line(columns), "-+-".join("-" * w for w in widths)]
+    out += [line(r) for r in cells]
+    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(out)
+
+
+def cmd_sql(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from pipelines.warehouse.readonly import ReadOnlyViolation, run_readonly_sql
+
+    sql = args.query if args.query != "-" else sys.stdin.read()
+    try:
+        columns, rows = run_readonly_sql(args.warehouse, sql)
+    except ReadOnlyViolation as exc:
+        raise _error(str(exc)) from exc
+    except (FileNotFoundError, RuntimeError) as exc:
+        raise _error(str(exc)) from exc
+    except duckdb.Error as exc:
+        raise _error(f"SQL error: {exc}") from exc
+    if args.format == "json":
+        for row in rows:
+            sys.stdout.write(json.dumps(dict(zip(columns, row)), ensure_ascii=False, default=str) + "\n")
+    elif args.format == "csv":
+        writer = csv.writer(sys.stdout)
+        writer.writerow(columns)
+        writer.writerows([[("" if v is None else _cell(v)) for v in row] for row in rows])
+    else:
+        print(format_table(columns, rows, args.max_width))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from pipelines.warehouse.export import export_warehouse
+
+    try:
+        counts = export_warehouse(args.warehouse, args.dir, args.format)
+    except FileNotFoundError as exc:
+        raise _error(str(exc)) from exc
+    for table, n in counts.items():
+        print(f"{table}: {n} rows -> {Path(args.dir) / table}")
+    return 0
+
+
+def _read_jsonl(path: Path) -> tuple[list, list]:
+    """Articles of one JSONL file; bad lines are quarantined (reason + first bytes), not lost."""
+    from pipelines.ingest import article_from_record
+    from pipelines.records import Quarantined
+
+    articles, quarantined = [], []
+    with open(path, "rb") as fh:
+        for lineno, raw in enumerate(fh, 1):
+            if not raw.strip():
+                continue
+            try:
+                rec = json.loads(raw.decode("utf-8"))
+                if not isinstance(rec, dict):
+                    raise ValueError("not a JSON object")
+                articles.append(article_from_record(rec, origin=f"{path.name}:{lineno}"))
+            except (ValueError, TypeError, UnicodeDecodeError) as exc:
+                quarantined.append(Quarantined(path.name, f"bad JSONL line: {exc}", raw[:200], lineno))
+    return articles, quarantined
+
+
+def _batches(items: list, size: int) -> Iterator[list]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    """Ingest + process + load outside Dagster (same functions the assets call)."""
+    from pipelines.process import process_articles
+    from pipelines.warehouse.load import load_results, publish_snapshot
+
+    path = Path(args.path)
+    if path.is_dir():
+        from pipelines.ingest import read_landing
+
+        ingested = read_landing(path)
+        articles, quarantined = list(ingested.articles), list(ingested.quarantined)
+    elif path.is_file() and path.suffix == ".jsonl":
+        articles, quarantined = _read_jsonl(path)
+    else:
+        raise _error(f"{path}: give a landing folder or a .jsonl file")
+    if args.limit:
+        articles = articles[: args.limit]
+    batches = list(_batches(articles, args.batch_size)) or [[]]
+    for i, batch in enumerate(batches):
+        results = process_articles(batch)
+        stats = load_results(args.warehouse, results, quarantined if i == 0 else (),
+                             partition_key=args.partition_key, publish=False)
+        print(f"batch {i + 1}/{len(batches)}: {stats.articles} articles, {stats.mentions} mentions, "
+              f"{stats.quarantined} quarantined -> {stats.total_events} events "
+              f"({stats.total_mentions} mentions, {stats.total_articles} articles) in {stats.seconds}s",
+              file=sys.stderr)
+    print(f"published {publish_snapshot(args.warehouse)}", file=sys.stderr)
+    return 0
+
+
+def cmd_charts(args: argparse.Namespace) -> int:
+    from pipelines.warehouse.charts import render_all
+
+    for name, path in render_all(args.warehouse, Path(args.dir)).items():
+        print(f"{name}: {path}")
+    return 0
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add this area's sub-commands to the `marsad` parser."""
+    wh = dict(default=None, help="warehouse file (default: $MARSAD_WAREHOUSE or data/warehouse.duckdb)")
+
+    p = sub.add_parser("sql", help="run read-only SQL on the warehouse snapshot and print a table")
+    p.add_argument("query", help="SQL (SELECT/WITH/DESCRIBE/SHOW/EXPLAIN); '-' reads stdin")
+    p.add_argument("--warehouse", **wh)
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    p.add_argument("--max-width", type=int, default=60, help="truncate table cells to this width")
+    p.set_defaults(func=_with_default(cmd_sql))
+
+    p = sub.add_parser("export", help="write the warehouse as month-partitioned Parquet/CSV (hive layout)")
+    p.add_argument("dir", help="output folder")
+    p.add_argument("--format", choices=("parquet", "csv"), default="parquet")
+    p.add_argument("--warehouse", **wh)
+    p.set_defaults(func=_with_default(cmd_export))
+
+    p = sub.add_parser("load", help="ingest, process and load a landing folder or .jsonl file (no Dagster)")
+    p.add_argument("path", help="landing folder, or one .jsonl file")
+    p.add_argument("--warehouse", **wh)
+    p.add_argument("--limit", type=int, default=0, help="only the first N articles")
+    p.add_argument("--batch-size", type=int, default=500, help="articles per transaction")
+    p.add_argument("--partition-key", default=None, help="replace exactly this day's partition (YYYY-MM-DD)")
+    p.set_defaults(func=_with_default(cmd_load))
+
+    p = sub.add_parser("charts", help="render trend charts (PNG) from the warehouse snapshot")
+    p.add_argument("dir", help="output folder")
+    p.add_argument("--warehouse", **wh)
+    p.set_defaults(func=_with_default(cmd_charts))
+
+
+def _with_default(func):
+    def run(args: argparse.Namespace) -> int:
+        if not args.warehouse:
+            args.warehouse = default_warehouse()
+        return func(args)
+
+    run.__doc__ = func.__doc__
+    return run

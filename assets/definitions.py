@@ -1,0 +1,48 @@
+"""The Marsad code location: `dagster dev` (workspace.yaml), `dagster definitions validate`, tests.
+
+Resources read `MARSAD_LANDING_DIR` (default `samples/`) and `MARSAD_WAREHOUSE` (default
+`data/warehouse.duckdb`) when the location loads. Runs use the multiprocess executor
+(`MARSAD_MAX_PROCESSES`, default: one process per core) so the NLP step and the date step of a run
+work in parallel; warehouse writes are serialised by the `duckdb_warehouse` pool (dagster.yaml).
+"""
+from __future__ import annotations
+
+import os
+from typing import Mapping
+
+import dagster as dg
+
+from assets.automation import daily_schedule, landing_sensor, marsad_job
+from assets.resources import (
+    LandingFolder, PartitionedPickleIOManager, Warehouse, default_landing_dir, default_warehouse_path,
+)
+from assets.stages import build_assets
+from assets.versions import current_code_versions
+
+
+def build_resources(landing_dir: str | None = None, warehouse_path: str | None = None) -> dict:
+    return {
+        "landing": LandingFolder(path=landing_dir or default_landing_dir()),
+        "duckdb_warehouse": Warehouse(path=warehouse_path or default_warehouse_path()),
+        "io_manager": PartitionedPickleIOManager(base_dir=os.environ.get("MARSAD_STAGE_DIR") or None),
+    }
+
+
+def build_defs(
+    versions: Mapping[str, str] | None = None,
+    landing_dir: str | None = None,
+    warehouse_path: str | None = None,
+) -> dg.Definitions:
+    """Definitions with optional code-version and path overrides (tests build variants)."""
+    max_processes = int(os.environ.get("MARSAD_MAX_PROCESSES") or os.cpu_count() or 2)
+    return dg.Definitions(
+        assets=build_assets(versions or current_code_versions()),
+        jobs=[marsad_job],
+        schedules=[daily_schedule],
+        sensors=[landing_sensor],
+        resources=build_resources(landing_dir, warehouse_path),
+        executor=dg.multiprocess_executor.configured({"max_concurrent": max_processes}),
+    )
+
+
+defs = build_defs()

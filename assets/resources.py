@@ -1,0 +1,140 @@
+"""Resources: the landing folder, the DuckDB warehouse, and the IO manager between stages.
+
+Paths come from the environment (`MARSAD_LANDING_DIR`, `MARSAD_WAREHOUSE`) when the code location
+loads, so the same definitions serve `make demo`, `make ui` and a deployment.
+"""
+from __future__ import annotations
+
+import os
+import pickle
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator, Sequence
+
+import dagster as dg
+import duckdb
+
+from pipelines.ingest import IngestResult, IngestSettings, read_landing
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+def default_landing_dir() -> str:
+    return os.environ.get("MARSAD_LANDING_DIR") or str(REPO_ROOT / "samples")
+
+
+def default_warehouse_path() -> str:
+    return os.environ.get("MARSAD_WAREHOUSE") or str(REPO_ROOT / "data" / "warehouse.duckdb")
+
+
+class LandingFolder(dg.ConfigurableResource):
+    """The folder new articles are dropped into (`.txt` pages and `.jsonl` records)."""
+
+    path: str
+    max_bytes: int = IngestSettings().max_bytes
+    # Files younger than this are skipped as possibly half-written (the sensor sees them next tick).
+    min_age_seconds: float = 0.0
+
+    @property
+    def dir(self) -> Path:
+        return Path(self.path)
+
+    def settings(self) -> IngestSettings:
+        return IngestSettings(max_bytes=self.max_bytes, min_age_seconds=self.min_age_seconds)
+
+    def read(self) -> IngestResult:
+        if not self.dir.is_dir():
+            raise FileNotFoundError(f"landing folder {self.dir} does not exist (set MARSAD_LANDING_DIR)")
+        return read_landing(self.dir, self.settings())
+
+
+class Warehouse(dg.ConfigurableResource):
+    """The DuckDB warehouse file. Writes go through `load`, reads through `connect(read_only=True)`.
+
+    DuckDB lets one process write a file at a time, so every asset that opens it is in the
+    `duckdb_warehouse` pool (limit 1, see dagster.yaml) and retries on lock errors.
+    """
+
+    path: str
+
+    @property
+    def file(self) -> Path:
+        return Path(self.path)
+
+    @contextmanager
+    def connect(self, read_only: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
+        if not read_only:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+        con = duckdb.connect(str(self.file), read_only=read_only)
+        try:
+            yield con
+        finally:
+            con.close()
+
+    def query(self, sql: str, params: Sequence[Any] | None = None) -> list[tuple]:
+        with self.connect(read_only=True) as con:
+            return con.execute(sql, params or []).fetchall()
+
+    def load(self, results: Sequence[Any], quarantined: Sequence[Any], partition_key: str) -> Any:
+        """Replace exactly one day's rows (one transaction; see `pipelines.warehouse.load_results`)."""
+        from pipelines.warehouse import load_results
+
+        self.file.parent.mkdir(parents=True, exist_ok=True)
+        return load_results(self.file, list(results), list(quarantined), partition_key)
+
+
+class _PartitionedPickles(dg.IOManager):
+    def __init__(self, base: Path):
+        self.base = base
+
+    def _path(self, key: dg.AssetKey, partition: str | None) -> Path:
+        folder = self.base.joinpath(*key.path)
+        return folder / f"{partition}.pickle" if partition is not None else folder.with_suffix(".pickle")
+
+    def handle_output(self, context: dg.OutputContext, obj: Any) -> None:
+        if obj is None:
+            return
+        if not context.has_asset_partitions:
+            self._write(self._path(context.asset_key, None), obj)
+            return
+        missing = set(context.asset_partition_keys) - set(obj)
+        if missing:
+            raise ValueError(f"{context.asset_key.to_user_string()}: no value for partitions {sorted(missing)}")
+        for key in context.asset_partition_keys:
+            self._write(self._path(context.asset_key, key), obj[key])
+
+    def load_input(self, context: dg.InputContext) -> Any:
+        key = context.asset_key
+        if not context.has_asset_partitions:
+            return self._read(self._path(key, None))
+        return {p: self._read(self._path(key, p)) for p in context.asset_partition_keys}
+
+    @staticmethod
+    def _write(path: Path, obj: Any) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_bytes(pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(tmp, path)  # atomic: a concurrent reader never sees half a file
+
+    @staticmethod
+    def _read(path: Path) -> Any:
+        if not path.exists():
+            raise FileNotFoundError(f"{path} is missing: materialise the upstream partition first")
+        return pickle.loads(path.read_bytes())
+
+
+class PartitionedPickleIOManager(dg.ConfigurableIOManagerFactory):
+    """Pickles stage outputs one file per daily partition, under the instance's storage folder.
+
+    Dagster's filesystem IO manager stores one file per *run*'s partition and refuses a run that
+    covers a range of partitions; this one takes a `{partition_key: value}` dict, so a backfill can
+    run a month of partitions in one run (see `BackfillPolicy` on the assets) and a later
+    single-day run reads or replaces just its own day. Files live on local disk, so every step of a
+    multiprocess run can read what the previous step wrote.
+    """
+
+    base_dir: str | None = None
+
+    def create_io_manager(self, context: dg.InitResourceContext) -> dg.IOManager:
+        base = Path(self.base_dir) if self.base_dir else Path(context.instance.storage_directory()) / "marsad"
+        return _PartitionedPickles(base)

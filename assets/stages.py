@@ -1,0 +1,364 @@
+"""The assets: one thin wrapper per stage of `pipelines/`, partitioned by publication day.
+
+raw_articles + quarantine -> clean_articles -> {analyses, article_dates} -> events -> warehouse -> charts
+
+Every partitioned asset receives and returns `{partition_key: value}`, so one run can cover one
+day (sensor, schedule, UI) or a range of days (backfills run up to a month per run, see
+`BACKFILL`); `PartitionedPickleIOManager` stores each day separately. `analyses` and
+`article_dates` only need the clean articles, so the multiprocess executor runs them side by side.
+The stage functions are the ones `pipelines.process.process_articles` chains (a test checks the
+assets give the same events).
+"""
+
+import hashlib
+import pickle
+from collections import Counter
+from typing import Any, Iterable, Mapping
+
+import dagster as dg
+from dagster import AssetExecutionContext
+import duckdb
+
+from assets import checks
+from assets.partitions import DayBatch, daily_partitions, split_by_day, valid_keys
+from assets.resources import LandingFolder, Warehouse
+from pipelines.clean import clean_article
+from pipelines.extract import extract_events
+from pipelines.nlp import get_analyzer
+from pipelines.process import ArticleResult, article_dates as find_article_dates
+from pipelines.records import AnalyzedSentence, Article, CleanArticle, Quarantined, TemporalExpression
+
+WAREHOUSE_POOL = "duckdb_warehouse"
+# Transient failures (a file still being copied in, a DuckDB lock held by a reader outside Dagster):
+# retry with exponential backoff. Non-transient ones raise `dg.Failure(allow_retries=False)`.
+RETRY = dg.RetryPolicy(max_retries=3, delay=2, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS)
+# A backfill launches one run per month of days; a single day re-runs alone.
+BACKFILL = dg.BackfillPolicy.multi_run(max_partitions_per_run=31)
+PREVIEW_ROWS = 10
+LANDING_MAX_AGE_HOURS = 36.0
+
+ERROR, WARN = dg.AssetCheckSeverity.ERROR, dg.AssetCheckSeverity.WARN
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _fingerprint(value: Any) -> str:
+    return hashlib.sha256(pickle.dumps(value, protocol=4)).hexdigest()[:16]
+
+
+def _output(context: AssetExecutionContext, by_day: Mapping[str, Any], metadata: dict, **kw: Any) -> dg.Output:
+    """Output with a content data version when the run covers one day.
+
+    With a data version, a re-run that produces the same data (e.g. after a lexicon edit that
+    changes nothing here) does not make the downstream assets stale. A range run records one
+    event per day but Dagster takes a single data version, so it is left to Dagster's default.
+    """
+    keys = list(by_day)
+    version = dg.DataVersion(_fingerprint(by_day[keys[0]])) if len(keys) == 1 else None
+    metadata = {"partitions": ", ".join(keys) if len(keys) <= 5 else f"{keys[0]} … {keys[-1]} ({len(keys)})",
+                **metadata}
+    return dg.Output(dict(by_day), metadata=metadata, data_version=version, **kw)
+
+
+def _flat(by_day: Mapping[str, list]) -> list:
+    return [x for day in by_day.values() for x in day]
+
+
+def _md(rows: list[dict]) -> dg.MetadataValue:
+    return dg.MetadataValue.md(checks.md_table(rows, PREVIEW_ROWS))
+
+
+def _snippet(text: str, n: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[:n] + "…"
+
+
+def _check(name: str, problems: list[dict], asset: str, severity=ERROR, **meta: Any) -> dg.AssetCheckResult:
+    return dg.AssetCheckResult(
+        check_name=name, asset_key=asset, passed=not problems, severity=severity,
+        metadata={"problems": len(problems), "examples": _md(problems), **meta},
+    )
+
+
+def _spec(name: str, asset: str, description: str, blocking: bool = True) -> dg.AssetCheckSpec:
+    return dg.AssetCheckSpec(name, asset=asset, description=description, blocking=blocking)
+
+
+# --------------------------------------------------------------------------- assets
+
+
+def build_assets(versions: Mapping[str, str]) -> list[dg.AssetsDefinition]:
+    """All assets, with the given code versions (`assets.versions.code_versions()`)."""
+
+    @dg.multi_asset(
+        name="ingest",
+        outs={
+            "raw_articles": dg.AssetOut(
+                group_name="ingest", code_version=versions["raw_articles"], kinds={"python"},
+                description="Articles from the landing folder (.txt pages, .jsonl records) published on the "
+                            "partition's day; undated articles go to the day their file landed.",
+            ),
+            "quarantine": dg.AssetOut(
+                group_name="ingest", code_version=versions["raw_articles"], kinds={"python"},
+                description="Landing files or lines that could not be read, with the reason, by the day "
+                            "their file landed.",
+            ),
+        },
+        check_specs=[_spec(
+            "landing_fresh", "raw_articles",
+            f"A file arrived in the landing folder within {LANDING_MAX_AGE_HOURS:g} h (warning only: old "
+            "data is not wrong data).", blocking=False,
+        )],
+        partitions_def=daily_partitions,
+        backfill_policy=BACKFILL,
+        retry_policy=RETRY,
+    )
+    def ingest(context: AssetExecutionContext, landing: LandingFolder):
+        if not landing.dir.is_dir():
+            raise dg.Failure(f"landing folder {landing.dir} does not exist (set MARSAD_LANDING_DIR)",
+                             allow_retries=False)
+        result = landing.read()
+        days = split_by_day(result.articles, result.quarantined, landing.dir)
+        _, outside = valid_keys(days)
+        if outside:
+            context.log.warning(f"{sum(len(days[k].articles) for k in outside)} articles have days outside "
+                                f"the partition range: {outside[:5]}…")
+        batches = {k: days.get(k, DayBatch()) for k in context.partition_keys}
+        articles = {k: b.articles for k, b in batches.items()}
+        undated = [i for b in batches.values() for i in b.undated_ids]
+        yield _output(context, articles, {
+            "dagster/row_count": sum(map(len, articles.values())),
+            "undated_on_ingest_day": dg.MetadataValue.int(len(undated)),
+            "undated_note": ("articles without a publication date are placed on the day their file "
+                             f"landed: {', '.join(undated[:10]) or 'none here'}"),
+            "landing_folder": dg.MetadataValue.path(str(landing.dir)),
+            "landing_total_articles": len(result.articles),
+            "preview": _md([{"article_id": a.article_id, "published": a.published or "— (ingest day)",
+                             "source": a.source, "title": _snippet(a.title), "chars": len(a.text),
+                             "origin": a.origin} for a in _flat(articles)]),
+        }, output_name="raw_articles")
+        quarantined = {k: b.quarantined for k, b in batches.items()}
+        yield _output(context, quarantined, {
+            "dagster/row_count": sum(map(len, quarantined.values())),
+            "preview": _md([{"origin": q.origin, "line": q.line, "reason": q.reason}
+                            for q in _flat(quarantined)]),
+        }, output_name="quarantine")
+        age = checks.newest_file_age_hours(landing.dir)
+        stale = age is None or age > LANDING_MAX_AGE_HOURS
+        yield dg.AssetCheckResult(
+            check_name="landing_fresh", asset_key="raw_articles", passed=not stale, severity=WARN,
+            metadata={"newest_file_age_hours": round(age, 2) if age is not None else -1,
+                      "max_age_hours": LANDING_MAX_AGE_HOURS},
+        )
+
+    @dg.asset(
+        group_name="process", code_version=versions["clean_articles"], kinds={"python"},
+        partitions_def=daily_partitions, backfill_policy=BACKFILL,
+        description="Articles with site furniture (read-also blocks, related links, newsletter boxes) "
+                    "removed; body regions keep offsets into the original text.",
+    )
+    def clean_articles(context: AssetExecutionContext, raw_articles: dict[str, list[Article]]):
+        cleaned = {k: [clean_article(a) for a in arts] for k, arts in raw_articles.items()}
+        flat: list[CleanArticle] = _flat(cleaned)
+        body = sum(r.end - r.start for c in flat for r in c.regions)
+        total = sum(len(c.article.text) for c in flat)
+        return _output(context, cleaned, {
+            "dagster/row_count": len(flat),
+            "body_chars": body,
+            "removed_chars": total - body,
+            "removed_blocks": sum(len(c.removed) for c in flat),
+            "preview": _md([{"article_id": c.article_id, "regions": len(c.regions),
+                             "body_chars": sum(r.end - r.start for r in c.regions),
+                             "removed": ", ".join(sorted({why for _, why in c.removed}))[:60]} for c in flat]),
+        })
+
+    @dg.asset(
+        group_name="process", code_version=versions["analyses"], kinds={"python"},
+        partitions_def=daily_partitions, backfill_policy=BACKFILL,
+        op_tags={"marsad/nlp": "true"},
+        description="Sentences and tokens (lemma, POS, dependencies, NER when the analyzer provides "
+                    "them) with offsets into the original text.",
+    )
+    def analyses(context: AssetExecutionContext, clean_articles: dict[str, list[CleanArticle]]):
+        analyzer = get_analyzer()
+        flat: list[CleanArticle] = _flat(clean_articles)
+        analysed = analyzer.analyze_many(flat) if flat else []
+        out: dict[str, list[list[AnalyzedSentence]]] = {}
+        i = 0
+        for k, cleans in clean_articles.items():
+            out[k] = [list(s) for s in analysed[i:i + len(cleans)]]
+            i += len(cleans)
+        sentences = [s for doc in analysed for s in doc]
+        meta: dict[str, Any] = {
+            "dagster/row_count": len(sentences),
+            "analyzer": getattr(analyzer, "name", type(analyzer).__name__),
+            "articles": len(flat),
+            "tokens": sum(len(s.tokens) for s in sentences),
+            "preview": _md([{"article_id": s.sentence.article_id, "sentence": s.sentence.index,
+                             "tokens": len(s.tokens), "text": _snippet(s.sentence.text)} for s in sentences]),
+        }
+        meta.update(_cache_stats(analyzer))
+        return _output(context, out, meta)
+
+    @dg.asset(
+        group_name="process", code_version=versions["article_dates"], kinds={"python"},
+        partitions_def=daily_partitions, backfill_policy=BACKFILL,
+        description="Temporal expressions (Gregorian and Hijri, relative to publication) resolved to "
+                    "day/week/month/year values.",
+    )
+    def article_dates(context: AssetExecutionContext, clean_articles: dict[str, list[CleanArticle]]):
+        out = {k: [find_article_dates(c) for c in cleans] for k, cleans in clean_articles.items()}
+        found: list[TemporalExpression] = [d for docs in out.values() for doc in docs for d in doc]
+        return _output(context, out, {
+            "dagster/row_count": len(found),
+            "resolved": sum(d.value is not None for d in found),
+            "by_precision": dg.MetadataValue.json(dict(Counter(str(d.precision) for d in found))),
+            "preview": _md([{"text": d.text, "value": d.value, "precision": d.precision, "source": d.source}
+                            for d in found]),
+        })
+
+    @dg.asset(
+        group_name="process", code_version=versions["events"], kinds={"python"},
+        partitions_def=daily_partitions, backfill_policy=BACKFILL,
+        check_specs=[
+            _spec("event_types", "events", "Every event has a PLOVER event type."),
+            _spec("evidence_offsets", "events",
+                  "Every evidence span (trigger, actors, target, location, quantities, date) lies inside "
+                  "its article's original text and slices to the same text."),
+            _spec("dates_not_future", "events",
+                  "Events reported as having happened are not dated after publication (+1 day for "
+                  "time zones); future and hypothetical statements are exempt."),
+            _spec("quantities_plausible", "events",
+                  "Quantities are non-negative, value <= value_max, and below a per-role ceiling."),
+        ],
+        description="PLOVER events with modality, actors, target, location, quantities and date.",
+    )
+    def events(
+        context: AssetExecutionContext,
+        clean_articles: dict[str, list[CleanArticle]],
+        analyses: dict[str, list[list[AnalyzedSentence]]],
+        article_dates: dict[str, list[list[TemporalExpression]]],
+    ):
+        out: dict[str, list[ArticleResult]] = {}
+        for k, cleans in clean_articles.items():
+            out[k] = [
+                ArticleResult(c, sents, dates, extract_events(c, sents, dates))
+                for c, sents, dates in zip(cleans, analyses[k], article_dates[k], strict=True)
+            ]
+        results: list[ArticleResult] = _flat(out)
+        evs = [(r, e) for r in results for e in r.events]
+        yield _output(context, out, {
+            "dagster/row_count": len(evs),
+            "by_type": dg.MetadataValue.json(dict(Counter(e.event_type for _, e in evs).most_common())),
+            "by_modality": dg.MetadataValue.json(dict(Counter(e.modality for _, e in evs))),
+            "preview": _md([{"article_id": r.article.article_id, "type": e.event_type, "modality": e.modality,
+                             "trigger": e.trigger.text, "actor": e.actor.text if e.actor else "",
+                             "location": e.location.name if e.location else "",
+                             "quantities": ", ".join(f"{q.value} {q.role or ''}" for q in e.quantities),
+                             "date": e.date.value if e.date else ""} for r, e in evs]),
+        })
+        yield _check("event_types", checks.event_type_problems(results), "events")
+        yield _check("evidence_offsets", checks.evidence_offset_problems(results), "events")
+        yield _check("dates_not_future", checks.future_date_problems(results), "events")
+        yield _check("quantities_plausible", checks.quantity_problems(results), "events")
+
+    @dg.asset(
+        group_name="warehouse", code_version=versions["warehouse"], kinds={"duckdb"},
+        partitions_def=daily_partitions, backfill_policy=BACKFILL,
+        pool=WAREHOUSE_POOL, retry_policy=RETRY,
+        check_specs=[
+            _spec("schema", "warehouse", "Tables and columns match the DDL in sql/."),
+            _spec("no_orphans", "warehouse", "Every reference (article, mention, event, place, actor) "
+                                             "points at an existing row."),
+        ],
+        description="The DuckDB warehouse (articles, sentences, event_mentions, event_quantities, events, "
+                    "actors, locations, quarantine). Each day's load replaces exactly that day's rows.",
+    )
+    def warehouse(
+        context: AssetExecutionContext,
+        events: dict[str, list[ArticleResult]],
+        quarantine: dict[str, list[Quarantined]],
+        duckdb_warehouse: Warehouse,
+    ):
+        per_day = []
+        for k in context.partition_keys:
+            with _transient_only(duckdb.IOException):
+                stats = duckdb_warehouse.load(events.get(k, []), quarantine.get(k, []), k)
+            per_day.append({"day": k, "articles": stats.articles, "mentions": stats.mentions,
+                            "quantities": stats.quantities, "replaced": stats.replaced_articles,
+                            "seconds": round(stats.seconds, 2)})
+        with _transient_only(duckdb.IOException), duckdb_warehouse.connect(read_only=True) as con:
+            counts = {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]
+                      for t in ("articles", "event_mentions", "event_quantities", "events", "quarantine")}
+            day_rows = con.execute(
+                "SELECT count(*) FROM articles WHERE partition_day BETWEEN ? AND ?",
+                [context.partition_keys[0], context.partition_keys[-1]],
+            ).fetchone()[0]
+            schema = checks.schema_problems(con)
+            orphans = checks.orphan_problems(con) if not schema else []
+        yield dg.MaterializeResult(
+            asset_key="warehouse",
+            metadata={
+                "dagster/row_count": day_rows,
+                "database": dg.MetadataValue.path(duckdb_warehouse.path),
+                "loads": _md(per_day),
+                **{f"total_{t}": n for t, n in counts.items()},
+            },
+        )
+        yield _check("schema", schema, "warehouse")
+        yield _check("no_orphans", orphans, "warehouse", skipped_because_schema_failed=bool(schema))
+
+    @dg.asset(
+        group_name="warehouse", code_version=versions["charts"], kinds={"duckdb"},
+        deps=[warehouse], retry_policy=RETRY,
+        description="PNG trend charts (monthly events by type, casualties, troop movements) from the "
+                    "warehouse's read snapshot (so no warehouse lock is needed).",
+    )
+    def charts(context: AssetExecutionContext, duckdb_warehouse: Warehouse):
+        from pipelines.warehouse import charts as charting
+
+        out_dir = duckdb_warehouse.file.parent / "charts"
+        with _transient_only(duckdb.IOException):
+            written = charting.render_all(duckdb_warehouse.file, out_dir)
+        paths = [str(p) for p in written.values()]
+        return dg.MaterializeResult(metadata={
+            "dagster/row_count": len(paths),
+            "folder": dg.MetadataValue.path(str(out_dir)),
+            "charts": dg.MetadataValue.md("\n".join(f"* `{p}`" for p in paths) or "_none_"),
+        })
+
+    return [ingest, clean_articles, analyses, article_dates, events, warehouse, charts]
+
+
+def _cache_stats(analyzer: Any) -> dict[str, Any]:
+    """Cache hit statistics when the analyzer is the caching wrapper (`hits`/`misses` or `stats`)."""
+    stats = getattr(analyzer, "stats", None)
+    stats = stats() if callable(stats) else stats
+    if isinstance(stats, Mapping):
+        return {f"cache_{k}": v for k, v in stats.items() if isinstance(v, (int, float, str))}
+    hits, misses = getattr(analyzer, "hits", None), getattr(analyzer, "misses", None)
+    if isinstance(hits, int) and isinstance(misses, int):
+        return {"cache_hits": hits, "cache_misses": misses}
+    return {}
+
+
+class _transient_only:
+    """Let `transient` exceptions through (RetryPolicy retries them); turn any other into a Failure
+    that is not retried, so a bug fails at once instead of after four attempts."""
+
+    def __init__(self, *transient: type[BaseException]):
+        self.transient = transient
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, typ, exc, tb) -> bool:
+        if exc is None or isinstance(exc, self.transient) or isinstance(exc, dg.Failure):
+            return False
+        raise dg.Failure(f"{typ.__name__}: {exc}", allow_retries=False) from exc
+
+
+def all_asset_names() -> Iterable[str]:
+    return ("raw_articles", "quarantine", "clean_articles", "analyses", "article_dates", "events",
+            "warehouse", "charts")

@@ -1,0 +1,233 @@
+"""End-to-end benchmark over the ANT corpus (issue 9).
+
+    python -m bench.run [--limit N] [--corpus PATH] [--scaling] [--incremental] [--dagster]
+                        [--naive-sample N] [--synthetic N]
+
+Runs ingest -> clean -> analysis -> dates -> extraction -> warehouse load outside Dagster and
+prints, per stage, wall time, articles/s, sentences/s and peak RSS. In the same run it does the
+naive alternative of the two stages that have one (dateparser.search_dates per sentence; per-row
+INSERTs) on a sample and prints the ratio. The last line is a one-line summary.
+"""
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import platform
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Sequence
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_CORPUS = REPO.parent / "shared" / "corpus" / "ant_middleeast.jsonl"
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+@dataclass
+class StageTime:
+    name: str
+    seconds: float
+    articles: int
+    sentences: int
+
+    def row(self) -> str:
+        aps = self.articles / self.seconds if self.seconds else float("inf")
+        sps = self.sentences / self.seconds if self.seconds else float("inf")
+        return (f"| {self.name:<22} | {self.seconds:8.2f} | {aps:10.1f} | {sps:11.1f} | "
+                f"{peak_rss_mb():8.0f} |")
+
+
+def timed(fn: Callable[[], object]) -> tuple[object, float]:
+    gc.collect()
+    t = time.perf_counter()
+    out = fn()
+    return out, time.perf_counter() - t
+
+
+def read_corpus(path: Path, limit: int | None, offset: int = 0):
+    from pipelines.ingest import article_from_record
+
+    arts = []
+    with open(path, encoding="utf-8") as fh:
+        for i, line in enumerate(fh):
+            if i < offset:
+                continue
+            if limit is not None and len(arts) >= limit:
+                break
+            arts.append(article_from_record(json.loads(line), origin=f"{path.name}:{i + 1}"))
+    return arts
+
+
+def run_pipeline(articles, db_path: Path, analyzer=None) -> list[StageTime]:
+    """The same stages as `pipelines.process.process_articles`, timed one by one."""
+    from pipelines.clean import clean_article
+    from pipelines.extract import extract_events
+    from pipelines.nlp import get_analyzer
+    from pipelines.process import ArticleResult, article_dates
+    from pipelines.warehouse import load_results
+
+    analyzer = analyzer or get_analyzer()
+    n = len(articles)
+    cleans, t_clean = timed(lambda: [clean_article(a) for a in articles])
+    analyses, t_nlp = timed(lambda: analyzer.analyze_many(cleans))
+    n_sent = sum(len(s) for s in analyses)
+    dates, t_dates = timed(lambda: [article_dates(c) for c in cleans])
+    events, t_extract = timed(
+        lambda: [extract_events(c, s, d) for c, s, d in zip(cleans, analyses, dates)])
+    results = [ArticleResult(c, list(s), d, e) for c, s, d, e in zip(cleans, analyses, dates, events)]
+    _, t_load = timed(lambda: load_results(db_path, results))
+    return [
+        StageTime("clean", t_clean, n, n_sent),
+        StageTime(f"analysis ({getattr(analyzer, 'name', '?')})", t_nlp, n, n_sent),
+        StageTime("dates", t_dates, n, n_sent),
+        StageTime("extraction", t_extract, n, n_sent),
+        StageTime("warehouse load", t_load, n, n_sent),
+    ], results
+
+
+def naive_dates(sentences: Sequence[str]) -> float:
+    """dateparser.search_dates per sentence, the way a user would without our layer."""
+    import warnings
+
+    from dateparser.search import search_dates
+
+    warnings.filterwarnings("ignore")
+    t = time.perf_counter()
+    for s in sentences:
+        search_dates(s, languages=["ar"])
+    return time.perf_counter() - t
+
+
+def ours_dates(sentences: Sequence[str]) -> float:
+    from pipelines.temporal import find_dates
+
+    t = time.perf_counter()
+    for s in sentences:
+        find_dates(s, None)
+    return time.perf_counter() - t
+
+
+def naive_inserts(results, db_path: Path) -> float:
+    """Row-by-row INSERTs of the event mentions (what the bulk load replaces)."""
+    import duckdb
+
+    con = duckdb.connect(str(db_path))
+    con.execute("CREATE TABLE m (doc_id VARCHAR, sentence_index INT, event_type VARCHAR, "
+                "start_ INT, end_ INT, payload VARCHAR)")
+    rows = [(e.doc_id, e.sentence_index, e.event_type, e.trigger.start, e.trigger.end,
+             json.dumps(e.to_json(), ensure_ascii=False)) for r in results for e in r.events]
+    t = time.perf_counter()
+    for row in rows:
+        con.execute("INSERT INTO m VALUES (?, ?, ?, ?, ?, ?)", row)
+    secs = time.perf_counter() - t
+    con.close()
+    return secs, len(rows)
+
+
+def bulk_inserts(results, db_path: Path) -> float:
+    import duckdb
+    import polars as pl
+
+    con = duckdb.connect(str(db_path))
+    rows = [(e.doc_id, e.sentence_index, e.event_type, e.trigger.start, e.trigger.end,
+             json.dumps(e.to_json(), ensure_ascii=False)) for r in results for e in r.events]
+    frame = pl.DataFrame(rows, schema=["doc_id", "sentence_index", "event_type", "start_", "end_",
+                                       "payload"], orient="row")
+    t = time.perf_counter()
+    con.execute("CREATE TABLE m AS SELECT * FROM frame")
+    secs = time.perf_counter() - t
+    con.close()
+    return secs
+
+
+def header() -> str:
+    return ("| stage                  |   wall s | articles/s |  sentences/s |  peak MB |\n"
+            "|------------------------|----------|------------|--------------|----------|")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    ap.add_argument("--limit", type=int, default=None, help="articles to use (default: all)")
+    ap.add_argument("--naive-sample", type=int, default=2000, help="sentences for the dateparser ratio")
+    ap.add_argument("--scaling", action="store_true", help="also time 1k, 2k, 4k, all")
+    ap.add_argument("--incremental", action="store_true", help="also time adding 100 new articles")
+    ap.add_argument("--dagster", action="store_true", help="also run through dagster.materialize")
+    ap.add_argument("--synthetic", type=int, default=0, help="N synthetic events for view timings")
+    args = ap.parse_args(argv)
+    if not args.corpus.exists():
+        print(f"bench: corpus not found at {args.corpus} (needs ../shared); nothing to measure")
+        return 0
+
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    work = Path(tempfile.mkdtemp(prefix="marsad-bench-"))
+    try:
+        (articles, t_ingest) = timed(lambda: read_corpus(args.corpus, args.limit))
+        n = len(articles)
+        stages, results = run_pipeline(articles, work / "warehouse.duckdb")
+        n_sent = stages[0].sentences
+        total = t_ingest + sum(s.seconds for s in stages)
+        print(f"\n{n} articles, {n_sent} sentences\n")
+        print(header())
+        print(StageTime("ingest", t_ingest, n, n_sent).row())
+        for s in stages:
+            print(s.row())
+        print(StageTime("end to end", total, n, n_sent).row())
+
+        # Naive alternatives, same run, same data.
+        sents = [s.sentence.text for r in results for s in r.sentences][: args.naive_sample]
+        t_ours = ours_dates(sents)
+        t_naive = naive_dates(sents)
+        print(f"\ndates on {len(sents)} sentences: ours {len(sents) / t_ours:,.0f}/s, "
+              f"dateparser.search_dates {len(sents) / t_naive:,.0f}/s, ratio {t_naive / t_ours:.1f}x")
+        t_bulk = bulk_inserts(results, work / "bulk.duckdb")
+        t_rows, n_rows = naive_inserts(results, work / "naive.duckdb")
+        print(f"load {n_rows} mentions: bulk (Arrow) {t_bulk:.3f}s, per-row INSERT {t_rows:.3f}s, "
+              f"ratio {t_rows / max(t_bulk, 1e-9):.1f}x")
+
+        if args.scaling:
+            print("\nscaling (end to end, fresh warehouse each):")
+            for k in [1000, 2000, 4000, n]:
+                if k > n:
+                    continue
+                db = work / f"scale{k}.duckdb"
+                (_, secs) = timed(lambda: run_pipeline(articles[:k], db))
+                print(f"  {k:>5} articles: {secs:7.2f}s  ({k / secs:6.1f} articles/s)")
+
+        if args.incremental:
+            db = work / "incr.duckdb"
+            base = articles[:-100] if n > 100 else articles
+            (_, t_full) = timed(lambda: run_pipeline(base, db))
+            (_, t_incr) = timed(lambda: run_pipeline(articles[-100:], db))
+            print(f"\nincremental: full {len(base)} articles {t_full:.2f}s, +100 new {t_incr:.2f}s "
+                  f"({100 * t_incr / t_full:.1f}% of full)")
+
+        if args.dagster:
+            from bench.dagster_bench import run_dagster
+
+            secs = run_dagster(articles, work)
+            print(f"\nthrough dagster.materialize: {secs:.2f}s ({n / secs:.1f} articles/s)")
+
+        if args.synthetic:
+            from bench.synthetic import time_views
+
+            time_views(args.synthetic, work / "synthetic.duckdb")
+
+        print(f"\nSUMMARY: {n} articles end to end in {total:.1f}s = {n / total:.1f} articles/s, "
+              f"{n_sent / total:.0f} sentences/s, peak RSS {peak_rss_mb():.0f} MB")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

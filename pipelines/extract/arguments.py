@@ -1,0 +1,541 @@
+"""Event arguments: actor (who acts), target (who is acted on), location (where).
+
+`find_arguments(...)` works on one sentence. It takes the actor and place mentions the gazetteer found
+in the sentence (resolution and codes come from `pipelines.gazetteer`) and decides which of them
+fill which slot for one event, from the event's trigger spans.
+
+Two ways to decide, best first:
+* dependency relations, when the analyzer parsed the sentence (`Token.head/deprel`): the subject or
+  agent of a verbal trigger is the actor, its object the target; a genitive/nisba modifier of a nominal
+  trigger ("غارات التحالف", "غارة تركية") is the actor;
+* clause-level patterns on the normalised words otherwise (Arabic news is formulaic): explicit agent
+  markers ("من قبل X", "على يد X", "شنها X", "المنسوبة إلى X"), a nisba or genitive right after the
+  trigger, a subject right after a verb (VSO) or right before it (SVO, not across "أن/إن", which
+  separates a speaker from what is reported); targets after "استهدف", "ضد", "على", the victims of a
+  casualty count, the genitive of "مقتل/اغتيال"; the location is the place governed by the trigger
+  (preposition + place nearest it in its clause, finer places before their country), the dateline
+  place only as a fallback.
+
+All spans are in original article offsets.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from pipelines.records import ActorMention, AnalyzedSentence, Place
+from pipelines.text import normalize, normalize_with_offsets
+
+_WORD_RE = re.compile(r"[^\W\d_]+|\d+(?:[.,]\d+)*|[^\w\s]")
+_STRONG_PUNCT = frozenset(".;؛:?؟!")
+_CLAUSE_WORDS = frozenset(normalize(w) for w in ("فيما", "بينما", "حيث", "لكن", "ولكن", "وفيما", "وبينما"))
+_REPORTING_COMPLEMENTISERS = frozenset(normalize(w) for w in ("أن", "إن", "بأن", "وأن", "وإن", "لأن"))
+_PREPOSITIONS = frozenset(normalize(w) for w in (
+    "في", "على", "ضد", "إلى", "من", "عن", "مع", "بين", "نحو", "قرب", "داخل", "خارج", "أمام", "لدى", "عند",
+    "حول", "تجاه", "بحق", "بعد", "قبل", "خلال", "منذ", "جراء", "إثر", "بسبب", "عبر"))
+# A place after one of these (or with the ب/في clitic) is where something happened.
+_LOCATIVE = frozenset(normalize(w) for w in (
+    "في", "ب", "على", "قرب", "داخل", "إلى", "أمام", "شمال", "جنوب", "شرق", "غرب", "شمالي", "جنوبي",
+    "شرقي", "غربي", "بمدينة", "مدينة", "محافظة", "بمحافظة", "بلدة", "ببلدة", "منطقة", "بمنطقة",
+    "قرية", "بقرية", "حي", "بحي", "ريف", "بريف", "مخيم", "بمخيم", "قضاء", "مديرية", "بمديرية", "ولاية",
+    "بولاية", "ضواحي", "أطراف", "محيط", "وسط", "بالقرب", "مدينتي", "بلدات", "مدن", "قرى", "مناطق"))
+_NEAR = frozenset(normalize(w) for w in ("قرب", "بالقرب", "محيط", "أطراف", "ضواحي", "مقربة"))
+_AGENT_MARKERS: tuple[tuple[str, ...], ...] = tuple(tuple(normalize(w).split()) for w in (
+    "من قبل", "على يد", "على أيدي", "بيد", "المنسوبة إلى", "المنسوب إلى", "المنسوبة الى", "نسبت إلى",
+    "بقيادة", "تقودها", "يقودها", "تبناه", "تبنتها", "تبناها",
+))
+_AGENT_VERBS = frozenset(normalize(w) for w in (
+    "شنها", "شنته", "شنتها", "شنه", "نفذها", "نفذته", "نفذتها", "نفذه", "شنوها", "نفذوها", "تنفذها",
+    "يشنها", "تشنها", "ارتكبها", "ارتكبته", "ارتكبتها", "أطلقها", "أطلقتها", "أطلقته", "قادها", "تقوده",
+    "شنت", "شن", "نفذت", "نفذ", "ارتكبت", "ارتكب",
+))
+_TARGETING = frozenset(normalize(w) for w in (
+    "استهدف", "استهدفت", "تستهدف", "يستهدف", "استهدفوا", "طال", "طالت", "يطال", "تطال", "ضرب", "ضربت",
+    "قصف", "قصفت", "هاجم", "هاجمت", "هاجموا", "داهم", "داهمت", "اقتحم", "اقتحمت", "استهدافه", "استهدفها",
+))
+_ON_TARGET = frozenset(normalize(w) for w in ("ضد", "على", "علي", "بحق", "تجاه", "لاستهداف", "باستهداف"))
+_KILLING_NOUNS = frozenset(normalize(w) for w in (
+    "مقتل", "اغتيال", "إعدام", "اعتقال", "اختطاف", "خطف", "توقيف", "استهداف", "تصفية", "إصابة", "جرح",
+    "لمقتل", "بمقتل", "ومقتل", "واغتيال", "باغتيال", "باعتقال", "واعتقال", "وإصابة"))
+_TIME_WORDS = frozenset(normalize(w) for w in (
+    "مساء", "صباح", "فجر", "ظهر", "ليل", "ليلة", "يوم", "أمس", "اليوم", "الأحد", "الاثنين", "الثلاثاء",
+    "الأربعاء", "الخميس", "الجمعة", "السبت", "الماضي", "الماضية", "فجأة", "مجددا", "أيضا", "كذلك"))
+_NP_STOP = _PREPOSITIONS | _TIME_WORDS | frozenset(normalize(w) for w in (
+    "الذي", "التي", "الذين", "اللذين", "اللتين", "و", "أو", "ثم", "كما", "إذ", "ما", "لا", "لم", "لن",
+    "قد", "كان", "كانت", "أن", "إن", "بأن", "وفق", "حسب", "وفقا", "بينهم", "منهم"))
+_PRECISION_RANK = {"point": 0, "city": 0, "admin2": 1, "admin1": 2, None: 1, "region": 4, "country": 4}
+_PRECISION_RANK_SPECIFIC = {"point", "city", "admin2", "admin1", None}
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    norm: str
+    start: int  # original article offsets
+    end: int
+    index: int
+
+
+@dataclass
+class SentenceView:
+    """A sentence cut into normalised words, with its clause boundaries (built once per sentence)."""
+
+    sentence: AnalyzedSentence
+    words: list[Word]
+    clause_of: list[int]  # word index -> clause number
+
+    @classmethod
+    def build(cls, sentence: AnalyzedSentence) -> "SentenceView":
+        s = sentence.sentence
+        nt = normalize_with_offsets(s.text)
+        words: list[Word] = []
+        for m in _WORD_RE.finditer(nt.text):
+            a, b = nt.to_original(m.start(), m.end())
+            words.append(Word(m.group(), s.start + a, s.start + b, len(words)))
+        clause_of = []
+        clause = 0
+        for w in words:
+            if w.norm in _STRONG_PUNCT or w.norm in _CLAUSE_WORDS:
+                clause += 1
+            clause_of.append(clause)
+        return cls(sentence, words, clause_of)
+
+    def word_at(self, offset: int) -> int:
+        """Index of the word containing (or first after) an original offset."""
+        for w in self.words:
+            if w.end > offset:
+                return w.index
+        return len(self.words) - 1
+
+    def word_before(self, offset: int) -> int:
+        """Index of the last word ending at or before an original offset (-1 if none)."""
+        idx = -1
+        for w in self.words:
+            if w.end <= offset:
+                idx = w.index
+            else:
+                break
+        return idx
+
+
+@dataclass
+class Arguments:
+    actor: ActorMention | None = None
+    actors: list[ActorMention] = field(default_factory=list)
+    target: ActorMention | None = None
+    location: Place | None = None
+    locations: list[Place] = field(default_factory=list)
+    rules: list[str] = field(default_factory=list)
+
+
+def _strip_clitics(w: str) -> str:
+    for p in ("وبال", "وال", "فال", "بال", "لل", "ال", "و", "ف", "ب", "ل"):
+        if w.startswith(p) and len(w) - len(p) >= 2:
+            return w[len(p):]
+    return w
+
+
+def _mention_after(view: SentenceView, mentions: Sequence[ActorMention], word_idx: int,
+                   max_gap: int, skip_time: bool = True) -> ActorMention | None:
+    """An actor mention starting within `max_gap` words after word `word_idx` (no preposition or
+    clause break between)."""
+    words = view.words
+    if word_idx + 1 >= len(words):
+        return None
+    by_start = {m.start: m for m in mentions}
+    gap = 0
+    k = word_idx + 1
+    while k < len(words) and gap <= max_gap:
+        w = words[k]
+        for m in mentions:
+            if m.start <= w.start < m.end or w.start <= m.start < w.end:
+                return m
+        if w.norm in _STRONG_PUNCT or w.norm in _CLAUSE_WORDS or (w.norm in _PREPOSITIONS and w.norm != "من"):
+            return None  # "مسلحون من بوكو حرام": a partitive does not end the search
+        if w.norm == "،" and not skip_time:
+            return None
+        if not (skip_time and (w.norm in _TIME_WORDS or w.norm == "،")):
+            gap += 1
+        k += 1
+    del by_start
+    return None
+
+
+def _overlaps(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
+    return a_start < b_end and b_start < a_end
+
+
+def _noun_phrase(view: SentenceView, k: int, max_words: int = 5) -> tuple[int, int] | None:
+    """Word range [k, end) of the noun phrase starting at word k."""
+    words = view.words
+    if k >= len(words) or not words[k].norm[0].isalpha() or words[k].norm in _NP_STOP:
+        return None
+    end = k + 1
+    while end < len(words) and end - k < max_words:
+        w = words[end]
+        if not w.norm[0].isalpha() or w.norm in _NP_STOP or w.norm.startswith("و"):
+            break
+        if w.norm in ("من",):
+            break
+        end += 1
+    return k, end
+
+
+def _span_mention(view: SentenceView, rng: tuple[int, int], mentions: Sequence[ActorMention]) -> ActorMention:
+    """The noun phrase as a mention; the code comes from an actor mention inside it, if any."""
+    a, b = view.words[rng[0]].start, view.words[rng[1] - 1].end
+    text = view.sentence.sentence.text
+    off = view.sentence.sentence.start
+    inner = [m for m in mentions if _overlaps(m.start, m.end, a, b)]
+    if inner:
+        m = inner[0]
+        a2, b2 = min(a, m.start), max(b, m.end)
+        return ActorMention(text[a2 - off:b2 - off], a2, b2, m.code, m.country, m.name, m.sector)
+    return ActorMention(text[a - off:b - off], a, b, None)
+
+
+def _is_speaker(view: SentenceView, mention: ActorMention, trigger_word: int) -> bool:
+    """True when a complementiser (أن/إن) stands between a mention before the trigger and the trigger:
+    the mention is who reports, not who acts."""
+    i = view.word_at(mention.end)
+    for k in range(i, trigger_word):
+        if view.words[k].norm in _REPORTING_COMPLEMENTISERS:
+            return True
+    return False
+
+
+def _dependency_actor(view: SentenceView, trig: tuple[int, int], mentions: Sequence[ActorMention]
+                      ) -> tuple[ActorMention | None, ActorMention | None]:
+    """Actor and target from a dependency parse, when the analyzer supplies one."""
+    toks = view.sentence.tokens
+    if not toks or all(t.head is None for t in toks):
+        return None, None
+    head_idx = None
+    for i, t in enumerate(toks):
+        if t.start < trig[1] and trig[0] < t.end:
+            head_idx = i + 1
+            break
+    if head_idx is None:
+        return None, None
+    actor = target = None
+    for i, t in enumerate(toks):
+        if t.head != head_idx or not t.deprel:
+            continue
+        rel = t.deprel
+        span_mentions = [m for m in mentions if _overlaps(m.start, m.end, t.start, t.end)]
+        if not span_mentions:
+            # the dependent's own subtree may hold the mention (head noun of a multiword name)
+            sub = _subtree(toks, i + 1)
+            lo, hi = min(toks[j - 1].start for j in sub), max(toks[j - 1].end for j in sub)
+            span_mentions = [m for m in mentions if _overlaps(m.start, m.end, lo, hi)]
+        if not span_mentions:
+            continue
+        if rel in ("nsubj", "obl:agent", "nmod:agent") or (rel in ("amod", "nmod", "nmod:poss") and actor is None):
+            actor = actor or span_mentions[0]
+        elif rel in ("obj", "nsubj:pass", "iobj") and target is None:
+            target = span_mentions[0]
+    return actor, target
+
+
+def _subtree(toks, root: int) -> set[int]:
+    out = {root}
+    changed = True
+    while changed:
+        changed = False
+        for i, t in enumerate(toks):
+            if t.head in out and (i + 1) not in out:
+                out.add(i + 1)
+                changed = True
+    return out
+
+
+def find_actor(view: SentenceView, triggers: Sequence[tuple[int, int]], mentions: Sequence[ActorMention],
+               rules: list[str], exclude: Sequence[tuple[int, int]] = ()) -> ActorMention | None:
+    """Who acts, for an event with these trigger spans (first trigger first). Mentions inside
+    `exclude` (the victims of a casualty count) are never the actor."""
+    cands = [m for m in mentions if not any(_overlaps(m.start, m.end, a, b) for a, b in exclude)]
+    if not cands:
+        return None
+    words = view.words
+    for trig in triggers:
+        dep_actor, _ = _dependency_actor(view, trig, cands)
+        if dep_actor:
+            rules.append("actor:dependency")
+            return dep_actor
+    for trig in triggers:
+        t_first = view.word_at(trig[0])
+        t_last = view.word_before(trig[1])
+        clause = view.clause_of[t_first]
+        # 1) explicit agent markers after the trigger, in its clause
+        for k in range(t_last + 1, min(len(words), t_last + 10)):
+            if view.clause_of[k] != clause:
+                break
+            for marker in _AGENT_MARKERS:
+                n = len(marker)
+                if tuple(w.norm for w in words[k:k + n]) == marker:
+                    m = _mention_after(view, cands, k + n - 1, 2)
+                    if m:
+                        rules.append(f"actor:marker:{' '.join(marker)}")
+                        return m
+            if words[k].norm in _AGENT_VERBS and k > t_last:
+                m = _mention_after(view, cands, k, 2)
+                if m:
+                    rules.append(f"actor:agent_verb:{words[k].norm}")
+                    return m
+        # 2) nisba or genitive right after the trigger: "غارة تركية", "قصف مدفعي تركي", "غارات التحالف"
+        m = _mention_after(view, cands, t_last, 2, skip_time=False)
+        if m and not _preceded_by_preposition(view, m):
+            rules.append("actor:after_trigger")
+            return m
+    for trig in triggers:
+        t_first = view.word_at(trig[0])
+        clause = view.clause_of[t_first]
+        # 3) a light verb before a nominal trigger: "شن الجيش الإسرائيلي ... هجوما"
+        for k in range(t_first - 1, max(-1, t_first - 8), -1):
+            if view.clause_of[k] != clause:
+                break
+            if words[k].norm in _AGENT_VERBS or _strip_clitics(words[k].norm) in _AGENT_VERBS:
+                m = _mention_after(view, cands, k, 2)
+                if m and m.start < trig[0]:
+                    rules.append(f"actor:light_verb:{words[k].norm}")
+                    return m
+        # 4) subject before the trigger in its clause (SVO), not a speaker
+        best = None
+        for m in cands:
+            if m.end <= trig[0] and view.clause_of[view.word_at(m.start)] == clause:
+                if (_is_speaker(view, m, t_first) or _preceded_by_preposition(view, m)
+                        or _undergoes(view, m, t_first)):
+                    continue
+                if best is None or m.start > best.start:
+                    best = m
+        if best is not None and t_first - view.word_at(best.end) <= 12:
+            rules.append("actor:subject_before")
+            return _chain_head(view, best, cands)
+    return None
+
+
+_UNDERGO = frozenset(normalize(w) for w in (
+    "تعرض", "تعرضت", "يتعرض", "تتعرض", "تعرضوا", "يتعرضون", "طالت", "طال"))
+
+
+def _undergoes(view: SentenceView, m: ActorMention, trigger_word: int) -> bool:
+    """"تعرضت دورية تركية لهجوم": the subject of تعرض is attacked, not attacking."""
+    lo = max(0, view.word_at(m.start) - 3)
+    return any(_strip_clitics(view.words[k].norm) in _UNDERGO or view.words[k].norm in _UNDERGO
+               for k in range(lo, trigger_word))
+
+
+def _chain_head(view: SentenceView, m: ActorMention, mentions: Sequence[ActorMention]) -> ActorMention:
+    """The first of a coordination ("القوات الأميركية والبريطانية والفرنسية") ending in `m`."""
+    text = view.sentence.sentence.text
+    off = view.sentence.sentence.start
+    head = m
+    changed = True
+    while changed:
+        changed = False
+        for p in mentions:
+            if p.end <= head.start and head.start - p.end <= 4:
+                gap = normalize(text[p.end - off:head.start - off]).replace("،", " ").split()
+                if gap in (["و"], []) and (gap or normalize(text[head.start - off]) == "و"
+                                           or text[p.end - off:head.start - off].strip() in ("و", "،")):
+                    head = p
+                    changed = True
+                    break
+    return head
+
+
+def _preceded_by_preposition(view: SentenceView, m: ActorMention) -> bool:
+    i = view.word_at(m.start)
+    w = view.words[i]
+    if w.start < m.start:  # clitic inside the word: "للتحالف" is a genitive, "بالجيش" is not an agent
+        prefix = normalize(view.sentence.sentence.text[w.start - view.sentence.sentence.start:
+                                                       m.start - view.sentence.sentence.start])
+        return prefix.startswith(("ب", "وب", "في"))
+    if i == 0:
+        return False
+    prev = view.words[i - 1].norm
+    return prev in _PREPOSITIONS and prev not in ("من",)
+
+
+def find_target(view: SentenceView, triggers: Sequence[tuple[int, int]], mentions: Sequence[ActorMention],
+                victims: Sequence[tuple[int, int]], places: Sequence[Place], actor: ActorMention | None,
+                rules: list[str], event_type: str) -> ActorMention | None:
+    """Who or what is acted on."""
+    words = view.words
+    place_starts = [(p.start, p.end) for p in places]
+
+    def is_place(rng: tuple[int, int]) -> bool:
+        """The phrase is a place: it starts with one ("دوما") or with a place noun ("بلدة معرة النعمان")."""
+        head = words[rng[0]]
+        if head.norm in _LOCATIVE or _strip_clitics(head.norm) in _LOCATIVE:
+            return True
+        return any(_overlaps(head.start, head.end, ps, pe) for ps, pe in place_starts)
+
+    def not_actor(m: ActorMention | None) -> bool:
+        return m is not None and not (actor and _overlaps(m.start, m.end, actor.start, actor.end))
+
+    for trig in triggers:
+        _, dep_target = _dependency_actor(view, trig, mentions)
+        if not_actor(dep_target):
+            rules.append("target:dependency")
+            return dep_target
+    for trig in triggers:
+        t_first = view.word_at(trig[0])
+        t_last = view.word_before(trig[1])
+        clause = view.clause_of[t_first]
+        lo, hi = max(0, t_first - 12), min(len(words), t_last + 12)
+        # 1) "استهدف(ت) X" anywhere near the trigger in its clause
+        for k in range(lo, hi):
+            if view.clause_of[k] != clause or words[k].norm not in _TARGETING or (trig[0] <= words[k].start < trig[1]):
+                continue
+            j = k + 1
+            while j < len(words) and (words[j].norm in _TIME_WORDS or words[j].norm == "،"):
+                j += 1
+            rng = _noun_phrase(view, j)
+            if rng and not is_place(rng):
+                m = _span_mention(view, rng, mentions)
+                if not_actor(m) and not any(_overlaps(m.start, m.end, a, b) for a, b in triggers):
+                    rules.append(f"target:targeting_verb:{words[k].norm}")
+                    return m
+        # 2) "ضد X" / "على X" after the trigger (not a place: "الغارات على دوما" is a location)
+        for k in range(t_last + 1, min(len(words), t_last + 8)):
+            if view.clause_of[k] != clause:
+                break
+            if words[k].norm in _ON_TARGET:
+                rng = _noun_phrase(view, k + 1)
+                if rng and not is_place(rng):
+                    m = _span_mention(view, rng, mentions)
+                    if not_actor(m):
+                        rules.append(f"target:preposition:{words[k].norm}")
+                        return m
+                break
+    # 3) the victims of a casualty count
+    for a, b in victims:
+        i, j = view.word_at(a), view.word_before(b)
+        if j >= i:
+            m = _span_mention(view, (i, j + 1), mentions)
+            if not_actor(m):
+                rules.append("target:casualties")
+                return m
+    for trig in triggers:
+        t_first = view.word_at(trig[0])
+        t_last = view.word_before(trig[1])
+        # 4) genitive of a killing noun: "مقتل صالح الصماد", "اعتقال الناشط"
+        for k in (t_first, t_last):
+            if words[k].norm in _KILLING_NOUNS:
+                rng = _noun_phrase(view, k + 1, 4)
+                if rng and not is_place(rng) and words[rng[0]].norm[0].isalpha():
+                    m = _span_mention(view, rng, mentions)
+                    if not_actor(m):
+                        rules.append("target:genitive")
+                        return m
+        # 5) the first actor after the trigger that is not the actor (object of a verbal trigger)
+        if event_type != "ASSAULT":
+            for m in sorted(mentions, key=lambda x: x.start):
+                if m.start >= trig[1] and not_actor(m) and view.clause_of[view.word_at(m.start)] == view.clause_of[t_first]:
+                    if actor and actor.start > trig[1] and m.start < actor.start:
+                        continue
+                    rules.append("target:object_after")
+                    return m
+    return None
+
+
+def find_locations(view: SentenceView, triggers: Sequence[tuple[int, int]], places: Sequence[Place],
+                   mentions: Sequence[ActorMention], rules: list[str],
+                   fallback: Place | None = None) -> list[Place]:
+    """Places governed by the trigger, best first (location = the first)."""
+    words = view.words
+    # a place inside a longer actor name ("قوات سوريا الديمقراطية") is not a location
+    cands = [p for p in places if not any(
+        m.start <= p.start and p.end <= m.end and (m.end - m.start) > (p.end - p.start) for m in mentions)]
+    if not cands:
+        if fallback is not None:
+            rules.append("location:dateline")
+            return [fallback]
+        return []
+    countries_with_finer = {p.country for p in cands if p.precision != "country" and p.country}
+    scored = []
+    for p in cands:
+        pw = view.word_at(p.start)
+        best = None
+        for trig in triggers:
+            t_first = view.word_at(trig[0])
+            t_last = view.word_before(trig[1])
+            if pw > t_last:
+                dist = (pw - t_last) * 0.8
+                between = range(t_last + 1, pw)
+            else:
+                dist = max(0, t_first - pw)
+                between = range(pw + 1, t_first)
+            dist += sum(3 for k in between if words[k].norm == "،")
+            # "قال مسؤول في دمشق إن انفجارا وقع في حلب": the speaker's place is not the event's
+            dist += sum(10 for k in between if words[k].norm in _REPORTING_COMPLEMENTISERS)
+            if view.clause_of[pw] != view.clause_of[t_first]:
+                dist += 15
+            best = dist if best is None else min(best, dist)
+        w = words[pw]
+        prefix = normalize(view.sentence.sentence.text[w.start - view.sentence.sentence.start:
+                                                       p.start - view.sentence.sentence.start])
+        prev = words[pw - 1].norm if pw > 0 else ""
+        governed = prefix in ("ب", "وب", "في", "وفي", "ل", "ال", "بال", "وبال", "ف") or prev in _LOCATIVE or (
+            _strip_clitics(prev) in _LOCATIVE)
+        score = best if best is not None else 50
+        if prev in _NEAR or _strip_clitics(prev) in _NEAR:
+            score += 2  # "في الغوطة الشرقية قرب دمشق": دمشق is a landmark, not the place
+        elif governed:
+            score -= 3
+        if p.precision == "country" and p.country in countries_with_finer:
+            score += 12  # "في محافظة الحديدة" says more than "في اليمن"
+        elif p.precision == "country":
+            score += 4
+        elif p.precision == "region":
+            score += 1
+        scored.append((score, p.start, p))
+    scored.sort(key=lambda x: (x[0], x[1]))
+    out: list[Place] = []
+    seen = set()
+    for _, _, p in scored:
+        key = (p.name, p.country)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(p)
+    rules.append("location:governed_nearest")
+    return out
+
+
+def find_arguments(view: SentenceView, triggers: Sequence[tuple[int, int]], event_type: str,
+                   actors: Sequence[ActorMention], places: Sequence[Place],
+                   victims: Sequence[tuple[int, int]] = (), fallback_place: Place | None = None) -> Arguments:
+    """Fill actor/target/location for one event (trigger spans in original offsets, first = main)."""
+    rules: list[str] = []
+    # Mentions that are places are not actors unless the gazetteer says they are (a country acts).
+    actor = find_actor(view, triggers, actors, rules, exclude=victims)
+    compound = _compound(view, actor, actors) if actor else []
+    target = find_target(view, triggers, actors, victims, places, actor, rules, event_type)
+    if target is not None and actor is not None and _overlaps(actor.start, actor.end, target.start, target.end):
+        target = None
+    locations = find_locations(view, triggers, places, actors, rules, fallback_place)
+    return Arguments(actor, compound, target, locations[0] if locations else None, locations, rules)
+
+
+def _compound(view: SentenceView, actor: ActorMention, mentions: Sequence[ActorMention]) -> list[ActorMention]:
+    """The actor and the mentions coordinated with it ("القوات الأميركية والبريطانية والفرنسية",
+    "جامعة الدول العربية ومصر والأردن")."""
+    out = [actor]
+    last_end = actor.end
+    text = view.sentence.sentence.text
+    off = view.sentence.sentence.start
+    for m in sorted(mentions, key=lambda x: x.start):
+        if m.start < last_end or m is actor:
+            continue
+        gap = normalize(text[last_end - off:m.start - off]).strip(" ،,")
+        if gap in ("و", "او") or (m.start - last_end <= 3 and text[m.start - off:m.start - off + 1] == "و"):
+            out.append(m)
+            last_end = m.end
+        elif gap == "" and text[last_end - off:m.start - off].strip() == "" and normalize(text[m.start - off]) == "و":
+            out.append(m)
+            last_end = m.end
+        else:
+            break
+    return out

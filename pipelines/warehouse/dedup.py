@@ -1,0 +1,253 @@
+"""Cross-article deduplication: event mentions -> one `events` row per real-world event.
+
+Rules (documented for analysts; see README "Warehouse"):
+
+* Only **asserted** mentions form events. Negated, hypothetical, future and historical mentions stay
+  in `event_mentions` (with `modality`, `event_id` NULL) so they remain queryable.
+* Mentions are clustered per event type. Two mentions are *compatible* when
+  - their dates overlap within their precision window, with one day of slack (a day-precision
+    "yesterday" mis-resolved by one day still matches); year-precision dates only match each other;
+    a mention without a date of its own (none, or the extractor's publication-date fallback) is
+    taken to cover the 3 days up to its article's publication;
+  - their locations agree: same country when both are known; when both are finer than admin1
+    (point/city/admin2) the same place or within 50 km; different admin1 never match;
+  - their actors agree and their targets agree: equal codes, or one code refines the other
+    (`USA` vs `USA MIL`); an unknown side is compatible with anything.
+  Mentions of different articles also need positive evidence (score >= 2): same/nearby fine place
+  counts 2, same actor code 1, same target code 1, same country 1. Mentions of one article need none.
+* Clustering is *complete-linkage greedy in report order*: mentions are sorted by (report day,
+  article_id, sentence, trigger offset) -- content only, never load order -- and each joins the
+  best cluster all of whose members it is compatible with, else starts a new one. Hence the result
+  does not depend on load order, and articles arriving later (newer reports) never change the
+  clusters formed before them: the event id = hash of the cluster's first (earliest-reported)
+  mention stays stable.
+* Canonical values: date = the most precise date among the mentions (ties: most reported value,
+  then explicit over dateline over relative, then earliest); when no mention dates the event, the
+  first report's day with `time_precision = 'week'` and `date_source = 'published'` (like ACLED's
+  "within a week" precision); place = the most
+  precise place (ties: most reported, then key order); actor/target = the most reported code (ties:
+  the more specific code); casualties and other counts per role = the *most conservative* figure
+  among well-attributed mentions (confidence >= 0.5), i.e. the minimum, and `<role>_max` = the
+  maximum reported (a range's upper bound counts).
+"""
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from datetime import date, timedelta
+from typing import Any, Iterable
+
+from pipelines.warehouse.frames import ROLES, short_hash
+
+PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3}
+GEO_RANK = {"point": 0, "city": 1, "admin2": 2, "admin1": 3, "country": 4, "region": 5}
+SOURCE_RANK = {"explicit": 0, "dateline": 1, "relative": 2, "published": 3}
+FINE_GEO = 2  # rank <= this: a place precise enough to identify an event location
+NEARBY_KM = 50.0
+UNDATED_DAYS = 3
+WELL_ATTRIBUTED = 0.5
+
+
+def _km(a: dict, b: dict) -> float | None:
+    if None in (a["lat"], a["lon"], b["lat"], b["lon"]):
+        return None
+    la1, lo1, la2, lo2 = map(math.radians, (a["lat"], a["lon"], b["lat"], b["lon"]))
+    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _geo_rank(m: dict) -> float:
+    if m["location_key"] is None and m["country"] is None:
+        return 9
+    return GEO_RANK.get(m["geo_precision"], 3.5)  # located but precision unknown: treat as admin1-ish
+
+
+def _codes(x: str | None, y: str | None) -> int | None:
+    """None = incompatible; 1 = same actor (equal, or one refines the other); 0 = one unknown."""
+    if x is None or y is None:
+        return 0
+    if x == y or x.startswith(y + " ") or y.startswith(x + " "):
+        return 1
+    return None
+
+
+def _location(a: dict, b: dict) -> int | None:
+    """None = incompatible; 2 = same/nearby fine place; 1 = same country only; 0 = unknown."""
+    if a["_geo"] == 9 or b["_geo"] == 9:
+        return 0
+    if a["country"] and b["country"] and a["country"] != b["country"]:
+        return None
+    if a["admin1"] and b["admin1"] and a["admin1"] != b["admin1"]:
+        return None
+    if a["_geo"] <= FINE_GEO and b["_geo"] <= FINE_GEO:
+        if a["location_key"] == b["location_key"]:
+            return 2
+        km = _km(a, b)
+        return 2 if km is not None and km <= NEARBY_KM else None
+    if a["location_key"] == b["location_key"] and a["_geo"] <= FINE_GEO:
+        return 2
+    return 1 if a["country"] and a["country"] == b["country"] else 0
+
+
+def pair_score(a: dict, b: dict) -> int | None:
+    """Evidence that two mentions report one event; None when they contradict each other."""
+    if (a["_prec"] == 3) != (b["_prec"] == 3):
+        return None
+    if a["_from"] > b["_to"] + timedelta(days=1) or b["_from"] > a["_to"] + timedelta(days=1):
+        return None
+    loc = _location(a, b)
+    act = _codes(a["actor_code"], b["actor_code"])
+    tgt = _codes(a["target_code"], b["target_code"])
+    if loc is None or act is None or tgt is None:
+        return None
+    score = loc + act + tgt
+    if a["article_id"] == b["article_id"]:
+        return score + 10
+    return score if score >= 2 else None
+
+
+def _months(d0: date, d1: date) -> list[tuple[int, int]]:
+    out, y, m = [], d0.year, d0.month
+    while (y, m) <= (d1.year, d1.month):
+        out.append((y, m))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+def _prepare(m: dict) -> dict:
+    m = dict(m)
+    report = m.get("published") or m["partition_day"]
+    m["_report"] = report
+    dated = m["date_from"] is not None and m["date_source"] != "published"
+    m["_prec"] = PRECISION_RANK.get(m["date_precision"], 4) if dated else 4
+    if not dated:
+        m["_from"], m["_to"] = report - timedelta(days=UNDATED_DAYS), report
+    else:
+        m["_from"], m["_to"] = m["date_from"], m["date_to"]
+    m["_geo"] = _geo_rank(m)
+    if m["_prec"] == 3:
+        m["_buckets"] = [("Y", m["_from"].year)]
+    else:
+        m["_buckets"] = _months(m["_from"] - timedelta(days=1), m["_to"] + timedelta(days=1))
+    return m
+
+
+def order_key(m: dict) -> tuple:
+    return (m["_report"], m["article_id"], m["sentence_index"], m["trigger_start"], m["mention_id"])
+
+
+def cluster(mentions: Iterable[dict]) -> list[list[dict]]:
+    """Clusters of one event type's asserted mentions (each cluster in report order)."""
+    ms = sorted((_prepare(m) for m in mentions), key=order_key)
+    clusters: list[list[dict]] = []
+    index: dict[tuple, list[int]] = defaultdict(list)
+    for m in ms:
+        best, best_key = None, None
+        seen: set[int] = set()
+        for bucket in m["_buckets"]:
+            for ci in index[bucket]:
+                if ci in seen:
+                    continue
+                seen.add(ci)
+                scores = [pair_score(m, other) for other in clusters[ci]]
+                if any(s is None for s in scores):
+                    continue
+                gap = min(abs((m["_from"] - o["_from"]).days) for o in clusters[ci])
+                key = (-max(scores), gap, ci)
+                if best_key is None or key < best_key:
+                    best, best_key = ci, key
+        if best is None:
+            best = len(clusters)
+            clusters.append([])
+        clusters[best].append(m)
+        for bucket in m["_buckets"]:
+            if best not in index[bucket]:
+                index[bucket].append(best)
+    return clusters
+
+
+def _most_common(values: Iterable[Any], tiebreak=lambda v: v) -> Any:
+    counts = Counter(v for v in values if v is not None)
+    if not counts:
+        return None
+    return min(counts, key=lambda v: (-counts[v], tiebreak(v)))
+
+
+def _first(members: list[dict], field: str, where: str, equals: Any) -> Any:
+    for m in members:
+        if m[where] == equals and m[field] is not None:
+            return m[field]
+    return None
+
+
+def canonical_event(members: list[dict], quantities: dict[str, dict[str, tuple[int, int]]]) -> dict:
+    """The `events` row for one cluster (members in report order)."""
+    anchor = members[0]
+    ev: dict[str, Any] = {"event_id": "ev-" + short_hash(anchor["mention_id"]),
+                          "event_type": anchor["event_type"],
+                          "mode": _most_common((m["mode"] for m in members))}
+    dated = [m for m in members if m["_prec"] < 4]
+    if dated:
+        best = min(m["_prec"] for m in dated)
+        cands = [m for m in dated if m["_prec"] == best]
+        counts = Counter(m["date_value"] for m in cands)
+        pick = min(cands, key=lambda m: (-counts[m["date_value"]], SOURCE_RANK.get(m["date_source"], 9),
+                                         m["date_value"]))
+        ev.update(event_date=pick["date_from"], date_value=pick["date_value"],
+                  time_precision=pick["date_precision"], date_source=pick["date_source"] or "explicit")
+    else:  # no mention dates it: the first report's day, known to within a week (ACLED precision 2)
+        first = min(m["_report"] for m in members)
+        ev.update(event_date=first, date_value=first.isoformat(), time_precision="week", date_source="published")
+    ev["month"] = ev["event_date"].strftime("%Y-%m")
+    located = [m for m in members if m["_geo"] < 9]
+    if located:
+        best = min(m["_geo"] for m in located)
+        cands = [m for m in located if m["_geo"] == best]
+        counts = Counter(m["location_key"] for m in cands)
+        pick = min(cands, key=lambda m: (-counts[m["location_key"]], m["location_key"] or ""))
+        for f in ("location_key", "location_name", "country", "admin1", "lat", "lon", "geonameid"):
+            ev[f] = pick[f]
+        ev["geo_precision"] = pick["geo_precision"] or "unknown"
+    else:
+        for f in ("location_key", "location_name", "country", "admin1", "lat", "lon", "geonameid"):
+            ev[f] = None
+        ev["geo_precision"] = "unknown"
+    for side in ("actor", "target"):
+        code = _most_common((m[f"{side}_code"] for m in members), tiebreak=lambda c: (-len(c), c))
+        ev[f"{side}_code"] = code
+        ev[f"{side}_name"] = _first(members, f"{side}_name", f"{side}_code", code) if code else None
+        ev[f"{side}_country"] = _first(members, f"{side}_country", f"{side}_code", code) if code else None
+    for role in ROLES:
+        reports = [(m["confidence"] or 0.0, quantities[m["mention_id"]][role])
+                   for m in members if role in quantities.get(m["mention_id"], {})]
+        if not reports:
+            ev[role] = ev[f"{role}_max"] = None
+            continue
+        trusted = [v for c, v in reports if c >= WELL_ATTRIBUTED] or [v for _, v in reports]
+        ev[role] = min(v for v, _ in trusted)
+        ev[f"{role}_max"] = max(vmax for _, (_, vmax) in reports)
+    ev["confidence"] = max((m["confidence"] or 0.0) for m in members)
+    ev["n_mentions"] = len(members)
+    ev["article_ids"] = sorted({m["article_id"] for m in members})
+    ev["n_articles"] = len(ev["article_ids"])
+    ev["source_urls"] = sorted({m["url"] for m in members if m.get("url")})
+    ev["sources"] = sorted({m["source"] for m in members if m.get("source")})
+    ev["n_sources"] = len(ev["sources"])
+    reports = [m["_report"] for m in members]
+    ev["first_reported"], ev["last_reported"] = min(reports), max(reports)
+    ev["anchor_mention"] = anchor["mention_id"]
+    ev["mention_ids"] = [m["mention_id"] for m in members]
+    return ev
+
+
+def deduplicate(mentions: list[dict], quantities: dict[str, dict[str, tuple[int, int]]]) -> list[dict]:
+    """Events rows for asserted mentions (any types); each row lists its `mention_ids`."""
+    by_type: dict[str, list[dict]] = defaultdict(list)
+    for m in mentions:
+        if m["modality"] == "asserted":
+            by_type[m["event_type"]].append(m)
+    events = []
+    for etype in sorted(by_type):
+        for members in cluster(by_type[etype]):
+            events.append(canonical_event(members, quantities))
+    return events

@@ -1,0 +1,272 @@
+"""Loading ArticleResults into the DuckDB warehouse, and publishing the read snapshot.
+
+Concurrency design: only the writer opens `warehouse.duckdb` (DuckDB allows one writing process;
+a second writer fails fast with a lock error). Each `load_results` call is ONE transaction; after
+it commits, the writer checkpoints, closes, copies the file to a temporary name in the same folder
+and `os.replace`s it onto `<name>.snapshot.duckdb`. Readers (`marsad sql`, analysts, exports) open
+the snapshot read-only: a rename is atomic, so a reader sees the previous complete load or the new
+one, never a half-written file, and an open reader keeps its old file until it reconnects. A writer
+killed mid-load leaves `warehouse.duckdb` as before the transaction (DuckDB's WAL) and the snapshot
+untouched; the next load republishes.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import duckdb
+import polars as pl
+
+from pipelines.records import Article, Quarantined
+from pipelines.warehouse.dedup import deduplicate
+from pipelines.warehouse.frames import ROLES, Frames, build_frames
+from pipelines.warehouse.schema import apply_migrations
+
+SNAPSHOT_SUFFIX = ".snapshot.duckdb"
+
+EVENT_COLUMNS = (
+    "event_id", "event_type", "mode", "event_date", "date_value", "time_precision", "date_source", "month",
+    "location_key", "location_name", "country", "admin1", "lat", "lon", "geonameid", "geo_precision",
+    "actor_code", "actor_name", "actor_country", "target_code", "target_name", "target_country",
+    *[c for r in ROLES for c in (r, f"{r}_max")],
+    "confidence", "n_mentions", "n_articles", "n_sources", "first_reported", "last_reported",
+    "anchor_mention", "mention_ids", "article_ids", "source_urls", "sources",
+)
+_EVENT_SCHEMA = {
+    "event_date": pl.Date, "first_reported": pl.Date, "last_reported": pl.Date, "lat": pl.Float64,
+    "lon": pl.Float64, "geonameid": pl.Int64, "confidence": pl.Float64, "n_mentions": pl.Int32,
+    "n_articles": pl.Int32, "n_sources": pl.Int32, "mention_ids": pl.List(pl.Utf8),
+    "article_ids": pl.List(pl.Utf8), "source_urls": pl.List(pl.Utf8), "sources": pl.List(pl.Utf8),
+    **{c: pl.Int64 for r in ROLES for c in (r, f"{r}_max")},
+}
+
+
+@dataclass
+class LoadStats:
+    """What one load did (incoming counts) and the warehouse totals after it."""
+
+    articles: int = 0
+    sentences: int = 0
+    mentions: int = 0
+    quantities: int = 0
+    quarantined: int = 0
+    replaced_articles: int = 0  # articles deleted before insert (re-delivered or same partition)
+    affected_types: list[str] = field(default_factory=list)
+    total_articles: int = 0
+    total_mentions: int = 0
+    total_events: int = 0
+    partition_key: str | None = None
+    seconds: float = 0.0
+    snapshot: str = ""
+
+
+def snapshot_path(db_path: str | os.PathLike) -> Path:
+    """Where readers find the published copy of the warehouse (`x.duckdb` -> `x.snapshot.duckdb`)."""
+    p = Path(db_path)
+    if p.name.endswith(SNAPSHOT_SUFFIX):
+        return p
+    return p.with_name((p.name[:-len(".duckdb")] if p.name.endswith(".duckdb") else p.name) + SNAPSHOT_SUFFIX)
+
+
+def publish_snapshot(db_path: str | os.PathLike) -> Path:
+    """Atomically replace the read snapshot with a copy of the (closed, checkpointed) warehouse."""
+    src = Path(db_path)
+    wal = Path(str(src) + ".wal")
+    if wal.exists():  # a previous writer died after commit: fold the WAL in before copying
+        with duckdb.connect(str(src)) as con:
+            con.execute("CHECKPOINT")
+    dst = snapshot_path(src)
+    tmp = dst.with_name(f".{dst.name}.{os.getpid()}.tmp")
+    try:
+        shutil.copyfile(src, tmp)
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, dst)
+    finally:
+        tmp.unlink(missing_ok=True)
+    dir_fd = os.open(dst.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+    return dst
+
+
+def connect_writer(db_path: str | os.PathLike) -> duckdb.DuckDBPyConnection:
+    """The single writing connection, with the schema migrated."""
+    Path(db_path).parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(db_path))
+    try:
+        apply_migrations(con)
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def load_results(
+    db_path: str | os.PathLike,
+    results: Sequence,
+    quarantined: Iterable[Quarantined] = (),
+    partition_key: str | None = None,
+    *,
+    publish: bool = True,
+) -> LoadStats:
+    """Load processed articles in one transaction, re-deduplicate affected events, publish a snapshot.
+
+    Idempotent: an article already stored is replaced by its new version (same input -> same rows).
+    With `partition_key` ("YYYY-MM-DD"), every stored article of that partition day is replaced by
+    this input (so a re-run of a day drops articles no longer delivered). An article without a
+    publication date belongs to the ingest day: the partition key, else today (UTC); once stored it
+    keeps its day.
+    """
+    t0 = time.perf_counter()
+    key_day = date.fromisoformat(partition_key) if partition_key else None
+    ingest_day = key_day or datetime.now(timezone.utc).date()
+    results = list(results)
+    con = connect_writer(db_path)
+    try:
+        undated = [r.clean.article.article_id for r in results if r.clean.article.published is None]
+        known_days: dict[str, date] = {}
+        if undated:
+            known_days = dict(con.execute(
+                "SELECT article_id, partition_day FROM articles WHERE article_id IN (SELECT unnest(?))",
+                [undated]).fetchall())
+
+        def partition_day_of(art: Article) -> date:
+            return art.published or known_days.get(art.article_id) or ingest_day
+
+        frames = build_frames(results, quarantined, partition_day_of)
+        con.execute("BEGIN TRANSACTION")
+        try:
+            stats = _load(con, frames, key_day)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    stats.partition_key = partition_key
+    if publish:
+        stats.snapshot = str(publish_snapshot(db_path))
+    stats.seconds = round(time.perf_counter() - t0, 3)
+    return stats
+
+
+def _load(con: duckdb.DuckDBPyConnection, f: Frames, key_day: date | None) -> LoadStats:
+    con.register("new_articles", f.articles.to_arrow())
+    con.register("new_sentences", f.sentences.to_arrow())
+    con.register("new_mentions", f.mentions.to_arrow())
+    con.register("new_quantities", f.quantities.to_arrow())
+    con.register("new_quarantine", f.quarantine.to_arrow())
+    try:
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE doomed AS "
+            "SELECT article_id FROM new_articles UNION "
+            "SELECT article_id FROM articles WHERE partition_day = ?", [key_day])
+        replaced = con.execute(
+            "SELECT count(*) FROM articles WHERE article_id IN (SELECT article_id FROM doomed)").fetchone()[0]
+        affected = sorted({t for (t,) in con.execute(
+            "SELECT DISTINCT event_type FROM event_mentions WHERE article_id IN (SELECT article_id FROM doomed) "
+            "UNION SELECT DISTINCT event_type FROM new_mentions").fetchall()})
+        for table in ("event_quantities", "event_mentions", "sentences", "articles"):
+            con.execute(f"DELETE FROM {table} WHERE article_id IN (SELECT article_id FROM doomed)")
+        con.execute("INSERT INTO articles BY NAME SELECT * FROM new_articles")
+        con.execute("INSERT INTO sentences BY NAME SELECT * FROM new_sentences")
+        con.execute("INSERT INTO event_mentions BY NAME SELECT * FROM new_mentions")
+        con.execute("INSERT INTO event_quantities BY NAME SELECT * FROM new_quantities")
+        con.execute(
+            "INSERT INTO quarantine BY NAME SELECT *, current_timestamp::TIMESTAMP AS \"at\" FROM new_quarantine "
+            "WHERE quarantine_id NOT IN (SELECT quarantine_id FROM quarantine)")
+        if affected:
+            rebuild_events(con, affected)
+        rebuild_dimensions(con)
+    finally:
+        for name in ("new_articles", "new_sentences", "new_mentions", "new_quantities", "new_quarantine"):
+            con.unregister(name)
+        con.execute("DROP TABLE IF EXISTS doomed")
+    totals = con.execute(
+        "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM event_mentions), "
+        "(SELECT count(*) FROM events)").fetchone()
+    return LoadStats(
+        articles=f.articles.height, sentences=f.sentences.height, mentions=f.mentions.height,
+        quantities=f.quantities.height, quarantined=f.quarantine.height, replaced_articles=replaced,
+        affected_types=affected, total_articles=totals[0], total_mentions=totals[1], total_events=totals[2])
+
+
+def rebuild_events(con: duckdb.DuckDBPyConnection, event_types: list[str] | None = None) -> int:
+    """Recompute the clusters of the given event types (all when None) from the stored mentions.
+
+    Clustering is per type and depends only on the mentions' content, so recomputing the affected
+    types gives exactly what a full rebuild would.
+    """
+    if event_types is None:
+        event_types = [t for (t,) in con.execute("SELECT DISTINCT event_type FROM event_mentions").fetchall()]
+    where = "m.event_type IN (SELECT unnest(?))"
+    cur = con.execute(
+        "SELECT m.mention_id, m.article_id, m.sentence_index, m.event_type, m.mode, m.modality, m.confidence,"
+        " m.trigger_start, m.actor_code, m.actor_name, m.actor_country, m.target_code, m.target_name,"
+        " m.target_country, m.location_key, m.location_name, m.country, m.admin1, m.lat, m.lon, m.geonameid,"
+        " m.geo_precision, m.date_value, m.date_precision, m.date_source, m.date_from, m.date_to,"
+        " a.published, a.partition_day, a.url, a.source"
+        f" FROM event_mentions m JOIN articles a USING (article_id) WHERE {where} AND m.modality = 'asserted'",
+        [event_types])
+    names = [d[0] for d in cur.description]
+    mentions = [dict(zip(names, row)) for row in cur.fetchall()]
+    quantities: dict[str, dict[str, tuple[int, int]]] = {}
+    for mid, role, v, vmax in con.execute(
+        "SELECT q.mention_id, q.role, max(q.value), max(coalesce(q.value_max, q.value))"
+        " FROM event_quantities q JOIN event_mentions m USING (mention_id)"
+        f" WHERE {where} AND q.role IS NOT NULL GROUP BY ALL", [event_types]).fetchall():
+        quantities.setdefault(mid, {})[role] = (v, vmax)
+    events = deduplicate(mentions, quantities)
+    frame = pl.DataFrame([{c: e[c] for c in EVENT_COLUMNS} for e in events],
+                         schema={c: _EVENT_SCHEMA.get(c, pl.Utf8) for c in EVENT_COLUMNS})
+    assign = frame.select("event_id", "mention_ids").explode("mention_ids").rename({"mention_ids": "mention_id"})
+    con.register("new_events", frame.to_arrow())
+    con.register("new_assign", assign.to_arrow())
+    try:
+        con.execute("DELETE FROM events WHERE event_type IN (SELECT unnest(?))", [event_types])
+        con.execute("INSERT INTO events BY NAME SELECT * FROM new_events")
+        con.execute("UPDATE event_mentions SET event_id = NULL WHERE event_type IN (SELECT unnest(?))"
+                    " AND event_id IS NOT NULL", [event_types])
+        con.execute("UPDATE event_mentions SET event_id = a.event_id FROM new_assign a"
+                    " WHERE event_mentions.mention_id = a.mention_id")
+    finally:
+        con.unregister("new_events")
+        con.unregister("new_assign")
+    return frame.height
+
+
+def rebuild_dimensions(con: duckdb.DuckDBPyConnection) -> None:
+    """`actors` and `locations` from every stored mention (small tables; cheap to rebuild)."""
+    con.execute("DELETE FROM actors")
+    con.execute("""
+        INSERT INTO actors
+        WITH sides AS (
+            SELECT a.code, a.name, a.country, a.sector
+            FROM (SELECT unnest(actors) AS a FROM event_mentions)
+            UNION ALL
+            SELECT target_code, target_name, target_country, target_sector FROM event_mentions
+        ), counted AS (
+            SELECT code, name, country, sector, count(*) AS n FROM sides WHERE code IS NOT NULL GROUP BY ALL
+        )
+        SELECT code,
+               first(name ORDER BY name IS NULL, n DESC, name),
+               first(country ORDER BY country IS NULL, n DESC, country),
+               first(sector ORDER BY sector IS NULL, n DESC, sector),
+               sum(n)::INTEGER
+        FROM counted GROUP BY code""")
+    con.execute("DELETE FROM locations")
+    con.execute("""
+        INSERT INTO locations
+        SELECT location_key, arg_min(geonameid, mention_id), arg_min(location_name, mention_id),
+               arg_min(country, mention_id), arg_min(admin1, mention_id), arg_min(lat, mention_id),
+               arg_min(lon, mention_id), arg_min(geo_precision, mention_id), count(*)::INTEGER
+        FROM event_mentions WHERE location_key IS NOT NULL GROUP BY location_key""")

@@ -1,0 +1,102 @@
+"""The asset checks catch what they claim to, and a failing blocking check stops the warehouse load."""
+from __future__ import annotations
+
+from datetime import date
+
+import dagster as dg
+import duckdb
+
+from assets import checks
+from assets.definitions import build_defs
+from landing_fixture import DAYS
+from pipelines.process import ArticleResult
+from pipelines.records import Article, CleanArticle, Event, Quantity, Region, Span, TemporalExpression
+from pipelines.warehouse import apply_migrations
+
+TEXT = "قتل 5 مدنيين في غارة على حلب يوم السبت."
+
+
+def _result(*events: Event, published: date | None = date(2024, 3, 10)) -> ArticleResult:
+    article = Article("a1", TEXT, published=published)
+    return ArticleResult(CleanArticle(article, (Region(0, len(TEXT)),)), [], [], list(events))
+
+
+def _event(**kw) -> Event:
+    start = TEXT.index("قتل")
+    base = dict(doc_id="a1", sentence_index=0, event_type="ASSAULT", trigger=Span("قتل", start, start + 3))
+    base.update(kw)
+    return Event(**base)
+
+
+def _qty(value, role="killed", value_max=None) -> Quantity:
+    s = TEXT.index("5")
+    return Quantity("5", s, s + 1, value, value_max, role)
+
+
+def test_good_event_passes_every_check():
+    day = TEXT.index("يوم السبت")
+    r = _result(_event(quantities=[_qty(5)],
+                       date=TemporalExpression("يوم السبت", day, day + 9, "2024-03-09", "day", "relative")))
+    for f in (checks.event_type_problems, checks.evidence_offset_problems, checks.future_date_problems,
+              checks.quantity_problems):
+        assert f([r]) == [], f.__name__
+
+
+def test_event_without_plover_type_is_caught():
+    assert checks.event_type_problems([_result(_event(event_type=""))])
+    assert checks.event_type_problems([_result(_event(event_type="assault"))])
+
+
+def test_offsets_outside_or_not_matching_the_text_are_caught():
+    assert checks.evidence_offset_problems([_result(_event(trigger=Span("قتل", 500, 503)))])
+    assert checks.evidence_offset_problems([_result(_event(trigger=Span("قتل", 1, 4)))])  # shifted by one
+    bad_qty = Quantity("5", 0, 1, 5, None, "killed")
+    assert checks.evidence_offset_problems([_result(_event(quantities=[bad_qty]))])[0]["field"] == "quantities[0]"
+
+
+def test_future_dates_are_caught_unless_the_statement_is_about_the_future():
+    later = TemporalExpression("", 0, 0, "2024-04", "month", "explicit")
+    assert checks.future_date_problems([_result(_event(date=later))])
+    assert not checks.future_date_problems([_result(_event(date=later, modality="future"))])
+    next_day = TemporalExpression("", 0, 0, "2024-03-11", "day", "relative")  # time-zone slack
+    assert not checks.future_date_problems([_result(_event(date=next_day))])
+    assert not checks.future_date_problems([_result(_event(date=later), published=None)])
+
+
+def test_implausible_quantities_are_caught():
+    assert checks.quantity_problems([_result(_event(quantities=[_qty(-1)]))])
+    assert checks.quantity_problems([_result(_event(quantities=[_qty(10, value_max=5)]))])
+    assert checks.quantity_problems([_result(_event(quantities=[_qty(20_180_000)]))])  # digits run together
+    assert not checks.quantity_problems([_result(_event(quantities=[_qty(500_000)]))])  # a war's toll
+
+
+def test_schema_and_orphan_checks_on_a_warehouse():
+    con = duckdb.connect(":memory:")
+    apply_migrations(con)
+    assert checks.schema_problems(con) == []
+    assert checks.orphan_problems(con) == []
+    con.execute("INSERT INTO sentences VALUES ('ghost', 0, 0, 4, 'نص')")
+    orphans = checks.orphan_problems(con)
+    assert orphans and orphans[0]["reference"] == "sentences.article_id -> articles.article_id"
+    con.execute("ALTER TABLE articles DROP COLUMN abstract")
+    assert {"table": "articles", "column": "abstract", "expected": "VARCHAR", "found": None} in checks.schema_problems(con)
+
+
+def test_a_failing_blocking_check_stops_the_load(landing, warehouse_path, instance, monkeypatch):
+    """Events with offsets outside their article must never reach the warehouse."""
+    import assets.stages as stages
+
+    def broken_extract(clean, sentences, dates):
+        n = len(clean.article.text)
+        return [Event(clean.article_id, 0, "ASSAULT", Span("x", n + 5, n + 6))]
+
+    monkeypatch.setattr(stages, "extract_events", broken_extract)
+    defs = build_defs(landing_dir=str(landing), warehouse_path=str(warehouse_path))
+    result = dg.materialize(list(defs.assets), selection=[k for a in defs.assets if a.partitions_def for k in a.keys],
+                            partition_key=DAYS[0], instance=instance, resources=defs.resources,
+                            raise_on_error=False)
+    failed = {c.check_name for c in result.get_asset_check_evaluations() if not c.passed}
+    assert "evidence_offsets" in failed
+    assert instance.get_latest_materialization_event(dg.AssetKey("events")) is not None
+    assert instance.get_latest_materialization_event(dg.AssetKey("warehouse")) is None
+    assert not warehouse_path.exists()

@@ -1,0 +1,159 @@
+"""The deduplication rules, one by one, on plain mention dicts."""
+from __future__ import annotations
+
+import itertools
+import random
+from datetime import date
+
+import pytest
+
+from pipelines.warehouse.dedup import canonical_event, cluster, deduplicate, pair_score, _prepare
+from pipelines.warehouse.frames import date_window
+
+DOUMA = dict(location_key="gn:1", location_name="Douma", country="SYR", admin1="Rif", lat=33.571, lon=36.402,
+             geonameid=1, geo_precision="city")
+HARASTA = dict(location_key="gn:2", location_name="Harasta", country="SYR", admin1="Rif", lat=33.558,
+               lon=36.365, geonameid=2, geo_precision="city")  # ~4 km from Douma
+ALEPPO = dict(location_key="gn:3", location_name="Aleppo", country="SYR", admin1="Aleppo", lat=36.2, lon=37.13,
+              geonameid=3, geo_precision="city")
+SYRIA = dict(location_key="gn:9", location_name="Syria", country="SYR", admin1=None, lat=35.0, lon=38.0,
+             geonameid=9, geo_precision="country")
+NOWHERE = dict(location_key=None, location_name=None, country=None, admin1=None, lat=None, lon=None,
+               geonameid=None, geo_precision=None)
+_ids = itertools.count()
+
+
+def m(article="a", place=DOUMA, actor="SYR GOV MIL", target=None, value="2018-03-09", precision="day",
+      published=date(2018, 3, 10), etype="ASSAULT", modality="asserted", confidence=0.8, source="bbc", **kw):
+    i = next(_ids)
+    dfrom, dto = date_window(value, precision)
+    row = dict(mention_id=f"m{i:04d}", article_id=article, sentence_index=kw.pop("sentence", 0),
+               trigger_start=i, event_type=etype, mode=None, modality=modality, confidence=confidence,
+               actor_code=actor, actor_name=None, actor_country=None, target_code=target, target_name=None,
+               target_country=None, date_value=value, date_precision=precision if value else None,
+               date_source="explicit" if value else None, date_from=dfrom, date_to=dto, published=published,
+               partition_day=published or date(2018, 1, 1), url=f"https://{source}/{article}", source=source,
+               **place)
+    row.update(kw)
+    return row
+
+
+def score(a, b):
+    return pair_score(_prepare(a), _prepare(b))
+
+
+def test_same_place_same_actor_one_day_apart_merge():
+    assert score(m("a"), m("b", value="2018-03-10")) is not None
+
+
+def test_two_days_apart_do_not_merge():
+    assert score(m("a"), m("b", value="2018-03-11")) is None
+
+
+def test_month_precision_joins_a_day_in_that_month_but_not_outside():
+    assert score(m("a"), m("b", value="2018-03", precision="month")) is not None
+    assert score(m("a"), m("b", value="2018-04", precision="month")) is None
+
+
+def test_year_precision_never_joins_finer_dates():
+    assert score(m("a"), m("b", value="2018", precision="year")) is None
+
+
+def test_nearby_town_merges_far_city_does_not():
+    assert score(m("a"), m("b", place=HARASTA)) is not None
+    assert score(m("a"), m("b", place=ALEPPO)) is None
+
+
+def test_country_level_place_is_compatible_but_needs_other_evidence():
+    assert score(m("a"), m("b", place=SYRIA)) == 2  # same country + same actor
+    assert score(m("a", actor=None), m("b", place=SYRIA, actor=None)) is None  # only "somewhere in Syria"
+
+
+def test_actor_refinement_is_compatible_conflict_is_not():
+    assert score(m("a", actor="SYR"), m("b", actor="SYR GOV MIL")) is not None
+    assert score(m("a", actor="SYR GOV"), m("b", actor="SYR REB")) is None
+    assert score(m("a", target="ISIL"), m("b", target="SDF")) is None
+
+
+def test_missing_location_needs_actor_and_target_across_articles():
+    assert score(m("a", place=NOWHERE), m("b", place=NOWHERE)) is None
+    assert score(m("a", place=NOWHERE, target="ISIL"), m("b", place=NOWHERE, target="ISIL")) == 2
+
+
+def test_same_article_mentions_merge_without_extra_evidence():
+    assert score(m("a", place=NOWHERE, actor=None), m("a", place=NOWHERE, actor=None, sentence=3)) is not None
+
+
+def test_complete_linkage_prevents_chaining():
+    # b is compatible with a (1 day) and c (1 day), but a and c are 2 days apart: c must not join.
+    a, b, c = m("a", value="2018-03-09"), m("b", value="2018-03-10"), m("c", value="2018-03-11")
+    sizes = sorted(len(cl) for cl in cluster([a, b, c]))
+    assert sizes == [1, 2]
+
+
+def test_clusters_do_not_depend_on_input_order():
+    ms = [m(f"x{i}", value=f"2018-03-{1 + i % 9:02d}", place=[DOUMA, HARASTA, ALEPPO][i % 3],
+            published=date(2018, 3, 10 + i % 5), actor=["SYR GOV MIL", "SYR", None][i % 3]) for i in range(40)]
+    want = sorted(e["mention_ids"] for e in deduplicate(ms, {}))
+    for seed in range(5):
+        shuffled = ms[:]
+        random.Random(seed).shuffle(shuffled)
+        assert sorted(e["mention_ids"] for e in deduplicate(shuffled, {})) == want
+
+
+def test_non_asserted_mentions_form_no_event():
+    events = deduplicate([m("a", modality="negated"), m("b", modality="hypothetical")], {})
+    assert events == []
+
+
+def test_canonical_date_place_casualties():
+    a = m("a", value="2018-03", precision="month", place=SYRIA, published=date(2018, 3, 10))
+    b = m("b", value="2018-03-09", precision="day", place=DOUMA, published=date(2018, 3, 11), source="cnn")
+    c = m("c", value="2018-03-09", precision="day", place=DOUMA, published=date(2018, 3, 12), confidence=0.2,
+          source="afp")
+    q = {a["mention_id"]: {"killed": (7, 7)}, b["mention_id"]: {"killed": (12, 15)},
+         c["mention_id"]: {"killed": (3, 3)}}
+    (cl,) = cluster([c, b, a])
+    ev = canonical_event(cl, q)
+    assert (ev["date_value"], ev["time_precision"], ev["location_name"], ev["geo_precision"]) == (
+        "2018-03-09", "day", "Douma", "city")
+    # conservative among well-attributed (c has low confidence): 7; max of all reports incl. range: 15
+    assert (ev["killed"], ev["killed_max"]) == (7, 15)
+    assert ev["anchor_mention"] == a["mention_id"]  # earliest report anchors the id
+    assert ev["sources"] == ["afp", "bbc", "cnn"] and ev["n_articles"] == 3
+
+
+def test_undated_event_gets_first_report_day_precise_to_a_week():
+    ev = deduplicate([m("a", value=None, precision=None, published=date(2018, 3, 14)),
+                      m("b", value=None, precision=None, published=date(2018, 3, 13))], {})[0]
+    assert (ev["date_value"], ev["time_precision"], ev["date_source"], ev["event_date"]) == (
+        "2018-03-13", "week", "published", date(2018, 3, 13))
+
+
+def test_publication_date_fallback_counts_as_undated():
+    # b has no date of its own (the extractor used its publication day); it may still be a report
+    # of a's strike two days earlier, and a's explicit date wins.
+    a = m("a", value="2018-03-09", published=date(2018, 3, 10))
+    b = m("b", value="2018-03-11", published=date(2018, 3, 11), date_source="published")
+    (ev,) = deduplicate([a, b], {})
+    assert (ev["n_mentions"], ev["date_value"], ev["time_precision"]) == (2, "2018-03-09", "day")
+
+
+def test_event_ids_stable_when_later_reports_arrive():
+    early = [m("a", published=date(2018, 3, 10)), m("z", place=ALEPPO, published=date(2018, 3, 10))]
+    later = [m("b", published=date(2018, 3, 12)), m("c", place=HARASTA, published=date(2018, 3, 13))]
+    ids_before = {e["event_id"] for e in deduplicate(early, {})}
+    ids_after = {e["event_id"] for e in deduplicate(early + later, {})}
+    assert ids_before <= ids_after
+
+
+@pytest.mark.parametrize("value,precision,first,last", [
+    ("2018-03-09", "day", date(2018, 3, 9), date(2018, 3, 9)),
+    ("2018-W10", "week", date(2018, 3, 5), date(2018, 3, 11)),
+    ("2018-12", "month", date(2018, 12, 1), date(2018, 12, 31)),
+    ("2018", "year", date(2018, 1, 1), date(2018, 12, 31)),
+    ("garbage", "day", None, None),
+    (None, None, None, None),
+])
+def test_date_window(value, precision, first, last):
+    assert date_window(value, precision) == (first, last)
