@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "pipelines.warehouse.commands",  # sql, export, load
     "pipelines.nlp.commands",  # models status|download|train-ner
     "pipelines.ingest.commands",  # quarantine list
+    "pipelines.gazetteer.commands",  # gazetteer build|places|actors
 )
 
 
@@ -66,7 +67,10 @@ def load_docs(args: argparse.Namespace) -> list[Article]:
         raise CliError(f"cannot read {path}: {exc}") from exc
     if path.suffix == ".jsonl":
         return list(read_input_docs(path))
-    art = parse_txt_page(raw, origin=path.name)
+    try:
+        art = parse_txt_page(raw, origin=path.name)
+    except ValueError as exc:
+        raise CliError(f"cannot read {path}: {exc}") from exc
     published = parse_published(args.published) if args.published else art.published
     # doc_id is the file name; offsets are into the file's text.
     return [Article(path.name, art.text, art.title, published, art.source, art.url, path.name, art.fmt)]

@@ -38,7 +38,7 @@ _PREPOSITIONS = frozenset(normalize(w) for w in (
 _LOCATIVE = frozenset(normalize(w) for w in (
     "في", "ب", "على", "قرب", "داخل", "إلى", "أمام", "شمال", "جنوب", "شرق", "غرب", "شمالي", "جنوبي",
     "شرقي", "غربي", "بمدينة", "مدينة", "محافظة", "بمحافظة", "بلدة", "ببلدة", "منطقة", "بمنطقة",
-    "قرية", "بقرية", "حي", "بحي", "ريف", "بريف", "مخيم", "بمخيم", "قضاء", "مديرية", "بمديرية", "ولاية",
+    "قرية", "بقرية", "حي", "بحي", "ريف", "بريف", "قضاء", "مديرية", "بمديرية", "ولاية",
     "بولاية", "ضواحي", "أطراف", "محيط", "وسط", "بالقرب", "مدينتي", "بلدات", "مدن", "قرى", "مناطق"))
 _NEAR = frozenset(normalize(w) for w in ("قرب", "بالقرب", "محيط", "أطراف", "ضواحي", "مقربة"))
 _AGENT_MARKERS: tuple[tuple[str, ...], ...] = tuple(tuple(normalize(w).split()) for w in (
@@ -52,9 +52,14 @@ _AGENT_VERBS = frozenset(normalize(w) for w in (
 ))
 _TARGETING = frozenset(normalize(w) for w in (
     "استهدف", "استهدفت", "تستهدف", "يستهدف", "استهدفوا", "طال", "طالت", "يطال", "تطال", "ضرب", "ضربت",
-    "قصف", "قصفت", "هاجم", "هاجمت", "هاجموا", "داهم", "داهمت", "اقتحم", "اقتحمت", "استهدافه", "استهدفها",
+    "قصف", "قصفت", "هاجم", "هاجمت", "هاجموا", "داهم", "داهمت", "اقتحم", "اقتحمت", "استهدافه", "استهدفها", "أصاب", "أصابت",
 ))
 _ON_TARGET = frozenset(normalize(w) for w in ("ضد", "على", "علي", "بحق", "تجاه", "لاستهداف", "باستهداف"))
+_GAP_BREAKERS = frozenset(normalize(w) for w in (
+    "الذي", "التي", "الذين", "استهدف", "استهدفت", "أصاب", "أصابت", "طال", "طالت", "أدى", "أدت", "أسفر",
+    "أسفرت", "خلف", "خلفت", "ضد", "على", "إلى", "أن", "إن", "بأن"))
+_VERBAL = frozenset(normalize(w) for w in (
+    "استهدف", "استهدفت", "يستهدف", "تستهدف", "أصاب", "أصابت", "طال", "طالت", "ضربت", "قصفت", "هاجم", "هاجمت", "داهم", "داهمت", "اقتحم", "اقتحمت", "قتل", "قتلت", "اعتقل", "اعتقلت", "أطلق", "أطلقت"))
 _KILLING_NOUNS = frozenset(normalize(w) for w in (
     "مقتل", "اغتيال", "إعدام", "اعتقال", "اختطاف", "خطف", "توقيف", "استهداف", "تصفية", "إصابة", "جرح",
     "لمقتل", "بمقتل", "ومقتل", "واغتيال", "باغتيال", "باعتقال", "واعتقال", "وإصابة"))
@@ -64,6 +69,9 @@ _TIME_WORDS = frozenset(normalize(w) for w in (
 _NP_STOP = _PREPOSITIONS | _TIME_WORDS | frozenset(normalize(w) for w in (
     "الذي", "التي", "الذين", "اللذين", "اللتين", "و", "أو", "ثم", "كما", "إذ", "ما", "لا", "لم", "لن",
     "قد", "كان", "كانت", "أن", "إن", "بأن", "وفق", "حسب", "وفقا", "بينهم", "منهم"))
+# Types whose trigger is a transitive verb with its object after the subject (اتهمت إيران الولايات المتحدة).
+_OBJECT_TYPES = frozenset({"ACCUSE", "COERCE", "REJECT", "THREATEN", "SANCTION", "REQUEST", "SUPPORT", "AID",
+                           "AGREE", "CONSULT", "COOPERATE", "CONCEDE", "RETREAT"})
 _PRECISION_RANK = {"point": 0, "city": 0, "admin2": 1, "admin1": 2, None: 1, "region": 4, "country": 4}
 _PRECISION_RANK_SPECIFIC = {"point", "city", "admin2", "admin1", None}
 
@@ -154,7 +162,10 @@ def _mention_after(view: SentenceView, mentions: Sequence[ActorMention], word_id
             return None  # "مسلحون من بوكو حرام": a partitive does not end the search
         if w.norm == "،" and not skip_time:
             return None
-        if not (skip_time and (w.norm in _TIME_WORDS or w.norm == "،")):
+        if w.norm in _GAP_BREAKERS or _strip_clitics(w.norm) in _GAP_BREAKERS:
+            return None  # "قصف مدفعي استهدف مواقع لحماس": حماس is not the shooter
+        partitive_head = k + 1 < len(words) and words[k + 1].norm == "من"
+        if not (skip_time and (w.norm in _TIME_WORDS or w.norm == "،")) and not partitive_head and w.norm != "من":
             gap += 1
         k += 1
     del by_start
@@ -165,24 +176,48 @@ def _overlaps(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
     return a_start < b_end and b_start < a_end
 
 
+_QUANTIFIERS = frozenset(normalize(w) for w in (
+    "مجموعة", "جزء", "عدد", "بعض", "عشرات", "مئات", "آلاف", "أحد", "إحدى", "معظم", "غالبية", "أغلب", "كل"))
+_QUOTES = frozenset('"«»“”\'')
+
+
 def _noun_phrase(view: SentenceView, k: int, max_words: int = 5) -> tuple[int, int] | None:
-    """Word range [k, end) of the noun phrase starting at word k."""
+    """Word range [k, end) of the noun phrase starting at word k ("مجموعة من النازحين" included)."""
     words = view.words
+    while k < len(words) and words[k].norm in _QUOTES:
+        k += 1
     if k >= len(words) or not words[k].norm[0].isalpha() or words[k].norm in _NP_STOP:
         return None
     end = k + 1
-    while end < len(words) and end - k < max_words:
+    quantified = words[k].norm in _QUANTIFIERS
+    while end < len(words) and end - k < max_words + (3 if quantified else 0):
         w = words[end]
+        if w.norm == "من" and quantified:
+            end += 1
+            continue
         if not w.norm[0].isalpha() or w.norm in _NP_STOP or w.norm.startswith("و"):
             break
-        if w.norm in ("من",):
-            break
         end += 1
+    if quantified:
+        # the group itself is the target: "مجموعة من النازحين" -> النازحين
+        for j in range(k + 1, end):
+            if words[j].norm == "من" and j + 1 < end:
+                return j + 1, end
     return k, end
 
 
-def _span_mention(view: SentenceView, rng: tuple[int, int], mentions: Sequence[ActorMention]) -> ActorMention:
-    """The noun phrase as a mention; the code comes from an actor mention inside it, if any."""
+def _span_mention(view: SentenceView, rng: tuple[int, int], mentions: Sequence[ActorMention],
+                  places: Sequence[Place] = ()) -> ActorMention:
+    """The noun phrase as a mention; the code comes from an actor mention inside it, if any.
+    The phrase stops before a place that is not its head ("مواقع عسكرية سورية بالقنيطرة")."""
+    end = rng[1]
+    for j in range(rng[0] + 1, rng[1]):
+        w = view.words[j]
+        if any(_overlaps(w.start, w.end, p.start, p.end) for p in places) and not any(
+                _overlaps(w.start, w.end, m.start, m.end) for m in mentions):
+            end = j
+            break
+    rng = (rng[0], end)
     a, b = view.words[rng[0]].start, view.words[rng[1] - 1].end
     text = view.sentence.sentence.text
     off = view.sentence.sentence.start
@@ -263,6 +298,12 @@ def find_actor(view: SentenceView, triggers: Sequence[tuple[int, int]], mentions
             rules.append("actor:dependency")
             return dep_actor
     for trig in triggers:
+        # 0) a multiword trigger with the actor inside it: "انسحاب الولايات المتحدة من الاتفاق"
+        inner = [m for m in cands if trig[0] < m.start and m.end < trig[1]]
+        if inner:
+            rules.append("actor:inside_trigger")
+            return inner[0]
+    for trig in triggers:
         t_first = view.word_at(trig[0])
         t_last = view.word_before(trig[1])
         clause = view.clause_of[t_first]
@@ -283,7 +324,13 @@ def find_actor(view: SentenceView, triggers: Sequence[tuple[int, int]], mentions
                     rules.append(f"actor:agent_verb:{words[k].norm}")
                     return m
         # 2) nisba or genitive right after the trigger: "غارة تركية", "قصف مدفعي تركي", "غارات التحالف"
-        m = _mention_after(view, cands, t_last, 2, skip_time=False)
+        #    (not after "مقتل/اعتقال": their genitive is the victim)
+        if words[t_last].norm in _KILLING_NOUNS or words[t_first].norm in _KILLING_NOUNS:
+            continue
+        verbal = any(w.norm in _VERBAL or (w.norm[:1] in "وف" and w.norm[1:] in _VERBAL)
+                     for w in words[t_first:t_last + 1])
+        # a verb's subject follows it at once; a noun's nisba/genitive may follow an adjective or two
+        m = _mention_after(view, cands, t_last, 0 if verbal else 2, skip_time=verbal)
         if m and not _preceded_by_preposition(view, m):
             rules.append("actor:after_trigger")
             return m
@@ -299,7 +346,18 @@ def find_actor(view: SentenceView, triggers: Sequence[tuple[int, int]], mentions
                 if m and m.start < trig[0]:
                     rules.append(f"actor:light_verb:{words[k].norm}")
                     return m
-        # 4) subject before the trigger in its clause (SVO), not a speaker
+        # 4a) "أن/إن + subject + verb": the noun right after the complementiser is the subject
+        for k in range(t_first - 1, max(-1, t_first - 25), -1):
+            if view.clause_of[k] != clause:
+                break
+            if words[k].norm in _REPORTING_COMPLEMENTISERS:
+                m = next((m for m in cands if words[k].end <= m.start and k + 1 < len(words)
+                          and m.start < words[k + 1].end and m.end <= trig[0]), None)
+                if m is not None and not _undergoes(view, m, t_first):
+                    rules.append("actor:subject_after_complementiser")
+                    return m
+                break
+        # 4b) subject before the trigger in its clause (SVO), not a speaker
         best = None
         for m in cands:
             if m.end <= trig[0] and view.clause_of[view.word_at(m.start)] == clause:
@@ -357,6 +415,14 @@ def _preceded_by_preposition(view: SentenceView, m: ActorMention) -> bool:
     return prev in _PREPOSITIONS and prev not in ("من",)
 
 
+def _written_as_preposition(view: SentenceView, w: Word) -> bool:
+    """"على" and the name "علي" are one word once normalised; the original spelling tells them apart."""
+    if w.norm != "علي":
+        return True
+    off = view.sentence.sentence.start
+    return view.sentence.sentence.text[w.start - off:w.end - off].endswith("ى")
+
+
 def find_target(view: SentenceView, triggers: Sequence[tuple[int, int]], mentions: Sequence[ActorMention],
                 victims: Sequence[tuple[int, int]], places: Sequence[Place], actor: ActorMention | None,
                 rules: list[str], event_type: str) -> ActorMention | None:
@@ -393,7 +459,7 @@ def find_target(view: SentenceView, triggers: Sequence[tuple[int, int]], mention
                 j += 1
             rng = _noun_phrase(view, j)
             if rng and not is_place(rng):
-                m = _span_mention(view, rng, mentions)
+                m = _span_mention(view, rng, mentions, places)
                 if not_actor(m) and not any(_overlaps(m.start, m.end, a, b) for a, b in triggers):
                     rules.append(f"target:targeting_verb:{words[k].norm}")
                     return m
@@ -401,10 +467,12 @@ def find_target(view: SentenceView, triggers: Sequence[tuple[int, int]], mention
         for k in range(t_last + 1, min(len(words), t_last + 8)):
             if view.clause_of[k] != clause:
                 break
-            if words[k].norm in _ON_TARGET:
+            if words[k].norm in _ON_TARGET and _written_as_preposition(view, words[k]):
+                if k + 1 < len(words) and words[k + 1].norm == "الاقل":
+                    continue  # "على الأقل" = at least
                 rng = _noun_phrase(view, k + 1)
                 if rng and not is_place(rng):
-                    m = _span_mention(view, rng, mentions)
+                    m = _span_mention(view, rng, mentions, places)
                     if not_actor(m):
                         rules.append(f"target:preposition:{words[k].norm}")
                         return m
@@ -429,10 +497,14 @@ def find_target(view: SentenceView, triggers: Sequence[tuple[int, int]], mention
                     if not_actor(m):
                         rules.append("target:genitive")
                         return m
-        # 5) the first actor after the trigger that is not the actor (object of a verbal trigger)
-        if event_type != "ASSAULT":
+        # 5) the first actor after the trigger that is not the actor (object of a verbal trigger),
+        #    before any complementiser ("بعد أن أوصت الشرطة" starts another clause)
+        if event_type in _OBJECT_TYPES:
+            stop = next((w.start for w in words[t_last + 1:] if w.norm in _REPORTING_COMPLEMENTISERS),
+                        words[-1].end + 1)
             for m in sorted(mentions, key=lambda x: x.start):
-                if m.start >= trig[1] and not_actor(m) and view.clause_of[view.word_at(m.start)] == view.clause_of[t_first]:
+                if (trig[1] <= m.start < stop and not_actor(m)
+                        and view.clause_of[view.word_at(m.start)] == view.clause_of[t_first]):
                     if actor and actor.start > trig[1] and m.start < actor.start:
                         continue
                     rules.append("target:object_after")
@@ -458,7 +530,7 @@ def find_locations(view: SentenceView, triggers: Sequence[tuple[int, int]], plac
     for p in cands:
         pw = view.word_at(p.start)
         best = None
-        for trig in triggers:
+        for n_trig, trig in enumerate(triggers):
             t_first = view.word_at(trig[0])
             t_last = view.word_before(trig[1])
             if pw > t_last:
@@ -472,6 +544,8 @@ def find_locations(view: SentenceView, triggers: Sequence[tuple[int, int]], plac
             dist += sum(10 for k in between if words[k].norm in _REPORTING_COMPLEMENTISERS)
             if view.clause_of[pw] != view.clause_of[t_first]:
                 dist += 15
+            if n_trig:
+                dist += 5  # the main trigger governs the location first
             best = dist if best is None else min(best, dist)
         w = words[pw]
         prefix = normalize(view.sentence.sentence.text[w.start - view.sentence.sentence.start:
@@ -492,6 +566,9 @@ def find_locations(view: SentenceView, triggers: Sequence[tuple[int, int]], plac
             score += 1
         scored.append((score, p.start, p))
     scored.sort(key=lambda x: (x[0], x[1]))
+    first_mention: dict[tuple[str, str | None], Place] = {}
+    for p in sorted(cands, key=lambda p: p.start):
+        first_mention.setdefault((p.name, p.country), p)
     out: list[Place] = []
     seen = set()
     for _, _, p in scored:
@@ -499,24 +576,58 @@ def find_locations(view: SentenceView, triggers: Sequence[tuple[int, int]], plac
         if key in seen:
             continue
         seen.add(key)
-        out.append(p)
+        out.append(first_mention[key])  # one place, reported at its first mention
     rules.append("location:governed_nearest")
     return out
 
 
 def find_arguments(view: SentenceView, triggers: Sequence[tuple[int, int]], event_type: str,
                    actors: Sequence[ActorMention], places: Sequence[Place],
-                   victims: Sequence[tuple[int, int]] = (), fallback_place: Place | None = None) -> Arguments:
-    """Fill actor/target/location for one event (trigger spans in original offsets, first = main)."""
+                   victims: Sequence[tuple[int, int]] = (), fallback_place: Place | None = None,
+                   not_actors: Sequence[tuple[int, int]] = ()) -> Arguments:
+    """Fill actor/target/location for one event (trigger spans in original offsets, first = main).
+
+    `victims`: the counted noun phrases of this event's casualty/arrest counts (target candidates);
+    `not_actors`: spans that cannot be an actor (every victim phrase of the sentence)."""
     rules: list[str] = []
-    # Mentions that are places are not actors unless the gazetteer says they are (a country acts).
-    actor = find_actor(view, triggers, actors, rules, exclude=victims)
+    # The victims (of a count, or the genitive of "مقتل/اعتقال") are never the actor.
+    exclude = list(victims) + list(not_actors) + _genitive_victims(view, triggers)
+    actor = find_actor(view, triggers, actors, rules, exclude=exclude)
+    if actor is not None:
+        actor = _with_apposition(view, actor, actors)
     compound = _compound(view, actor, actors) if actor else []
     target = find_target(view, triggers, actors, victims, places, actor, rules, event_type)
     if target is not None and actor is not None and _overlaps(actor.start, actor.end, target.start, target.end):
         target = None
+    taken = [m for m in (actor, target) if m is not None]
+    places = [p for p in places if not any(_overlaps(p.start, p.end, m.start, m.end) for m in taken)]
     locations = find_locations(view, triggers, places, actors, rules, fallback_place)
     return Arguments(actor, compound, target, locations[0] if locations else None, locations, rules)
+
+
+def _genitive_victims(view: SentenceView, triggers: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    out = []
+    for a, b in triggers:
+        k = view.word_before(b)
+        if k >= 0 and view.words[k].norm in _KILLING_NOUNS:
+            rng = _noun_phrase(view, k + 1, 3)
+            if rng:
+                out.append((view.words[rng[0]].start, view.words[rng[1] - 1].end))
+    return out
+
+
+def _with_apposition(view: SentenceView, actor: ActorMention, mentions: Sequence[ActorMention]) -> ActorMention:
+    """"رئيس الحزب الديمقراطي الكردستاني، مسعود بارزاني،": a name in apposition joins the actor."""
+    text = view.sentence.sentence.text
+    off = view.sentence.sentence.start
+    for m in mentions:
+        if m.start > actor.end and m.start - actor.end <= 3 and text[actor.end - off:m.start - off].strip() in ("،", ","):
+            after = text[m.end - off:m.end - off + 2].strip()
+            if after[:1] in ("،", ",") and m.end < view.sentence.sentence.end:
+                return ActorMention(text[actor.start - off:m.end - off], actor.start, m.end,
+                                    m.code or actor.code, m.country or actor.country, m.name or actor.name,
+                                    m.sector or actor.sector)
+    return actor
 
 
 def _compound(view: SentenceView, actor: ActorMention, mentions: Sequence[ActorMention]) -> list[ActorMention]:

@@ -19,9 +19,14 @@ import re
 from dataclasses import dataclass, field
 from typing import Sequence
 
+from functools import lru_cache
+
+import yaml
+
 from pipelines.extract.arguments import SentenceView, find_arguments
 from pipelines.extract.modality import classify_modality
-from pipelines.extract.quantities import QuantityMention, find_quantity_mentions
+from pipelines.extract.quantities import LEXICONS, QuantityMention, find_quantity_mentions
+from pipelines.extract.quantities import lexicon as quantity_lexicon
 from pipelines.extract.triggers import TriggerMatch, find_triggers
 from pipelines.gazetteer import find_actors, find_places
 from pipelines.records import (
@@ -41,7 +46,7 @@ ROLE_EVENT: dict[str, tuple[str, str | None]] = {
     "participants": ("PROTEST", "demo"),
 }
 ATTACH_ONLY = {"displaced": "ASSAULT"}  # attached when such an event exists, never creates one
-MIN_EVIDENCE = 0.45  # below this an event is background, not a report
+MIN_EVIDENCE = 0.6  # below this an event is background, not a report (dev true events start at 0.86)
 _DATELINE_END = re.compile(r"\(|–|—| - |:")
 _DEFINITE = re.compile(r"^(?:و|ف)?(?:ال|بال|لل)")
 
@@ -83,6 +88,45 @@ def dateline_place(text: str, published=None) -> Place | None:
     return places[0] if places else None
 
 
+@lru_cache(maxsize=1)
+def _accident_words() -> frozenset[str]:
+    with open(LEXICONS / "roles_causes.yaml", encoding="utf-8") as fh:
+        data = yaml.safe_load(fh)
+    return frozenset(normalize(w) for w in data["accident"] if " " not in w)
+
+
+@lru_cache(maxsize=1)
+def _outcome_words() -> frozenset[str]:
+    """Killed/injured cue words of the quantity lexicon: a trigger that is one reports an outcome."""
+    lex = quantity_lexicon()
+    return frozenset(w for table in (lex.cues_before, lex.cues_after) for w, roles in table.items()
+                     if roles & {"killed", "injured"}) | frozenset(
+        w for w, r in lex.inherent.items() if r in ("killed", "injured"))
+
+
+def _stems(word: str) -> tuple[str, ...]:
+    w = normalize(word)
+    out = [w]
+    for p in ("وال", "فال", "بال", "لل", "ال", "و", "ف", "ب", "ل"):
+        if w.startswith(p) and len(w) - len(p) >= 2:
+            out.append(w[len(p):])
+    return tuple(out)
+
+
+def _accidental(g: _Group, sentence_text: str) -> bool:
+    """Deaths reported only by outcome words, in a sentence that names an accident or disaster
+    ("مقتل مدرب في حادث تحطم مروحية"): not an assault."""
+    if g.event_type != "ASSAULT":
+        return False
+    outcome = _outcome_words()
+    for t in g.triggers:
+        words = t.text.split()
+        if not words or not any(st in outcome for st in _stems(words[0])) and not t.entry.startswith("quantity:"):
+            return False  # an attack word (غارة, قصف, هجوم) is there
+    accident = _accident_words()
+    return any(any(st in accident for st in _stems(w)) for w in sentence_text.split())
+
+
 def _is_weak_nominal(t: TriggerMatch) -> bool:
     """A definite verbal noun ("الهجوم", "بالهجوم"): often a reference back, not a report."""
     return bool(_DEFINITE.match(normalize(t.text))) and " " not in t.text.strip()
@@ -97,7 +141,7 @@ def _evidence(g: _Group, has_actor: bool, has_target: bool, has_location: bool, 
     score = w
     if g.quantities:
         score += 0.25
-    score += 0.1 * has_actor + 0.08 * has_target + 0.08 * has_location + 0.04 * has_date
+    score += 0.1 * has_actor + 0.08 * has_target + 0.05 * has_location + 0.03 * has_date
     if len(g.triggers) > 1:
         score += 0.05
     return score
@@ -176,23 +220,41 @@ def extract_events(
                 groups.append(g)
             g.quantities.append(m)
         view = SentenceView.build(s)
-        for g in groups:
-            ev = _assemble(g, view, s, actors, places, fallback_place, dates, published, lead, text, clean)
-            if ev is not None:
-                events.append(ev)
+        assembled = [_assemble(g, counted, view, s, actors, places, fallback_place, dates, published, lead, text, clean)
+                     for g in groups]
+        events.extend(_drop_argument_triggers([e for e in assembled if e is not None]))
     return events
 
 
-def _assemble(g: _Group, view: SentenceView, s: AnalyzedSentence, actors: list[ActorMention],
+def _drop_argument_triggers(events: list[Event]) -> list[Event]:
+    """A trigger inside the actor or target of another event is a participant, not an event:
+    "إطلاق النار على المتظاهرين" reports shooting, not a protest; "غارات للتحالف" no alliance."""
+    out = []
+    for e in events:
+        inside = any(o is not e and o.modality == "asserted" and not e.quantities
+                     and any(a is not None and a.start < e.trigger.end and e.trigger.start < a.end
+                             for a in (o.target, o.actor))
+                     for o in events)
+        if not inside:
+            out.append(e)
+    return out
+
+
+def _assemble(g: _Group, sentence_counts: list[QuantityMention], view: SentenceView, s: AnalyzedSentence,
+              actors: list[ActorMention],
               places: list[Place], fallback_place: Place | None, dates: Sequence[TemporalExpression],
               published, lead, text: str, clean: CleanArticle) -> Event | None:
     sent = s.sentence
-    primary = max(g.triggers, key=lambda t: (t.weight, -t.start))
+    primary = max(g.triggers, key=lambda t: (t.weight, -t.start))  # the strongest, then the first
     spans = [(primary.start, primary.end)] + [(t.start, t.end) for t in g.triggers if t is not primary]
-    victims = [(m.noun_start, m.noun_end) for m in g.quantities
-               if m.quantity.role in ("killed", "injured", "abducted", "detained") and m.noun_start >= 0]
-    args = find_arguments(view, spans, g.event_type, actors, places, victims, fallback_place)
-    date = event_date(primary.start, sent.start, sent.end, dates, published, lead, text=text)
+    def victim_spans(ms: list[QuantityMention]) -> list[tuple[int, int]]:
+        return [(m.noun_start, m.noun_end) for m in ms
+                if m.quantity.role in ("killed", "injured", "abducted", "detained") and m.noun_start >= 0]
+
+    args = find_arguments(view, spans, g.event_type, actors, places, victim_spans(g.quantities), fallback_place,
+                          not_actors=victim_spans(sentence_counts))
+    date = event_date(primary.start, sent.start, _date_window_end(sent.text, sent.start, primary.end),
+                      dates, published, lead, text=text)
     has_sentence_date = date is not None and date.source not in ("published",) and sent.start <= date.start < sent.end
     evidence = _evidence(g, args.actor is not None, args.target is not None,
                          args.location is not None and "location:dateline" not in args.rules, has_sentence_date)
@@ -203,7 +265,7 @@ def _assemble(g: _Group, view: SentenceView, s: AnalyzedSentence, actors: list[A
     if date is not None:
         explain.append(f"date:{date.source}:{date.rule or '-'}")
     explain.append(f"evidence:{evidence:.2f}")
-    if evidence < MIN_EVIDENCE:
+    if evidence < MIN_EVIDENCE or _accidental(g, sent.text):
         return None
     mode = primary.mode or next((t.mode for t in g.triggers if t.mode), None)
     quantities = _dedupe([m.quantity for m in g.quantities])
@@ -224,6 +286,16 @@ def _assemble(g: _Group, view: SentenceView, s: AnalyzedSentence, actors: list[A
         explain=explain,
         locations=args.locations,
     )
+
+
+_RELATIVE_AFTER_COMMA = re.compile(r"[،,]\s*و?(?:الذي|التي|الذين|اللذين|اللتين|اللواتي)\s")
+
+
+def _date_window_end(sentence_text: str, sentence_start: int, trigger_end: int) -> int:
+    """Where the dates that can belong to the event stop: a non-restrictive relative clause after the
+    trigger ("... تنظيم داعش، الذي سيطر في عام 2014") has its own time."""
+    m = _RELATIVE_AFTER_COMMA.search(sentence_text, max(0, trigger_end - sentence_start))
+    return sentence_start + m.start() if m else sentence_start + len(sentence_text)
 
 
 def _dedupe(qs: list[Quantity]) -> list[Quantity]:

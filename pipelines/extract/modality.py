@@ -27,7 +27,7 @@ from pathlib import Path
 
 import yaml
 
-from pipelines.extract.triggers import LEXICON_DIR, TriggerMatch
+from pipelines.extract.triggers import _YAML_LOADER, LEXICON_DIR, TriggerMatch
 from pipelines.records import AnalyzedSentence
 from pipelines.text import normalize, normalize_with_offsets
 
@@ -59,6 +59,7 @@ class Cue:
     all_prefixes: bool = False
     suffix: bool = False
     needs_imperfect: bool = False
+    unless_next: frozenset[str] = frozenset()  # a word right after the cue that cancels it
 
 
 _CONJ = ("و", "ف")
@@ -70,8 +71,6 @@ _LIGHT = frozenset(normalize(w) for w in """
 يتم تتم يجر تجر يجري تجري يعد تعد يكن تكن يكون تكون يقع تقع يحدث تحدث يسجل تسجل يشهد تشهد
 يتعرض تتعرض يتعرضوا يقم تقم يقوموا ينفذ تنفذ يصدر تصدر يرد ترد تشن يشن يبد تبد يطلق تطلق يلجا تلجا
 """.split())
-# After لا these mean "still / especially / must", not negation.
-_LA_EXCEPTIONS = frozenset(normalize(w) for w in "يزال تزال زال زالت يزالون تزالان سيما بد بدا".split())
 # Perfect verbs that start with ت (forms V/VI) - "قد تعرض" is perfect, not "may".
 _T_PERFECT = frozenset(normalize(w) for w in """
 تعرض تعرضت تعرضوا تمكن تمكنت تمكنوا تسبب تسببت تبني تبنت تلقي تلقت تدخل تدخلت تظاهر تظاهروا
@@ -114,7 +113,7 @@ def _norm_list(v: object, where: str) -> list[str]:
 def load_cues(path: Path | None = None) -> list[Cue]:
     path = path or LEXICON_DIR / "modality.yaml"
     try:
-        doc = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        doc = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_YAML_LOADER)
     except yaml.YAMLError as exc:
         raise ModalityLexiconError(f"{path}: not valid YAML: {exc}") from exc
     if not isinstance(doc, dict) or not isinstance(doc.get("cues"), list):
@@ -136,6 +135,7 @@ def load_cues(path: Path | None = None) -> list[Cue]:
             max_gap=int(d["max_gap"]) if d.get("max_gap") is not None else None,
             all_prefixes=d.get("prefixes") == "all", suffix=bool(d.get("suffix", False)),
             needs_imperfect=bool(d.get("needs_imperfect", False)),
+            unless_next=frozenset(_norm_list(d.get("unless_next"), where)),
         ))
     return cues
 
@@ -291,6 +291,8 @@ def _governs(hit: _CueHit, a: _Analysis, ti: int, tj: int) -> bool:
     cue, words = hit.cue, a.words
     if hit.last >= ti and hit.first <= tj:
         return False  # the cue is the trigger itself ("هدد" as a THREATEN trigger)
+    if cue.unless_next and hit.last + 1 < len(words) and words[hit.last + 1].text in cue.unless_next:
+        return False
     same_hard = a.hard[hit.first] == a.hard[ti] if hit.first < ti else a.hard[hit.last] == a.hard[tj]
     if cue.scope == "right":
         return hit.last < ti
@@ -304,10 +306,6 @@ def _governs(hit: _CueHit, a: _Analysis, ti: int, tj: int) -> bool:
         if len(between) > (cue.max_gap if cue.max_gap is not None else 2) or not same_full:
             return False
         if any(not w.is_word for w in between):
-            return False
-        if cue.id == "neg.particle_present" and between and between[0].text in _LA_EXCEPTIONS:
-            return False
-        if cue.id == "neg.particle_present" and not between and words[ti].text in _LA_EXCEPTIONS:
             return False
         if cue.needs_imperfect:
             nxt = words[hit.last + 1].text if hit.last + 1 < len(words) else ""
@@ -378,11 +376,9 @@ def classify_modality(sentence: AnalyzedSentence, trigger: TriggerMatch,
         if _governs(hit, a, ti, tj):
             add(hit.cue, hit.first, hit.last)
 
-    # سـ attached to the trigger verb: "ستشن", "وسيقصف"
-    head = a.words[ti]
-    prefix = head.text[: max(0, ls - head.start)]
-    if prefix in ("س", "وس", "فس"):
-        found.append((_PRIORITY["future"], 0, _SA_PREFIX, text[nt.index[head.start]: nt.index[ls]]))
+    # سـ attached to the trigger verb: "ستشن", "وسيقصف" (the matcher says which clitics it peeled)
+    if trigger.prefix in ("س", "وس", "فس"):
+        found.append((_PRIORITY["future"], 0, _SA_PREFIX, trigger.text[: len(trigger.prefix)]))
 
     # pluperfect "وكانت القوات قد قصفت": قد + perfect just before the trigger, كان earlier in the clause
     for k in range(max(0, ti - 3), ti):

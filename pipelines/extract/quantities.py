@@ -36,6 +36,19 @@ _PREFIXES = tuple(normalize(p) for p in (
     "وبال", "وكال", "ولل", "فبال", "فلل", "وال", "فال", "بال", "كال", "لل", "وب", "ول", "فب", "فل",
     "وس", "ال", "و", "ف", "ب", "ل", "ك",
 ))
+_AFTER_NOUN_COUNTS = {"واحد": 1, "واحده": 1, "واحدا": 1, "اثنين": 2, "اثنان": 2, "اثنتين": 2, "اثنتان": 2}
+_NISBA_DUAL_MIN = 6  # shorter -يان words are nouns (بيان، عصيان، غليان)
+
+
+def _is_nisba_dual(t: "_Tok") -> bool:
+    w = t.norm
+    for p in ("و", "ف"):
+        if w.startswith(p) and len(w) > _NISBA_DUAL_MIN:
+            w = w[1:]
+            break
+    return len(w) >= _NISBA_DUAL_MIN and w.endswith("يان") and not w.startswith("ال") and w[-4] not in "اوي"
+
+
 _NUMBER_CLITICS = ("وب", "ول", "فب", "فل", "و", "ف", "ب", "ل")
 _ROLES = ("killed", "injured", "detained", "abducted", "displaced", "deployed", "participants", "launched")
 # Which roles each class of counted noun can take.
@@ -415,14 +428,19 @@ def _candidates(toks: list[_Tok], lex: _Lexicon) -> list[_Cand]:
             cands.append(_Cand(i, i, j, 2, None, i, j, db, inh, klass, rule="dual"))
             i = j
             continue
-        # noun + واحد/واحدة: one
-        if (t.kind == "word" and t.norm in ("واحد", "واحده", "واحدا") and i > 0
+        # nisba duals: "فلسطينيان", "عراقيان" (the plural would be -يون, so -يان is two)
+        if t.kind == "word" and _is_nisba_dual(t):
+            cands.append(_Cand(i, i, i + 1, 2, None, i, i + 1, t.bases[-1], None, "person", rule="dual"))
+            i += 1
+            continue
+        # noun + واحد/واحدة (one), noun + اثنين/اثنتان (two): the count follows its noun
+        if (t.kind == "word" and t.norm in _AFTER_NOUN_COUNTS and i > 0
                 and toks[i - 1].kind == "word" and not _lookup(toks[i - 1], lex.words)
                 and toks[i - 1].bases[-1] not in lex.not_counted):
             k = i - 1
             noun = _lookup(toks[k], lex.inherent) or _lookup(toks[k], lex.troops) or toks[k].bases[-1]
-            cands.append(_Cand(k, k, i + 1, 1, None, k, i + 1, noun, lex.inherent.get(noun),
-                               _noun_class(noun, lex), rule="one"))
+            cands.append(_Cand(k, k, i + 1, _AFTER_NOUN_COUNTS[t.norm], None, k, i + 1, noun,
+                               lex.inherent.get(noun), _noun_class(noun, lex), rule="noun+count"))
             i += 1
             continue
         parsed = _parse_number(toks, i, lex)
@@ -567,10 +585,26 @@ def _pick(roles: frozenset[str]) -> str:
     raise AssertionError(roles)
 
 
+@lru_cache(maxsize=1)
+def _count_hint() -> re.Pattern[str]:
+    """One regex over every digit and number-ish word stem: sentences without any skip the parser."""
+    lex = lexicon()
+    words = set(lex.words) | set(lex.vague) | set(lex.duals)
+    long = sorted((re.escape(w) for w in words if len(w) >= 3), key=len, reverse=True)
+    short = [rf"(?<!\w)[وفبل]?{re.escape(w)}(?!\w)" for w in words if len(w) < 3]
+    return re.compile("|".join([r"\d", *long, *short]))
+
+
+def _maybe_has_count(norm: str) -> bool:
+    return _count_hint().search(norm) is not None
+
+
 def find_quantity_mentions(text: str, vague: bool = False) -> list[QuantityMention]:
     """Every count in `text` with its role and counted noun phrase (offsets into `text`)."""
     lex = lexicon()
     nt = normalize_with_offsets(text)
+    if not _maybe_has_count(nt.text):
+        return []
     toks = _tokenize(nt.text)
     cands = _candidates(toks, lex)
     _assign_roles(toks, cands, lex)

@@ -26,6 +26,8 @@ from typing import Iterable, Iterator
 
 import yaml
 
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: 5x faster
+
 from pipelines.records import AnalyzedSentence
 from pipelines.text import normalize, normalize_with_offsets
 
@@ -65,7 +67,9 @@ _PREFIXES: tuple[tuple[str, frozenset[str]], ...] = (
     ("ولل", frozenset({NOUN})),
     ("فلل", frozenset({NOUN})),
 )
-_SUFFIXES = ("", "ه", "ها", "هم", "هما", "هن", "كم", "نا", "ني", "ي", "ك")
+# Third-person and 1pl pronoun suffixes only: news prose rarely says "you"/"me", and "ك"/"كم"/"ي"
+# would read "هناك" as "هنأ" + ك and "الحكم" as "ألح" + كم.
+_SUFFIXES = ("", "ه", "ها", "هم", "هما", "هن", "نا")
 _WORD_OR_PUNCT = re.compile(r"[\w\u0621-\u064A\u0671-\u06D3]+|[^\w\s]")
 _MIN_STEM = 3  # a peeled stem shorter than this only matches entries marked short_ok
 
@@ -83,6 +87,7 @@ class TriggerMatch:
     text: str
     entry: str  # lexicon entry id (lemma/stem key) that fired
     weight: float = 1.0  # how strongly this entry signals an event (0..1)
+    prefix: str = ""  # clitics written on the first word (normalised: "و", "بال", "س" ...)
 
 
 @dataclass(frozen=True)
@@ -103,10 +108,15 @@ class TriggerEntry:
     test: str = ""
     source_file: str = ""
     notes: str = ""
+    hides: str | None = None  # suppress entries: the event type they keep from firing
+
+    imperfect_weight: float | None = None
 
     def weight_for(self, kind: str) -> float:
         if kind == NOUN and self.noun_weight is not None:
             return self.noun_weight
+        if kind == IMPERF and self.imperfect_weight is not None:
+            return self.imperfect_weight
         return self.weight
 
 
@@ -116,6 +126,7 @@ class Lexicon:
     by_form: dict[str, list[tuple[int, frozenset[str]]]] = field(default_factory=dict)  # form -> (entry, kinds)
     by_lemma: dict[str, list[int]] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)  # file -> source/licence note
+    hit_cache: dict[tuple[str, bool], list] = field(default_factory=dict, repr=False)  # word -> hits
 
     def __post_init__(self) -> None:
         for i, e in enumerate(self.entries):
@@ -208,11 +219,19 @@ def _parse_tail(raw: object) -> tuple[frozenset[str], ...]:
     raise LexiconError(f"bad tail: {raw!r}")
 
 
+_KEYS = frozenset({"id", "type", "mode", "weight", "noun_weight", "verb", "perfect", "imperfect", "noun",
+                   "forms", "verb_forms", "tail", "gap", "block", "short_ok", "lemma", "test", "notes",
+                   "hides", "imperfect_weight"})
+
+
 def _entry_from_dict(d: dict, source_file: str) -> TriggerEntry:
     if not isinstance(d, dict) or "id" not in d:
         raise LexiconError(f"{source_file}: entry without id: {d!r}")
     eid = str(d["id"])
     where = f"{source_file}:{eid}"
+    unknown = set(d) - _KEYS
+    if unknown:
+        raise LexiconError(f"{where}: unknown keys {sorted(unknown)} (typo?)")
     etype = str(d.get("type", "")).upper()
     if etype not in PLOVER_TYPES and etype != SUPPRESS:
         raise LexiconError(f"{where}: unknown event type {etype!r}")
@@ -248,6 +267,8 @@ def _entry_from_dict(d: dict, source_file: str) -> TriggerEntry:
         add(f, PERF)
     if not forms:
         raise LexiconError(f"{where}: no forms (give verb, noun or forms)")
+    if int(d.get("gap", 0)) < 0 or (d.get("gap") and not d.get("tail")):
+        raise LexiconError(f"{where}: gap needs a tail and must be >= 0")
     block = frozenset(_norm_word(b) for b in _as_list(d.get("block")))
     weight = float(d.get("weight", 0.7))
     noun_weight = d.get("noun_weight")
@@ -274,6 +295,8 @@ def _entry_from_dict(d: dict, source_file: str) -> TriggerEntry:
         test=str(test),
         source_file=source_file,
         notes=str(d.get("notes", "")),
+        hides=str(d["hides"]).upper() if d.get("hides") else None,
+        imperfect_weight=float(d["imperfect_weight"]) if d.get("imperfect_weight") is not None else None,
     )
 
 
@@ -285,7 +308,7 @@ def load_lexicon(paths: Iterable[Path] | None = None) -> Lexicon:
     seen: set[str] = set()
     for path in paths:
         try:
-            doc = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+            doc = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_YAML_LOADER)
         except yaml.YAMLError as exc:
             raise LexiconError(f"{path}: not valid YAML: {exc}") from exc
         if not isinstance(doc, dict) or not isinstance(doc.get("entries"), list):
@@ -350,10 +373,27 @@ _KINDS_FOR_PREFIX = _prefix_kinds()
 _KIND_ORDER = (PERF, IMPERF, NOUN, OTHER)
 
 
-def _head_hits(lex: Lexicon, word: str) -> list[tuple[int, str, str, int]]:
-    """(entry index, kind, prefix, letters peeled) for every entry whose form this word can be."""
+def _head_hits(lex: Lexicon, word: str, taa_marbuta: bool = False) -> list[tuple[int, str, str, int]]:
+    key = (word, taa_marbuta)
+    hit = lex.hit_cache.get(key)
+    if hit is None:
+        if len(lex.hit_cache) > 200_000:
+            lex.hit_cache.clear()
+        hit = lex.hit_cache[key] = _compute_head_hits(lex, word, taa_marbuta)
+    return hit
+
+
+def _compute_head_hits(lex: Lexicon, word: str, taa_marbuta: bool) -> list[tuple[int, str, str, int]]:
+    """(entry index, kind, prefix, letters peeled) for every entry whose form this word can be.
+
+    `taa_marbuta`: the original word ends in ة, which normalisation wrote as ه - so that final ه
+    is not the pronoun suffix ("وزارة" is not و + زار + ه, "حركة" is not حرّك + ه).
+    """
     hits: list[tuple[int, str, str, int]] = []
+    bare = word[1:] if word[:1] in ("و", "ف") else word
     for stem, pre, suf in peel(word):
+        if taa_marbuta and suf == "ه":
+            continue
         found = lex.by_form.get(stem)
         if not found:
             continue
@@ -366,7 +406,7 @@ def _head_hits(lex: Lexicon, word: str) -> list[tuple[int, str, str, int]]:
             e = lex.entries[idx]
             if peeled and len(stem) < _MIN_STEM and not e.short_ok:
                 continue
-            if word in e.block:
+            if word in e.block or bare in e.block:
                 continue
             hits.append((idx, kind, pre, len(word) - len(stem)))
     return hits
@@ -380,9 +420,13 @@ class _Word:
     is_word: bool
 
 
-def _words(norm: str) -> list[_Word]:
-    return [_Word(m.group(), m.start(), m.end(), m.group()[0].isalnum() or m.group()[0] == "_")
-            for m in _WORD_OR_PUNCT.finditer(norm)]
+@lru_cache(maxsize=4096)
+def _words(norm: str) -> tuple[_Word, ...]:
+    out = []
+    for m in _WORD_OR_PUNCT.finditer(norm):
+        t = m.group()
+        out.append(_Word(t, m.start(), m.end(), t[0].isalnum() or t[0] == "_"))
+    return tuple(out)
 
 
 def _tail_end(lex_entry: TriggerEntry, words: list[_Word], i: int) -> int | None:
@@ -407,47 +451,49 @@ def _tail_end(lex_entry: TriggerEntry, words: list[_Word], i: int) -> int | None
 
 
 def match_normalized(norm: str, lex: Lexicon | None = None,
-                     lemmas: dict[int, list[str]] | None = None) -> list[tuple[int, int, int, str]]:
-    """Raw matches on a normalised string: (start, end, entry index, kind), longest-first resolved.
+                     lemmas: dict[int, list[str]] | None = None,
+                     taa_marbuta: frozenset[int] = frozenset()) -> list[tuple[int, int, int, str, str]]:
+    """Raw matches on a normalised string: (start, end, entry index, kind, prefix), resolved.
 
-    `lemmas` maps a word index to analyzer lemmas of that word (already normalised).
+    `lemmas` maps a word index to analyzer lemmas of that word (already normalised);
+    `taa_marbuta` holds the indices of words whose original spelling ends in ة.
     """
     lex = lex or default_lexicon()
     words = _words(norm)
-    cands: list[tuple[int, int, int, str, frozenset[int], int]] = []
+    cands: list[tuple[int, int, int, str, frozenset[int], int, str]] = []
     for i, w in enumerate(words):
         if not w.is_word:
             continue
         hit_ids = set()
-        for idx, kind, pre, peeled in _head_hits(lex, w.text):
+        for idx, kind, pre, peeled in _head_hits(lex, w.text, i in taa_marbuta):
             e = lex.entries[idx]
-            start = w.start + len(pre)
+            start = w.start  # the span covers whole words; the clitics are in `prefix`
             if e.tail:
                 j = _tail_end(e, words, i)
                 if j is None:
                     continue
                 used = frozenset([i, *range(j - len(e.tail) + 1, j + 1)])
-                cands.append((start, words[j].end, idx, kind, used, peeled))
+                cands.append((start, words[j].end, idx, kind, used, peeled, pre))
             else:
-                cands.append((start, w.end, idx, kind, frozenset([i]), peeled))
+                cands.append((start, w.end, idx, kind, frozenset([i]), peeled, pre))
             hit_ids.add(idx)
         if lemmas and i in lemmas:
             for lem in lemmas[i]:
                 for idx in lex.by_lemma.get(lem, ()):
                     if idx not in hit_ids and w.text not in lex.entries[idx].block:
-                        cands.append((w.start, w.end, idx, OTHER, frozenset([i]), 0))
+                        cands.append((w.start, w.end, idx, OTHER, frozenset([i]), 0, ""))
                         hit_ids.add(idx)
     # The reading that matches most words wins (free gap words do not count and stay free for
     # other triggers), then the higher weight, then the tighter span, then the earlier entry.
     # A reading with fewer letters peeled off beats one that needs more ("تظاهرة" is the noun, not
     # the verb "تظاهر" + pronoun).
     cands.sort(key=lambda c: (-len(c[4]), c[5], -lex.entries[c[2]].weight_for(c[3]), c[1] - c[0], c[0], c[2]))
-    taken: list[tuple[int, int, int, str]] = []
+    taken: list[tuple[int, int, int, str, str]] = []
     used_words: set[int] = set()
-    for s, e, idx, kind, used, _peeled in cands:
+    for s, e, idx, kind, used, _peeled, pre in cands:
         if used_words.isdisjoint(used):
             used_words |= used
-            taken.append((s, e, idx, kind))
+            taken.append((s, e, idx, kind, pre))
     taken.sort()
     return taken
 
@@ -471,18 +517,19 @@ def find_triggers(sentence: AnalyzedSentence, lexicon: Lexicon | None = None) ->
     lex = lexicon or default_lexicon()
     text = sentence.sentence.text
     nt = normalize_with_offsets(text)
-    lemmas = None
-    if any(t.lemma for t in sentence.tokens):
-        lemmas = _lemmas_by_word(sentence, nt, _words(nt.text))
+    words = _words(nt.text)
+    lemmas = _lemmas_by_word(sentence, nt, words) if any(t.lemma for t in sentence.tokens) else None
+    taa = frozenset(i for i, w in enumerate(words)
+                    if w.text.endswith("ه") and text[nt.index[w.end - 1]] == "ة")
     base = sentence.sentence.start
     out: list[TriggerMatch] = []
-    for s, e, idx, kind in match_normalized(nt.text, lex, lemmas):
+    for s, e, idx, kind, pre in match_normalized(nt.text, lex, lemmas, taa):
         entry = lex.entries[idx]
         if entry.event_type == SUPPRESS:
             continue
         os_, oe = nt.to_original(s, e)
         out.append(TriggerMatch(entry.event_type, entry.mode, base + os_, base + oe, text[os_:oe],
-                                entry.id, entry.weight_for(kind)))
+                                entry.id, entry.weight_for(kind), pre))
     return out
 
 

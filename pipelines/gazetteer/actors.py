@@ -1,9 +1,262 @@
-"""Placeholder replaced below."""
+"""Find actors in Arabic text and code them (data/actors.yaml + the country table).
+
+Three kinds of evidence, matched on normalised, clitic-stripped tokens (longest first):
+* fixed phrases: groups, organs, organisations, people ("قوات النظام" -> SYR GOV MIL, "ترامب");
+* country names and nisba adjectives alone ("تركية" -> TUR, "الإسرائيليين" -> ISR);
+* compositions: "<head> [modifier] <nisba|country|group>" ("القوات الجوية الملكية السعودية" ->
+  SAU MIL, "عناصر حزب الله" -> HEZBOLLAH) and "<office> <nisba|country>" ("رئيس الوزراء العراقي"
+  -> IRQ GOV, named after whoever held the office on the article's date).
+Codes holding "{ctx}" take the context country ("القوات الحكومية" -> SYR GOV MIL in a Syria story).
+"""
 from __future__ import annotations
 
-def find_actors(text, on=None, context_countries=()):
-    return []
-def actor_at(*a, **k):
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from typing import Iterable
+
+import yaml
+
+from pipelines.gazetteer.index import DATA, key_of, load_index, nisba_forms, read_tsv, split_variants
+from pipelines.gazetteer.matching import Dictionary, Hit, original_span, scan, tokenize
+from pipelines.records import ActorMention
+
+CTX = "{ctx}"
+
+
+@dataclass(frozen=True, slots=True)
+class Fixed:
+    code: str | None
+    name: str
+    sector: str | None
+    country: str | None
+    roles: tuple[tuple[date, date | None, str], ...] = ()  # persons: (from, to, code)
+    person: bool = False
+
+
+@dataclass(slots=True)
+class Senses:
+    """Everything one normalised phrase can be."""
+
+    fixed: Fixed | None = None
+    country: str | None = None  # a country name or nisba -> ISO3
+    head: str | None = None  # sector of a head noun
+    head_ctx: bool = False  # alone, the head means the context country's organ
+    office: tuple[str, str] | None = None  # (office id, sector)
+    modifier: bool = False
+    ignore: bool = False
+
+
+@dataclass(slots=True)
+class ActorIndex:
+    names: dict[tuple[str, ...], Senses] = field(default_factory=dict)
+    dictionary: Dictionary | None = None
+    holders: dict[tuple[str, str], list[tuple[date, date | None, str]]] = field(default_factory=dict)
+    country_names: dict[str, str] = field(default_factory=dict)  # ISO3 -> English name
+    entries: list[dict] = field(default_factory=list)  # for actors_table()
+
+
+def _date(v) -> date | None:
+    if v in (None, ""):
+        return None
+    return v if isinstance(v, date) else date.fromisoformat(str(v))
+
+
+@lru_cache(maxsize=1)
+def load_actor_index() -> ActorIndex:
+    """Parse the actor dictionary (a few ms; cached for the process)."""
+    doc = yaml.safe_load((DATA / "actors.yaml").read_text("utf-8")) or {}
+    idx = ActorIndex()
+    common = load_index().common_words
+
+    def senses(phrase: str) -> Senses | None:
+        k = key_of(phrase)
+        if not k:
+            return None
+        return idx.names.setdefault(k, Senses())
+
+    def add_entry(code, name, sector, country, variants, roles=(), person=False):
+        fx = Fixed(code, name, sector, country, tuple(roles), person)
+        idx.entries.append({"code": code, "name": name, "country": country, "sector": sector})
+        for v in variants:
+            s = senses(v)
+            if s is not None and s.fixed is None:
+                s.fixed = fx
+
+    for e in doc.get("actors", []):
+        code = e["code"]
+        country = e.get("country") or (code.split()[0] if code and len(code.split()[0]) == 3
+                                       and code.split()[0].isupper() and " " in code else None)
+        add_entry(code, e["name"], e.get("sector"), country, e.get("ar", []))
+    for p in doc.get("persons", []):
+        roles = [(_date(r["from"]), _date(r.get("to")), r["code"]) for r in p.get("roles", []) or []]
+        add_entry(p["code"], p["name"], None, p.get("country"), p.get("ar", []), roles, person=True)
+    for o in doc.get("offices", []):
+        for v in o["ar"]:
+            s = senses(v)
+            if s is not None:
+                s.office = (o["id"], o["sector"])
+    for iso3, office, name, start, end in doc.get("holders", []):
+        idx.holders.setdefault((iso3, office), []).append((_date(start), _date(end), name))
+    for h in doc.get("heads", []):
+        for v in h["ar"]:
+            s = senses(v)
+            if s is not None:
+                s.head = h["sector"]
+                s.head_ctx = s.head_ctx or bool(h.get("ctx"))
+    for v in doc.get("modifiers", []):
+        s = senses(v)
+        if s is not None:
+            s.modifier = True
+    for v in doc.get("ignore", []):
+        s = senses(v)
+        if s is not None:
+            s.ignore = True
+    # countries: names and every nisba form (from the gazetteer's country table)
+    for iso3, name_en, variants, nisbas, plurals, *_ in read_tsv("countries.tsv"):
+        idx.country_names[iso3] = name_en
+        forms = split_variants(variants) + split_variants(plurals)
+        for base in split_variants(nisbas):
+            forms += nisba_forms(base)
+        for f in forms:
+            k = key_of(f)
+            if k and k not in common:
+                s = idx.names.setdefault(k, Senses())
+                s.country = s.country or iso3
+        idx.entries.append({"code": iso3, "name": name_en, "country": iso3, "sector": None})
+    idx.dictionary = Dictionary(idx.names, _strip_ok)
+    return idx
+
+
+def _strip_ok(key: tuple[str, ...]) -> bool:
+    return len(key[0]) >= 3
+
+
+def _holder(idx: ActorIndex, iso3: str, office: str, on: date | None) -> str:
+    if on is not None:
+        for start, end, name in idx.holders.get((iso3, office), ()):
+            if start <= on and (end is None or on < end):
+                return name
+    return f"{office.replace('_', ' ')} of {idx.country_names.get(iso3, iso3)}"
+
+
+def _person_code(fx: Fixed, on: date | None) -> str | None:
+    if on is not None:
+        for start, end, code in fx.roles:
+            if start <= on and (end is None or on < end):
+                return code
+    return fx.code
+
+
+def _resolve_ctx(code: str | None, ctx: str | None) -> tuple[str | None, str | None]:
+    """'{ctx} GOV MIL' -> ('SYR GOV MIL', 'SYR'); without a context: ('GOV MIL', None)."""
+    if code and CTX in code:
+        return (code.replace(CTX, ctx).strip(), ctx) if ctx else (code.replace(CTX, "").strip(), None)
+    return code, None
+
+
+def _sector_of(code: str | None) -> str | None:
+    parts = (code or "").split()
+    return parts[-1] if len(parts) > 1 else None
+
+
+def find_actors(text: str, on: date | None = None, context_countries: Iterable[str] = ()) -> list[ActorMention]:
+    """Every actor mention in `text`, coded; offsets into `text`.
+
+    `on` (the article's date) picks office holders and people's roles; `context_countries`
+    (e.g. `article_countries(article_text)`) gives "{ctx}" codes their country - without it the
+    text's own most-mentioned country is used.
+    """
+    idx = load_actor_index()
+    tokens = tokenize(text)
+    hits = list(scan(tokens, idx.dictionary))
+    ctx_list = list(context_countries)
+    ctx_cache: list[str | None] = [ctx_list[0] if ctx_list else None]
+    ctx_known = [bool(ctx_list)]
+
+    def ctx() -> str | None:
+        if not ctx_known[0]:
+            from pipelines.gazetteer.places import article_countries
+
+            found = article_countries(text)
+            ctx_cache[0] = found[0] if found else None
+            ctx_known[0] = True
+        return ctx_cache[0]
+
+    def mention(first: Hit, last: Hit, code, country, name, sector) -> ActorMention:
+        s, e = original_span(tokens, first.start, last.end)
+        return ActorMention(text[s:e], s, e, code, country, name, sector)
+
+    out: list[ActorMention] = []
+    i = 0
+    while i < len(hits):
+        h = hits[i]
+        sn = idx.names[h.key]
+        if sn.ignore:
+            i += 1
+            continue
+        # compositions: head/office [modifiers] + nisba/country/group
+        if sn.head or sn.office:
+            j = i + 1
+            while (j < len(hits) and j - i <= 3 and _adjacent(tokens, hits[j - 1], hits[j])
+                   and idx.names[hits[j].key].modifier and not idx.names[hits[j].key].country):
+                j += 1
+            if j < len(hits) and _adjacent(tokens, hits[j - 1], hits[j]):
+                tgt = idx.names[hits[j].key]
+                if tgt.country and not (tgt.fixed and tgt.fixed.code and CTX not in tgt.fixed.code
+                                        and not tgt.fixed.person):
+                    iso3 = tgt.country
+                    if sn.office and not (sn.head and sn.fixed is None and sn.office[0] == "official"):
+                        office, sector = sn.office
+                        name = _holder(idx, iso3, office, on)
+                        out.append(mention(h, hits[j], f"{iso3} {sector}", iso3, name, sector))
+                    elif sn.head == "MEMBER":
+                        out.append(mention(h, hits[j], iso3, iso3, idx.country_names.get(iso3, iso3), None))
+                    else:
+                        sector = sn.head or sn.office[1]  # type: ignore[index]
+                        out.append(mention(h, hits[j], f"{iso3} {sector}", iso3,
+                                           f"{idx.country_names.get(iso3, iso3)} {sector}", sector))
+                    i = j + 1
+                    continue
+                if sn.head and tgt.fixed and tgt.fixed.code and CTX not in tgt.fixed.code and not tgt.fixed.person:
+                    fx = tgt.fixed
+                    out.append(mention(h, hits[j], fx.code, fx.country, fx.name, fx.sector))
+                    i = j + 1
+                    continue
+        if sn.fixed is not None:
+            fx = sn.fixed
+            if fx.person:
+                code = _person_code(fx, on)
+                out.append(mention(h, h, code, fx.country, fx.name, _sector_of(code)))
+            else:
+                code, cty = _resolve_ctx(fx.code, ctx() if fx.code and CTX in fx.code else None)
+                out.append(mention(h, h, code, cty or fx.country, fx.name, fx.sector))
+        elif sn.country:
+            out.append(mention(h, h, sn.country, sn.country, idx.country_names.get(sn.country, ""), None))
+        elif sn.head and sn.head_ctx:
+            c = ctx()
+            code = f"{c} {sn.head}" if c else sn.head
+            out.append(mention(h, h, code, c, f"{'armed forces' if sn.head == 'MIL' else sn.head}", sn.head))
+        i += 1
+    return out
+
+
+def _adjacent(tokens, a: Hit, b: Hit) -> bool:
+    return b.first == a.last + 1 and tokens.joined[a.last]
+
+
+def actor_at(text: str, start: int, end: int, on: date | None = None,
+             context_countries: Iterable[str] = ()) -> ActorMention | None:
+    """The actor mention overlapping `text[start:end]` (e.g. an argument span), if any."""
+    for a in find_actors(text, on, context_countries):
+        if a.start < end and start < a.end:
+            return a
     return None
-def actors_table():
-    return []
+
+
+def actors_table() -> list[dict]:
+    """Distinct dictionary actors (code, name, country, sector) for a warehouse `actors` dimension."""
+    seen: dict[tuple, dict] = {}
+    for e in load_actor_index().entries:
+        seen.setdefault((e["code"], e["name"]), e)
+    return list(seen.values())

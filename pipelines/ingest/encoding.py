@@ -107,7 +107,14 @@ def decode_bytes(data: bytes, require_arabic: bool = True, markup: bool = False)
         pass
     else:
         if "\x00" not in text:
-            return _checked(text, "utf-8", require_arabic, markup)
+            try:
+                return _checked(text, "utf-8", require_arabic, markup)
+            except DecodeError as utf8_error:
+                # Tiny single-byte texts can happen to be valid UTF-8 ("آ،" in cp1256 is "¡").
+                try:
+                    return _guess(data, require_arabic, markup)
+                except DecodeError:
+                    raise utf8_error from None
     return _guess(data, require_arabic, markup)
 
 
@@ -120,6 +127,16 @@ def _guess(data: bytes, require_arabic: bool, markup: bool) -> Decoded:
         if problem is None:
             return Decoded(normalize_newlines(text), match.encoding)
         problems.append(f"{match.encoding}: {problem}")
+    # charset-normalizer gives up on short or digit-heavy texts; the Arabic checks are strict
+    # enough to try the two single-byte Arabic code pages directly (cp1256 is far more common).
+    if b"\x00" not in data:
+        for encoding in ("cp1256", "iso8859_6"):
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            if text_problem(_TAG.sub(" ", text) if markup else text, require_arabic) is None:
+                return Decoded(normalize_newlines(text), encoding)
     if not matches:
         if b"\x00" in data:
             raise DecodeError("binary data (NUL bytes, no text encoding fits)")

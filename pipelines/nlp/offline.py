@@ -358,12 +358,12 @@ def _guess_imperfect(word: str) -> str | None:
         if suf and not word.endswith(suf):
             continue
         r = word[1: len(word) - len(suf)] if suf else word[1:]
+        if len(r) == 5 and r.startswith("ست") and r[3] in "وي":
+            return "است" + r[2] + "ا" + r[4]  # يستهين -> استهان
         if r.startswith("ست") and len(r) == 5:
             return "ا" + r
         if len(r) == 4 and (r[0] == "ن" or r[1] == "ت") and not r.startswith("ت"):
             return "ا" + r
-        if len(r) == 5 and r.startswith("ست") and r[3] in "وي":
-            return "است" + r[2] + "ا" + r[4]  # يستهين -> استهان
         if len(r) == 3 and r[2] in "وي":
             return r[:2] + ("ا" if r[2] == "و" else "ى")  # ينمو -> نما, تحوي -> حوى
         if len(r) == 3 and r[1] == "و":

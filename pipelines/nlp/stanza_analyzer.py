@@ -28,7 +28,8 @@ from pipelines.text import normalize
 
 log = logging.getLogger("marsad.nlp")
 
-_MARKS = frozenset(chr(c) for c in range(0x064B, 0x0660)) | {"\u0670", "\u0640"}
+_HARAKAT = frozenset(chr(c) for c in range(0x064B, 0x0660)) | {"\u0670"}
+_MARKS = _HARAKAT | {"\u0640"}
 _CLITIC_UPOS = frozenset({"CCONJ", "ADP", "AUX", "PART", "SCONJ"})
 
 
@@ -169,18 +170,23 @@ def _find(text: str, surface: str, pos: int) -> tuple[int, int]:
 
 
 def _match_letters(text: str, pos: int, limit: int, form: str) -> int | None:
-    """End of `form` matched at text[pos:limit] letter by letter, skipping diacritics; or None."""
-    letters = [c for c in normalize(form) if c not in _MARKS]
+    """End of `form` matched at text[pos:limit] letter by letter, or None.
+
+    Diacritics are skipped everywhere, tatweel only inside a word (alone it is a dash word).
+    """
+    letters = [c for c in normalize(form) if c not in _HARAKAT] or list(form)
+    letters = [c for c in letters if c != "\u0640"] or letters
     i = pos
-    for c in letters:
-        while i < limit and text[i] in _MARKS:
+    for n, c in enumerate(letters):
+        skip = _MARKS if n else _HARAKAT
+        while i < limit and text[i] in skip and text[i] != c:
             i += 1
-        if i >= limit or normalize(text[i]) != c:
+        if i >= limit or normalize(text[i]) != c and text[i] != c:
             return None
         i += 1
-    while i < limit and text[i] in _MARKS:
+    while i < limit and text[i] in _HARAKAT:
         i += 1
-    return i if letters else None
+    return i
 
 
 def _split_multiword(text: str, a: int, b: int, forms: list[str]) -> list[tuple[int, int]]:
@@ -195,7 +201,7 @@ def _split_multiword(text: str, a: int, b: int, forms: list[str]) -> list[tuple[
         if end is None and form.startswith("ال") and k > 0 and forms[k - 1] in ("ل", "لِ"):
             end = _match_letters(text, pos, b, form[1:])  # ل+ال: the alef is not written
         if end is None:
-            end = min(b, pos + len([c for c in form if c not in _MARKS]))
+            end = min(b, pos + max(1, len([c for c in form if c not in _MARKS])))
         spans.append((pos, end))
         pos = end
     return spans

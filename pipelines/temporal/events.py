@@ -5,7 +5,9 @@ Rule (issue 3), in order:
    the trigger; an expression after the trigger counts as slightly nearer (Arabic news puts the
    time after the verb: "قتل 16 مدنيا الجمعة"). Expressions marked "+since" ("منذ 7 أكتوبر") open
    a background period the event happens *within*, so they are used only when nothing else is in
-   the sentence. A clause break (، ; :) between trigger and date adds to the distance.
+   the sentence. With the sentence `text`, a clause break (، ; :) between trigger and date adds to
+   the distance, and a date just after a reporting verb that precedes the trigger ("أكدت مصادر،
+   الاثنين، مقتل 3 في غارة قبل أسبوع") is when it was said and ranks below the event's own date.
 2. else the article's lead date (the dateline "الرياض 9-10 (رويترز)", or a day-precision date in
    the opening sentence), passed in by the caller (`lead_date`);
 3. else the publication date, with `source="published"` and day precision;
@@ -20,13 +22,18 @@ from typing import Sequence
 
 from pipelines.records import TemporalExpression
 from pipelines.temporal.finder import find_dates
+from pipelines.temporal.lexicon import lexicon
+from pipelines.text import normalize
 
 AFTER_BIAS = 0.8  # an expression after the trigger counts as 20% nearer
 CLAUSE_PENALTY = 40  # characters added per clause break between trigger and date
+REPORT_PENALTY = 60  # characters added to the date of a report ("قال ... الجمعة إن")
+REPORT_WINDOW = 6  # words before a date searched for a reporting verb
 BACKGROUND_PENALTY = 10_000
 _LEAD_CHARS = 300
 _CLAUSE_BREAK = re.compile(r"[،,;؛:]")
 _SENTENCE_END = re.compile(r"[.!؟?\n]")
+_WORD = re.compile(r"\w+")
 
 
 def event_date(
@@ -40,15 +47,20 @@ def event_date(
 ) -> TemporalExpression | None:
     """The date of an event whose trigger starts at `trigger_start` (offsets as in `dates`).
 
-    `text` (optional, the text the offsets point into) lets clause breaks count.
+    `text` (optional, the text the offsets point into) lets clause breaks count and measures
+    distances from the end of the trigger word rather than its start.
     """
+    trigger_end = trigger_start
+    if text is not None:
+        word = _WORD.match(text, trigger_start)
+        trigger_end = word.end() if word else trigger_start
     best: tuple[float, TemporalExpression] | None = None
     for d in dates:
         if d.value is None or d.start < sentence_start or d.end > sentence_end:
             continue
         if d.start >= trigger_start:
-            gap_start, gap_end = trigger_start, d.start
-            distance = (d.start - trigger_start) * AFTER_BIAS
+            gap_start, gap_end = trigger_end, d.start
+            distance = max(0, d.start - trigger_end) * AFTER_BIAS
         else:
             gap_start, gap_end = d.end, trigger_start
             distance = max(0, trigger_start - d.end)
@@ -56,6 +68,8 @@ def event_date(
             distance += CLAUSE_PENALTY * len(_CLAUSE_BREAK.findall(text, gap_start, gap_end))
         if "+since" in d.rule:
             distance += BACKGROUND_PENALTY
+        if text is not None and d.end <= trigger_start and _after_reporting_verb(text, d.start, sentence_start):
+            distance += REPORT_PENALTY
         if best is None or distance < best[0]:
             best = (distance, d)
     if best is not None:
@@ -66,6 +80,16 @@ def event_date(
         return TemporalExpression("", sentence_start, sentence_start, published.isoformat(), "day", "published",
                                   "publication_date")
     return None
+
+
+def _after_reporting_verb(text: str, start: int, sentence_start: int) -> bool:
+    """True when one of the few words before `start` is a reporting verb ("أفاد المرصد الجمعة")."""
+    verbs = lexicon().reporting_verbs
+    words = _WORD.findall(normalize(text[max(sentence_start, start - 80):start]))[-REPORT_WINDOW:]
+    for w in words:
+        if w in verbs or (w[:1] in ("و", "ف") and w[1:] in verbs):
+            return True
+    return False
 
 
 def dateline_date(text: str, published: date | None) -> TemporalExpression | None:

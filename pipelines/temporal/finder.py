@@ -65,7 +65,7 @@ class _Grammar:
         year_glue = r"\s*[,،]?\s*(?:من\s+)?(?:(?:عام|العام|سنه|السنه)\s+)?"
         wd_phrase = (rf"(?:(?:{parts})\s+)?(?:(?:اليوم|امس)\s+)?(?P<wd>{weekday})\s*[,،]?\s*"
                      rf"(?:الموافق\s+)?|(?:{parts})\s+")
-        deictic = (r"(?P<deictic>اليوم|امس\s+الاول|اول\s+(?:من\s+)?امس|الامس|امس|بعد\s+غد|غدا|(?<=\s)الغد|"
+        deictic = (r"(?P<deictic>اليوم|امس\s+الاول|اول\s+(?:من\s+)?امس|الامس|امس|بعد\s+غد|غدا|الغد|"
                    r"الليله\s+الماضيه|الليله|ليل\s+امس|ليله\s+امس)")
         self.rules: list[_Rule] = []
 
@@ -79,7 +79,7 @@ class _Grammar:
         first_words = {
             "month": [n.split()[0] for n in lex.months], "hmonth": [n.split()[0] for n in lex.hijri_months],
             "weekday": list(lex.weekdays), "deictic": ["اليوم", "امس", "الامس", "غدا", "الغد", "غد", "الليله"],
-            "period": list(lex.periods), "ago": ["قبل", "منذ"],
+            "period": list(lex.periods) + list(lex.current), "ago": ["قبل", "منذ"],
         }
         self.anchors: dict[str, set[str]] = {}
         for category, words in first_words.items():
@@ -97,22 +97,28 @@ class _Grammar:
         add("month_rel", rf"{pair}(?:\s+{rel}|{year_rel})", self._month_rel, 2, "month")
         add("month_cue", rf"{pair}(?!\s*\d)", self._month_cue, 5, "month", pre=rf"{W}(?P<cue>{cues})\s+")
         # "في الخامس من الشهر الجاري", "في 15 الجاري"
-        add("day_of_period", rf"{day}\s+(?:من\s+)?(?:(?:هذا\s+)?الشهر(?:\s+{rel})?|(?P<cur_only>{cur}))",
+        add("day_of_period",
+            rf"{day}\s+(?:من\s+)?(?:(?P<this_month>هذا\s+)?الشهر(?:\s+{rel})?|(?P<cur_only>{cur}))",
             self._day_of_period, 1, "period")
-        add("year_cued", r"(?P<cue>عام|العام|سنه|السنه|لعام|للعام|عامي|العامين|سنتي|السنتين)\s+(?P<y>\d{4})(?:\s*م)?",
+        add("year_cued",
+            r"(?P<cue>عام|العام|سنه|السنه|لعام|للعام|عامي|العامين|سنتي|السنتين)\s+(?P<y>\d{4})(?:\s*م)?",
             self._year_cued, 3, "year")
         add("year_bare", r"(?P<y>\d{4})(?P<ad>\s*م(?![\w]))?", self._year_bare, 6, "year",
             pre=rf"{W}(?:(?P<cue>{cues}|من)\s+)?(?P<and>و\s*)?")
-        add("numeric", r"(?P<a>\d{1,4})(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)(?P<c>\d{1,4})", self._numeric, 2, "numsep",
-            pre=W)
-        add("deictic", rf"(?:(?P<part>{parts})\s+)?{deictic}(?:\s+(?P<wd>{weekday}))?", self._deictic, 3, "deictic")
+        add("numeric", rf"(?:{wd_phrase})?(?P<a>\d{{1,4}})(?P<sep>[/.-])(?P<b>\d{{1,2}})(?P=sep)(?P<c>\d{{1,4}})",
+            self._numeric, 2, "numsep", pre=W)
+        add("deictic", rf"(?:(?P<part>{parts})\s+)?{deictic}(?:\s+(?P<wd>{weekday}))?",
+            self._deictic, 3, "deictic")
         add("weekday", rf"(?:(?P<part>{parts})\s+)?(?P<wd>{weekday})(?:\s+(?:(?P<past>{past})|(?P<next>{nxt})))?",
             self._weekday, 4, "weekday")
-        add("period", rf"(?:(?P<this>هذا|هذه)\s+(?P<per0>{periods})|(?P<per>{periods})\s+(?:(?P<before>قبل\s+الماضي)|{rel})"
-            rf"|(?<=(?P<edge>مطلع|بدايه|منتصف|نهايه|اواخر|اوائل|اواسط)\s)(?P<per1>{periods})(?!\s+(?:{past}|{nxt}|{cur}|قبل|\d)))",
+        add("period", rf"(?:(?P<this>هذا|هذه)\s+(?P<per0>{periods})"
+            rf"|(?P<per>{periods})\s+(?:(?P<before>قبل\s+الماضي)|{rel})"
+            rf"|(?:مطلع|بدايه|منتصف|نهايه|اواخر|اوائل|اواسط)\s+(?P<per1>{periods})(?!\s+(?:{past}|{nxt}|{cur}|قبل|\d)))",
             self._period, 3, "period")
         add("ago", rf"(?P<dir>قبل|منذ)\s+(?:(?:نحو|حوالي|قرابه|زهاء|اكثر\s+من|اقل\s+من)\s+)?"
-            rf"(?:(?P<n>\d{{1,3}}|{cardinal})\s+)?(?P<unit>{units})(?!\s+(?:من|على)\s)(?!\s*\d)", self._ago, 3, "ago")
+            rf"(?:(?P<n>\d{{1,3}}|{cardinal})\s+)?(?P<unit>{units})"
+            # not "قبل يومين من الانتخابات", "منذ عام 2011", "قبل يوم الجمعة", "قبل شهر رمضان"
+            rf"(?!\s+(?:من|على)\s)(?!\s*\d)(?!\s+(?:ال|{month}|{hmonth}))", self._ago, 3, "ago")
         self.dateline = re.compile(
             r"^[ \t]*[^\W\d_]+(?:[ \t]+[^\W\d_]+){0,3}[ \t]*[,،]?[ \t]*"
             r"(?P<x>(?P<d>\d{1,2})[ \t]*[-/][ \t]*(?P<m>\d{1,2}))(?![ \t]*[-/][ \t]*\d)"
@@ -143,9 +149,6 @@ class _Grammar:
             if other and self.lex.months[_squash(other)].month != first.month:
                 return None  # "يونيو/تموز" disagrees with itself: not a date we can trust
         return first
-
-    def _paired(self, m: re.Match[str]) -> bool:
-        return any(m.groupdict().get(g) for g in ("m2", "m3", "m4"))
 
     @staticmethod
     def _year_offset(m: re.Match[str]) -> int | None:
@@ -182,7 +185,8 @@ class _Grammar:
             d = cal.gregorian_day(day, month.canonical, y, month.locale)
             return (d.isoformat(), "day", "explicit") if d else None
         if published is None:
-            return None if cal.gregorian_day(day, month.canonical, 2000, month.locale) is None else (None, None, "relative")
+            exists = cal.gregorian_day(day, month.canonical, 2000, month.locale) is not None  # leap year
+            return (None, None, "relative") if exists else None
         offset = self._year_offset(m)
         if offset is not None:
             y = published.year + offset
@@ -242,6 +246,9 @@ class _Grammar:
         return f"{y:04d}-{month.month:02d}", "month", "relative"
 
     def _day_of_period(self, m: re.Match[str], published: date | None) -> Resolved:
+        gd = m.groupdict()
+        if not (gd["this_month"] or gd["cur_only"] or gd["past"] or gd["next"] or gd["cur"]):
+            return None  # "في 24 من الشهر ذاته": some month of the story, not of publication
         day = self._day(m)
         if day is None or not 1 <= day <= 31:
             return None
@@ -260,7 +267,7 @@ class _Grammar:
             return None
         return f"{y:04d}", "year", "explicit"
 
-    def _year_bare(self, m: re.Match[str], published: date | None, text: str = "") -> Resolved:
+    def _year_bare(self, m: re.Match[str], published: date | None) -> Resolved:
         y = int(m.group("y"))
         if not YEAR_MIN <= y <= YEAR_MAX:
             return None
@@ -309,6 +316,9 @@ class _Grammar:
 
     def _ago(self, m: re.Match[str], published: date | None) -> Resolved:
         unit, implied = self.lex.units[_squash(m.group("unit"))]
+        scale = 1
+        if unit == "decade":
+            unit, scale = "year", 10
         n_text = m.group("n")
         if n_text:
             if implied == 2:
@@ -320,7 +330,7 @@ class _Grammar:
             return None
         if published is None:
             return (None, None, "relative")
-        resolved = cal.period_value(unit, published, -n)
+        resolved = cal.period_value(unit, published, -n * scale)
         return (resolved + ("relative",)) if resolved else None
 
 
@@ -332,6 +342,8 @@ _TRAILING_MARKS = frozenset(chr(c) for c in range(0x064B, 0x0660)) | {"\u0670", 
 _TOKEN_BREAK = re.compile(r"[\s،,.;؛:!؟?()\[\]{}«»\"'\-–—/\\]+")
 _PREV_WORD = re.compile(r"([^\W\d_]+)[\s,،]*$")
 _NEXT_WORD = re.compile(r"[\s,،]*([^\W\d_]+)")
+# "2000 و3000 مقاتل", "من 2000 إلى 3000 شخص": the noun after the second number counts
+_NUMBER_PARTNER = re.compile(r"\s*(?:و|-|الي|حتي)\s*\d+(?:[.,]\d+)?")
 
 
 def _squash(s: str) -> str:
@@ -344,8 +356,19 @@ def grammar() -> _Grammar:
 
 
 _YEAR_BEFORE = re.compile(r"(?<!\d)(\d{4})\s*(?:م\s*)?$")
-_YEAR_RANGE_AFTER = re.compile(r"\s*(?:-|الي|حتي|و)\s*\d{4}")
+_YEAR_RANGE_AFTER = re.compile(r"\s*(?:-|الي|حتي|و)\s*(\d{4})(?!\d)")
 _DUAL_DEMONSTRATIVES = frozenset({"كلا", "هذين", "هاتين", "هذان", "هاتان"})
+
+
+def _counted(norm: str, end: int, nxt: str, lex: Lexicon) -> bool:
+    """True when the number ending at `end` (or the range it starts) counts a noun: not a year."""
+    if nxt in lex.count_nouns:
+        return True
+    partner = _NUMBER_PARTNER.match(norm, end)
+    if partner is None:
+        return False
+    after = _NEXT_WORD.match(norm, partner.end())
+    return after is not None and after.group(1) in lex.count_nouns
 
 
 def _accept(rule: _Rule, m: re.Match[str], norm: str, lex: Lexicon) -> bool:
@@ -375,7 +398,7 @@ def _accept(rule: _Rule, m: re.Match[str], norm: str, lex: Lexicon) -> bool:
         if word == "الغد" and not m.group("part"):
             return False  # "حزب الغد": only "صباح الغد", "يوم الغد"
     elif name == "year_bare":
-        if prev in lex.number_blockers or nxt in lex.count_nouns:
+        if prev in lex.number_blockers or _counted(norm, end, nxt, lex):
             return False
         cue = _squash(m.group("cue") or "")
         if m.group("and") and not cue:
@@ -384,9 +407,17 @@ def _accept(rule: _Rule, m: re.Match[str], norm: str, lex: Lexicon) -> bool:
             return pair is not None and BARE_YEAR_MIN <= int(pair.group(1)) <= YEAR_MAX
         if cue == "من":
             # "من 1954 إلى 1962" is a range; "من 2000 شخص" is not
-            return _YEAR_RANGE_AFTER.match(norm, end) is not None
+            partner = _YEAR_RANGE_AFTER.match(norm, end)
+            return partner is not None and BARE_YEAR_MIN <= int(partner.group(1)) <= YEAR_MAX
     elif name == "year_cued":
-        return nxt not in lex.count_nouns
+        return not _counted(norm, end, nxt, lex)
+    elif name == "period":
+        # "الأمين العام السابق", "النائب العام": العام as "general", not "year"
+        if prev in lex.general_nouns:
+            return False
+        if m.group("per") and _squash(m.group("per")) == "العام" and m.group("past") and \
+                _squash(m.group("past")).startswith("السابق"):
+            return False
     return True
 
 

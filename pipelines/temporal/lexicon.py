@@ -43,6 +43,8 @@ class Lexicon:
     today_blockers: frozenset[str]
     today_prev_blockers: frozenset[str]
     names_in_yn: frozenset[str]
+    general_nouns: frozenset[str]
+    reporting_verbs: frozenset[str]
     year_cues: frozenset[str]
     count_nouns: frozenset[str]
     number_blockers: frozenset[str]
@@ -104,6 +106,8 @@ def lexicon() -> Lexicon:
             if v == 1:
                 ordinals[f"{w} والثلاثين"] = 31
     ordinals["العشرين"] = 20
+    for word, value in raw.get("ordinal_extra", {}).items():
+        ordinals[normalize(str(word))] = int(value)
     ordinals["الثلاثين"] = 30
 
     units: dict[str, tuple[str, int | None]] = {}
@@ -132,6 +136,8 @@ def lexicon() -> Lexicon:
         today_blockers=frozenset(_norm_all(raw["today_blockers"])),
         today_prev_blockers=frozenset(_norm_all(raw["today_prev_blockers"])),
         names_in_yn=frozenset(_norm_all(raw["names_in_yn"])),
+        general_nouns=frozenset(_norm_all(raw["general_nouns"])),
+        reporting_verbs=frozenset(_norm_all(raw["reporting_verbs"])),
         year_cues=frozenset(_norm_all(raw["year_cues"])),
         count_nouns=frozenset(_norm_all(raw["count_nouns"])),
         number_blockers=frozenset(_norm_all(raw["number_blockers"])),

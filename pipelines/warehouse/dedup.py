@@ -10,11 +10,15 @@ Rules (documented for analysts; see README "Warehouse"):
     a mention without a date of its own (none, or the extractor's publication-date fallback) is
     taken to cover the 3 days up to its article's publication;
   - their locations agree: same country when both are known; when both are finer than admin1
-    (point/city/admin2) the same place or within 50 km; different admin1 never match;
+    (point/city/admin2) the same place or within 10 km (a town and its suburb, not the next
+    town); different admin1 never match;
   - their actors agree and their targets agree: equal codes, or one code refines the other
     (`USA` vs `USA MIL`); an unknown side is compatible with anything.
   Mentions of different articles also need positive evidence (score >= 2): same/nearby fine place
-  counts 2, same actor code 1, same target code 1, same country 1. Mentions of one article need none.
+  counts 2, same actor code 1, same target code 1, same country 1. Mentions of one article need
+  score >= 2, or score 1 and the same date (both without a date of their own, or the same value):
+  an article mostly retells its main event, but a sentence dated differently, or sharing nothing
+  with it, is more likely another event (or an extraction error) than a retelling.
 * Clustering is *complete-linkage greedy in report order*: mentions are sorted by (report day,
   article_id, sentence, trigger offset) -- content only, never load order -- and each joins the
   best cluster all of whose members it is compatible with, else starts a new one. Hence the result
@@ -32,6 +36,7 @@ Rules (documented for analysts; see README "Warehouse"):
 """
 from __future__ import annotations
 
+import itertools
 import math
 from collections import Counter, defaultdict
 from datetime import date, timedelta
@@ -43,7 +48,7 @@ PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3}
 GEO_RANK = {"point": 0, "city": 1, "admin2": 2, "admin1": 3, "country": 4, "region": 5}
 SOURCE_RANK = {"explicit": 0, "dateline": 1, "relative": 2, "published": 3}
 FINE_GEO = 2  # rank <= this: a place precise enough to identify an event location
-NEARBY_KM = 50.0
+NEARBY_KM = 10.0
 UNDATED_DAYS = 3
 WELL_ATTRIBUTED = 0.5
 
@@ -102,16 +107,9 @@ def pair_score(a: dict, b: dict) -> int | None:
         return None
     score = loc + act + tgt
     if a["article_id"] == b["article_id"]:
-        return score + 10
+        same_date = a["_prec"] == b["_prec"] == 4 or (a["_prec"] < 4 and a["date_value"] == b["date_value"])
+        return score + 10 if score >= 2 or (score == 1 and same_date) else None
     return score if score >= 2 else None
-
-
-def _months(d0: date, d1: date) -> list[tuple[int, int]]:
-    out, y, m = [], d0.year, d0.month
-    while (y, m) <= (d1.year, d1.month):
-        out.append((y, m))
-        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    return out
 
 
 def _prepare(m: dict) -> dict:
@@ -125,10 +123,11 @@ def _prepare(m: dict) -> dict:
     else:
         m["_from"], m["_to"] = m["date_from"], m["date_to"]
     m["_geo"] = _geo_rank(m)
-    if m["_prec"] == 3:
-        m["_buckets"] = [("Y", m["_from"].year)]
-    else:
-        m["_buckets"] = _months(m["_from"] - timedelta(days=1), m["_to"] + timedelta(days=1))
+    if m["_prec"] == 3:  # year-precision mentions only ever meet each other
+        m["_days"] = [("Y", m["_from"].year)]
+    else:  # every day the window covers, with the one day of slack
+        first, last = m["_from"].toordinal() - 1, m["_to"].toordinal() + 1
+        m["_days"] = list(range(first, last + 1))
     return m
 
 
@@ -137,32 +136,54 @@ def order_key(m: dict) -> tuple:
 
 
 def cluster(mentions: Iterable[dict]) -> list[list[dict]]:
-    """Clusters of one event type's asserted mentions (each cluster in report order)."""
+    """Clusters of one event type's asserted mentions (each cluster in report order).
+
+    Candidates come from an index (day, country) -> clusters, so a mention is only compared with
+    clusters whose dates overlap its own and whose place is in the same country (or unknown).
+    """
     ms = sorted((_prepare(m) for m in mentions), key=order_key)
     clusters: list[list[dict]] = []
-    index: dict[tuple, list[int]] = defaultdict(list)
+    country_of: list[str | None] = []
+    # The pick below is by (score, gap, cluster number), so set iteration order cannot matter.
+    by_country: dict[tuple, set[int]] = defaultdict(set)  # (day, country or None) -> clusters
+    by_day: dict[object, set[int]] = defaultdict(set)  # day -> clusters (for mentions without place)
     for m in ms:
         best, best_key = None, None
         seen: set[int] = set()
-        for bucket in m["_buckets"]:
-            for ci in index[bucket]:
+        for day in m["_days"]:
+            if m["country"]:
+                candidates = itertools.chain(by_country[(day, m["country"])], by_country[(day, None)])
+            else:
+                candidates = by_day[day]
+            for ci in candidates:
                 if ci in seen:
                     continue
                 seen.add(ci)
-                scores = [pair_score(m, other) for other in clusters[ci]]
-                if any(s is None for s in scores):
-                    continue
-                gap = min(abs((m["_from"] - o["_from"]).days) for o in clusters[ci])
-                key = (-max(scores), gap, ci)
-                if best_key is None or key < best_key:
-                    best, best_key = ci, key
+                scores = []
+                for other in clusters[ci]:
+                    sc = pair_score(m, other)
+                    if sc is None:
+                        break
+                    scores.append(sc)
+                else:
+                    gap = min(abs((m["_from"] - o["_from"]).days) for o in clusters[ci])
+                    key = (-max(scores), gap, ci)
+                    if best_key is None or key < best_key:
+                        best, best_key = ci, key
         if best is None:
             best = len(clusters)
             clusters.append([])
-        clusters[best].append(m)
-        for bucket in m["_buckets"]:
-            if best not in index[bucket]:
-                index[bucket].append(best)
+            country_of.append(None)
+        members = clusters[best]
+        members.append(m)
+        if country_of[best] is None and m["country"]:
+            country_of[best] = m["country"]
+            days = {d for o in members for d in o["_days"]}  # re-register under the new country
+        else:
+            days = m["_days"]
+        for day in days:
+            by_country[(day, country_of[best])].add(best)
+            by_day[day].add(best)
     return clusters
 
 

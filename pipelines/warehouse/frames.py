@@ -94,6 +94,11 @@ QUARANTINE_SCHEMA = {"quarantine_id": pl.Utf8, "origin": pl.Utf8, "line": pl.Int
                      "first_bytes": pl.Binary}
 
 
+def to_frame(rows: list[dict], schema: dict) -> pl.DataFrame:
+    """Rows (dicts with every schema key) -> DataFrame with exactly the warehouse column types."""
+    return pl.DataFrame(rows, schema=schema)
+
+
 @dataclass
 class Frames:
     articles: pl.DataFrame
@@ -180,10 +185,10 @@ def build_frames(results: Sequence, quarantined: Iterable[Quarantined], partitio
         quar.append({"quarantine_id": "q-" + short_hash(q.origin, q.line, q.reason, fb.hex()),
                      "origin": q.origin, "line": q.line, "reason": q.reason, "first_bytes": fb})
     return Frames(
-        pl.DataFrame(articles, schema=ARTICLE_SCHEMA),
-        pl.DataFrame(sentences, schema=SENTENCE_SCHEMA).unique(["article_id", "sentence_index"], keep="first",
+        to_frame(articles, ARTICLE_SCHEMA),
+        to_frame(sentences, SENTENCE_SCHEMA).unique(["article_id", "sentence_index"], keep="first",
                                                                maintain_order=True),
-        pl.DataFrame(mentions, schema=MENTION_SCHEMA),
-        pl.DataFrame(quantities, schema=QUANTITY_SCHEMA),
-        pl.DataFrame(quar, schema=QUARANTINE_SCHEMA).unique(["quarantine_id"], keep="first", maintain_order=True),
+        to_frame(mentions, MENTION_SCHEMA),
+        to_frame(quantities, QUANTITY_SCHEMA),
+        to_frame(quar, QUARANTINE_SCHEMA).unique(["quarantine_id"], keep="first", maintain_order=True),
     )

@@ -11,20 +11,22 @@ untouched; the next load republishes.
 """
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
 import duckdb
 import polars as pl
 
 from pipelines.records import Article, Quarantined
 from pipelines.warehouse.dedup import deduplicate
-from pipelines.warehouse.frames import ROLES, Frames, build_frames
+from pipelines.warehouse.frames import ROLES, Frames, build_frames, to_frame
 from pipelines.warehouse.schema import apply_migrations
 
 SNAPSHOT_SUFFIX = ".snapshot.duckdb"
@@ -73,8 +75,41 @@ def snapshot_path(db_path: str | os.PathLike) -> Path:
     return p.with_name((p.name[:-len(".duckdb")] if p.name.endswith(".duckdb") else p.name) + SNAPSHOT_SUFFIX)
 
 
+class WarehouseBusy(RuntimeError):
+    """Another process kept the warehouse's writer lock longer than we were willing to wait."""
+
+
+@contextmanager
+def writer_lock(db_path: str | os.PathLike, timeout: float = 900.0) -> Iterator[None]:
+    """Exclusive lock over load + publish, so no process copies the file while another writes it.
+
+    DuckDB's own lock covers an open connection only; the snapshot copy happens after close.
+    """
+    lock_path = Path(str(db_path) + ".lock")
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "a") as fh:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise WarehouseBusy(f"{db_path} is being written by another process (waited {timeout:.0f}s)")
+                time.sleep(0.1)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
 def publish_snapshot(db_path: str | os.PathLike) -> Path:
-    """Atomically replace the read snapshot with a copy of the (closed, checkpointed) warehouse."""
+    """Atomically replace the read snapshot with a copy of the warehouse (under the writer lock)."""
+    with writer_lock(db_path):
+        return _publish(db_path)
+
+
+def _publish(db_path: str | os.PathLike) -> Path:
     src = Path(db_path)
     wal = Path(str(src) + ".wal")
     if wal.exists():  # a previous writer died after commit: fold the WAL in before copying
@@ -129,6 +164,17 @@ def load_results(
     key_day = date.fromisoformat(partition_key) if partition_key else None
     ingest_day = key_day or datetime.now(timezone.utc).date()
     results = list(results)
+    with writer_lock(db_path):
+        stats = _load_locked(db_path, results, quarantined, key_day, ingest_day)
+        stats.partition_key = partition_key
+        if publish:
+            stats.snapshot = str(_publish(db_path))
+    stats.seconds = round(time.perf_counter() - t0, 3)
+    return stats
+
+
+def _load_locked(db_path, results: list, quarantined: Iterable[Quarantined], key_day: date | None,
+                 ingest_day: date) -> LoadStats:
     con = connect_writer(db_path)
     try:
         undated = [r.clean.article.article_id for r in results if r.clean.article.published is None]
@@ -152,10 +198,6 @@ def load_results(
         con.execute("CHECKPOINT")
     finally:
         con.close()
-    stats.partition_key = partition_key
-    if publish:
-        stats.snapshot = str(publish_snapshot(db_path))
-    stats.seconds = round(time.perf_counter() - t0, 3)
     return stats
 
 
@@ -226,8 +268,7 @@ def rebuild_events(con: duckdb.DuckDBPyConnection, event_types: list[str] | None
         f" WHERE {where} AND q.role IS NOT NULL GROUP BY ALL", [event_types]).fetchall():
         quantities.setdefault(mid, {})[role] = (v, vmax)
     events = deduplicate(mentions, quantities)
-    frame = pl.DataFrame([{c: e[c] for c in EVENT_COLUMNS} for e in events],
-                         schema={c: _EVENT_SCHEMA.get(c, pl.Utf8) for c in EVENT_COLUMNS})
+    frame = to_frame(events, {c: _EVENT_SCHEMA.get(c, pl.Utf8) for c in EVENT_COLUMNS})
     assign = frame.select("event_id", "mention_ids").explode("mention_ids").rename({"mention_ids": "mention_id"})
     con.register("new_events", frame.to_arrow())
     con.register("new_assign", assign.to_arrow())

@@ -89,7 +89,7 @@ def test_rematerialising_after_a_lexicon_edit_recomputes_only_stale_assets(
 
     edit_one_entry(tree)
     # The edit lowers a weight; model its effect on this fixture as one more event per article, so
-    # the change must travel on to the warehouse and the charts.
+    # the change must travel on to the warehouse.
     import assets.stages as stages
     real = stages.extract_events
 
@@ -107,9 +107,11 @@ def test_rematerialising_after_a_lexicon_edit_recomputes_only_stale_assets(
         rounds.append(stale)
         _materialize(defs, instance, stale)
         assert len(rounds) < 5
-    assert rounds == [{"events"}, {"warehouse"}, {"charts"}]
+    # Dagster does not track staleness from daily partitions into the unpartitioned `charts`;
+    # they are redrawn by every run of `marsad_job` instead.
+    assert rounds == [{"events"}, {"warehouse"}]
 
     second = _counts(instance, defs)
     recomputed = {k for k in second if second[k] != first[k]}
-    assert recomputed == {"events", "warehouse", "charts"}
+    assert recomputed == {"events", "warehouse"}
     assert all(second[k] == first[k] + 1 for k in recomputed)

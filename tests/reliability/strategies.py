@@ -20,7 +20,7 @@ VOCAB = [
 
 arabic_text = st.text(alphabet=st.one_of(ARABIC_CHARS, NOISE_CHARS), max_size=400)
 news_text = st.lists(st.sampled_from(VOCAB), max_size=80).map(" ".join)
-any_text = st.one_of(arabic_text, news_text, st.text(max_size=300))
+any_text = st.one_of(arabic_text, news_text, st.text(max_size=200))
 
 
 @st.composite
@@ -54,7 +54,7 @@ def html_pages(draw) -> str:
 json_scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True), any_text)
 json_values = st.recursive(json_scalars, lambda kids: st.one_of(st.lists(kids, max_size=4),
                                                                  st.dictionaries(st.text(max_size=8), kids, max_size=4)),
-                           max_leaves=12)
+                           max_leaves=5)
 
 
 @st.composite
@@ -76,7 +76,7 @@ def records(draw) -> dict:
 def jsonl_lines(draw) -> bytes:
     """Lines of a JSONL file: valid records, truncated records, junk and raw bytes."""
     lines = []
-    for _ in range(draw(st.integers(0, 8))):
+    for _ in range(draw(st.integers(0, 6))):
         kind = draw(st.integers(0, 4))
         rec = draw(records())
         line = json.dumps(rec, ensure_ascii=draw(st.booleans())).encode("utf-8", "surrogatepass")

@@ -27,7 +27,7 @@ def run_cli(argv: list[str]) -> tuple[int, str, str]:
     return rc, out.getvalue(), err.getvalue()
 
 
-@settings(max_examples=examples(1000))
+@settings(max_examples=examples(500))
 @given(jsonl_lines())
 def test_read_input_docs_skips_bad_lines(data):
     with tempfile.TemporaryDirectory() as tmp:
@@ -40,7 +40,7 @@ def test_read_input_docs_skips_bad_lines(data):
         assert d.text.strip() and d.article_id
 
 
-@settings(max_examples=examples(250))
+@settings(max_examples=examples(100))
 @given(st.lists(st.tuples(st.one_of(news_text, arabic_text),
                           st.sampled_from([None, "2024-03-01", "2018-02-18T20:50:44+00:00"])), min_size=1, max_size=4))
 def test_extract_on_random_arabic(docs):
@@ -74,3 +74,12 @@ def test_extract_on_random_bytes_exits_cleanly(data, name):
         assert err.startswith("marsad: ") and "Traceback" not in err
     for line in out.splitlines():
         json.loads(line)
+
+
+# Regression tests for crashes the fuzzers found.
+
+def test_regression_extract_empty_txt_file_is_a_clean_error(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_bytes(b"")
+    rc, _out, err = run_cli(["extract", str(path)])
+    assert rc == 2 and "empty page" in err

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import tempfile
 from collections import Counter
+import re
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -21,8 +22,10 @@ from pipelines.records import Article
 from .fuzzing import examples
 from .strategies import LETTERS, any_text, arabic_text, html_pages, jsonl_lines, news_text, pages, records
 
+_WORD = re.compile(f"[{LETTERS}]{{2,}}")
 
-@settings(max_examples=examples(1500))
+
+@settings(max_examples=examples(2300))
 @given(st.binary(max_size=600))
 def test_decode_bytes_on_random_bytes(data):
     try:
@@ -37,12 +40,14 @@ def test_decode_bytes_on_random_bytes(data):
 @given(st.text(alphabet=st.sampled_from(list(LETTERS) + [" ", "\n", "،", ".", "7"]), min_size=30, max_size=300),
        st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "cp1256"]))
 def test_arabic_round_trips_through_every_encoding(text, encoding):
-    if text_problem(text) is not None:
+    # Real text: some words of two letters or more. (Two single-byte Arabic characters can form a
+    # valid UTF-8 sequence by chance, "ط،" in cp1256 is "ء" in UTF-8; no detector can tell.)
+    if text_problem(text) is not None or len(_WORD.findall(text)) < 3:
         return
     assert decode_bytes(text.encode(encoding)).text == normalize_newlines(text)
 
 
-@settings(max_examples=examples(1500))
+@settings(max_examples=examples(1200))
 @given(pages())
 def test_parse_txt_page(raw):
     try:
@@ -77,7 +82,7 @@ def test_article_from_record(rec):
     art.text.encode("utf-8")  # storable
 
 
-@settings(max_examples=examples(300))
+@settings(max_examples=examples(200))
 @given(jsonl_lines())
 def test_jsonl_file_every_line_loaded_duplicate_or_quarantined(data):
     with tempfile.TemporaryDirectory() as tmp:
@@ -87,13 +92,13 @@ def test_jsonl_file_every_line_loaded_duplicate_or_quarantined(data):
     if whole_file:
         assert not result.articles and len(whole_file) == 1 and whole_file[0].reason
         return
-    lines = [n for n, line in enumerate(data.split(b"\n"), 1) if line.strip()]
+    lines = [n for n, line in enumerate(data.split(b"\n"), 1) if line.strip()]  # JSONL lines end at LF only
     quarantined = Counter(q.line for q in result.quarantined)
     assert all(q.reason for q in result.quarantined)
     assert len(result.articles) + len(result.duplicates) + sum(quarantined.values()) == len(lines)
 
 
-@settings(max_examples=examples(1500))
+@settings(max_examples=examples(2000))
 @given(st.one_of(pages(), any_text, news_text), st.sampled_from(["txt", "jsonl", "html"]))
 def test_clean_regions_are_ordered_disjoint_and_inside_the_text(text, fmt):
     clean = clean_article(Article("x", text, fmt=fmt))

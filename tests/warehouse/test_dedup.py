@@ -60,7 +60,9 @@ def test_year_precision_never_joins_finer_dates():
 
 
 def test_nearby_town_merges_far_city_does_not():
-    assert score(m("a"), m("b", place=HARASTA)) is not None
+    assert score(m("a"), m("b", place=HARASTA)) is not None  # ~4 km
+    jisreen = dict(HARASTA, location_key="gn:4", location_name="Jisreen", lat=33.47, lon=36.37)  # ~11 km
+    assert score(m("a"), m("b", place=jisreen)) is None
     assert score(m("a"), m("b", place=ALEPPO)) is None
 
 
@@ -80,8 +82,16 @@ def test_missing_location_needs_actor_and_target_across_articles():
     assert score(m("a", place=NOWHERE, target="ISIL"), m("b", place=NOWHERE, target="ISIL")) == 2
 
 
-def test_same_article_mentions_merge_without_extra_evidence():
-    assert score(m("a", place=NOWHERE, actor=None), m("a", place=NOWHERE, actor=None, sentence=3)) is not None
+def test_same_article_mentions_need_less_evidence():
+    # same country + same date is enough inside one article (not across articles)
+    assert score(m("a", place=SYRIA, actor=None), m("a", place=DOUMA, actor=None, sentence=3)) is not None
+    assert score(m("a", place=SYRIA, actor=None), m("b", place=DOUMA, actor=None)) is None
+    # ... but not with different dates, or with nothing shared at all
+    assert score(m("a", place=SYRIA, actor=None, value="2018-03-10"),
+                 m("a", place=DOUMA, actor=None, sentence=3)) is None
+    assert score(m("a", place=NOWHERE, actor=None), m("a", place=NOWHERE, actor=None, sentence=3)) is None
+    # a shared fine place is enough whatever the dates
+    assert score(m("a", actor=None, value="2018-03-10"), m("a", actor=None, sentence=3)) is not None
 
 
 def test_complete_linkage_prevents_chaining():

@@ -132,3 +132,27 @@ def test_cli_charts_writes_files(warehouse, tmp_path, capsys):
     assert main(["charts", "--warehouse", str(warehouse), str(tmp_path / "c")]) == 0
     assert sorted(p.name for p in (tmp_path / "c").iterdir()) == [
         "casualties.png", "monthly_events.png", "troop_movements.png"]
+
+
+def test_cli_load_jsonl_quarantines_bad_lines_and_is_idempotent(tmp_path, capsys):
+    docs = tmp_path / "docs.jsonl"
+    docs.write_text(
+        '{"id": "d1", "source": "bbc", "url": "https://bbc.example/d1", "published": "2018-03-10",'
+        ' "title": "غارة", "text": "قتل خمسة مدنيين في غارة جوية على مدينة دوما أمس."}\n'
+        "this is not json\n"
+        '{"id": "d2", "source": "cnn", "published": "2018-03-11",'
+        ' "text": "تظاهر مئات الطلاب في القاهرة احتجاجا على رفع الرسوم."}\n', encoding="utf-8")
+    db = tmp_path / "w.duckdb"
+    for _ in range(2):
+        assert main(["load", str(docs), "--warehouse", str(db)]) == 0
+    capsys.readouterr()
+    _, rows = run_readonly_sql(db, "SELECT article_id, source, partition_day FROM articles ORDER BY 1")
+    assert [(a, s, str(d)) for a, s, d in rows] == [("d1", "bbc", "2018-03-10"), ("d2", "cnn", "2018-03-11")]
+    _, rows = run_readonly_sql(db, "SELECT origin, line, reason LIKE 'bad JSONL line%' FROM quarantine")
+    assert rows == [("docs.jsonl", 2, True)]
+
+
+def test_cli_load_rejects_other_paths(tmp_path, capsys):
+    (tmp_path / "x.csv").write_text("a,b\n")
+    assert main(["load", str(tmp_path / "x.csv"), "--warehouse", str(tmp_path / "w.duckdb")]) == 2
+    assert "landing folder or a .jsonl file" in capsys.readouterr().err

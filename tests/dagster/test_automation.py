@@ -1,0 +1,84 @@
+"""The landing sensor launches one run per affected day, never twice, and the daily schedule."""
+from __future__ import annotations
+
+import json
+import os
+from datetime import datetime, timezone
+
+import dagster as dg
+
+from assets.automation import daily_schedule, decode_cursor, landing_sensor
+from assets.definitions import build_defs
+from assets.resources import LandingFolder
+from landing_fixture import DAYS, INGEST_DAY, INGEST_MTIME, RECORDS
+
+
+def tick(landing, instance, cursor=None):
+    ctx = dg.build_sensor_context(instance=instance, cursor=cursor,
+                                  resources={"landing": LandingFolder(path=str(landing))})
+    result = landing_sensor(ctx)
+    requests = list(result.run_requests or []) if isinstance(result, dg.SensorResult) else []
+    cursor = result.cursor if isinstance(result, dg.SensorResult) else cursor
+    return {r.partition_key: r.run_key for r in requests}, cursor
+
+
+def test_first_tick_requests_every_day_once(landing, instance):
+    runs, cursor = tick(landing, instance)
+    assert sorted(runs) == sorted({*DAYS, INGEST_DAY})
+    assert len(set(runs.values())) == len(runs)  # one distinct run key per day
+    again, cursor2 = tick(landing, instance, cursor)
+    assert again == {} and cursor2 == cursor  # nothing changed: nothing to run
+
+
+def test_run_keys_are_deterministic_so_a_lost_cursor_cannot_double_run(landing, instance):
+    first, _ = tick(landing, instance)
+    replay, _ = tick(landing, instance)  # same files, cursor lost: same keys, Dagster dedups them
+    assert replay == first
+
+
+def test_only_days_of_changed_files_are_requested(landing, instance):
+    _, cursor = tick(landing, instance)
+    new = landing / "late.jsonl"
+    new.write_text(json.dumps({"id": "late", "published": "2024-03-10", "text": RECORDS[0]["text"] + " وتواصل القصف."},
+                              ensure_ascii=False) + "\n", encoding="utf-8")
+    runs, cursor = tick(landing, instance, cursor)
+    assert sorted(runs) == ["2024-03-10"]
+
+    # rewriting a file re-runs the days it fed before and feeds now (a moved article leaves its old day)
+    page = landing / "reports.jsonl"
+    page.write_text(json.dumps({**RECORDS[1], "published": "2024-03-12"}, ensure_ascii=False) + "\n", encoding="utf-8")
+    runs, cursor = tick(landing, instance, cursor)
+    assert sorted(runs) == ["2024-03-10", "2024-03-11", "2024-03-12"]
+
+    # deleting a file re-runs its days so their warehouse rows go
+    (landing / "undated.jsonl").unlink()
+    runs, cursor = tick(landing, instance, cursor)
+    assert sorted(runs) == [INGEST_DAY]
+    assert "undated.jsonl" not in decode_cursor(cursor)
+
+
+def test_files_still_being_written_wait_for_the_next_tick(landing, instance):
+    _, cursor = tick(landing, instance)
+    part = landing / "incoming.jsonl.part"
+    part.write_text("{", encoding="utf-8")
+    runs, cursor = tick(landing, instance, cursor)
+    assert runs == {}
+    assert "incoming.jsonl.part" not in decode_cursor(cursor)
+
+
+def test_sensor_and_schedule_default_to_stopped_and_target_the_job():
+    defs = build_defs()
+    assert defs.resolve_sensor_def("landing_sensor").default_status == dg.DefaultSensorStatus.STOPPED
+    assert defs.resolve_schedule_def("daily_schedule").default_status == dg.DefaultScheduleStatus.STOPPED
+    assert defs.resolve_sensor_def("landing_sensor").job_name == "marsad_job"
+
+
+def test_schedule_requests_yesterday():
+    ctx = dg.build_schedule_context(scheduled_execution_time=datetime(2024, 3, 12, 2, 0, tzinfo=timezone.utc))
+    request = daily_schedule(ctx)
+    assert request.partition_key == "2024-03-11"
+    assert request.run_key == "daily:2024-03-11"
+
+
+def test_ingest_day_comes_from_the_file_time(landing):
+    assert os.stat(landing / "undated.jsonl").st_mtime == INGEST_MTIME

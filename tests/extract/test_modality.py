@@ -1,0 +1,141 @@
+"""Modality: table-driven cases written for these rules (not taken from any gold file)."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from pipelines.extract.modality import ModalityDecision, classify_modality, load_cues
+from pipelines.extract.triggers import TriggerMatch, find_triggers
+from pipelines.records import AnalyzedSentence, Sentence
+
+
+def _sentence(text: str, start: int = 0) -> AnalyzedSentence:
+    return AnalyzedSentence(Sentence("doc", 0, start, start + len(text), text), ())
+
+
+def _modality(text: str, trigger: str, published: date | None = None) -> ModalityDecision:
+    sent = _sentence(text)
+    ms = sorted((m for m in find_triggers(sent) if trigger in m.text), key=lambda m: m.end - m.start)
+    assert ms, f"no trigger containing {trigger!r} in {text!r}: {[m.text for m in find_triggers(sent)]}"
+    return classify_modality(sent, ms[0], published=published)
+
+
+CASES = [
+    # --- asserted -----------------------------------------------------------------------------
+    ("قال الجيش إنه رد بقصف مواقع المسلحين.", "قصف", "asserted"),
+    ("قتل 16 مدنيا إثر غارة تركية على عفرين.", "قتل", "asserted"),
+    ("لم يعلن أحد مسؤوليته عن الهجوم.", "هجوم", "asserted"),
+    ("نفى الجيش مسؤوليته عن الهجوم الذي استهدف السوق.", "هجوم", "asserted"),
+    ("نفت الحركة أي تورط لها في التفجير.", "تفجير", "asserted"),
+    ("لا يزال القصف مستمرا على الغوطة.", "قصف", "asserted"),
+    ("لم يسفر الهجوم عن إصابات.", "هجوم", "asserted"),
+    ("لم يسفر الهجوم عن إصابات.", "يسفر", "negated"),
+    ("دعت الأمم المتحدة إلى وقف القصف على الغوطة.", "قصف", "asserted"),
+    ("هدد الحرس الثوري بالرد بعد أن قصفت إسرائيل قاعدة التيفور.", "قصفت", "asserted"),
+    ("أدانت فرنسا الهجوم على القافلة.", "هجوم", "asserted"),
+    ("قد قتل الجنود عشرة مدنيين بحسب الشهود.", "قتل", "asserted"),
+    ("قد تشن تركيا هجوما على منبج، بينما قتل عشرة مدنيين في غارة على إدلب.", "غارة", "asserted"),
+    ("نفى الوزير الاتهامات، وقال إن القوات قصفت مواقع المسلحين فقط.", "قصفت", "asserted"),
+    ("تصدت الدفاعات الجوية لهجوم بطائرات مسيرة.", "هجوم", "asserted"),
+    # --- negated ------------------------------------------------------------------------------
+    ("نفى الأسد إصدار أمر بالهجوم.", "هجوم", "negated"),
+    ("نفت وزارة الدفاع أن تكون القاعدة قد تعرضت لهجوم.", "هجوم", "negated"),
+    ("لم تشهد المدينة أي قصف منذ أسبوع.", "قصف", "negated"),
+    ("لم تشن القوات هجوما على البلدة.", "تشن", "negated"),
+    ("لن تقصف إسرائيل المنشآت المدنية.", "تقصف", "negated"),
+    ("انسحب المسلحون من دون قتال.", "قتال", "negated"),
+    ("أكد الطرفان عدم الاعتداء على المدنيين.", "اعتداء", "negated"),
+    ("أحبطت الشرطة هجوما انتحاريا في القاهرة.", "هجوما", "negated"),
+    ("نفت موسكو الأنباء التي تحدثت عن قصف مستشفى في إدلب.", "قصف", "negated"),
+    ("وصفت الوزارة الأنباء عن اعتقال الصحفي بأنها عارية عن الصحة.", "اعتقال", "negated"),
+    ("لا صحة للأنباء عن انسحاب القوات من المدينة.", "انسحاب", "negated"),
+    ("لم يتم اعتقال أي شخص حتى الآن.", "اعتقال", "negated"),
+    # --- hypothetical ---------------------------------------------------------------------------
+    ("إذا هاجمت إسرائيل لبنان فإن الرد سيكون قاسيا.", "هاجمت", "hypothetical"),
+    ("وفي حال شن هجوم على إدلب ستقع كارثة إنسانية.", "شن", "hypothetical"),
+    ("قد تشن تركيا هجوما على منبج.", "تشن", "hypothetical"),
+    ("ربما تتعرض المدينة لقصف عنيف.", "قصف", "hypothetical"),
+    ("يمكن أن تستخدم المعارضة السلاح الكيماوي.", "كيماوي", "hypothetical"),
+    ("حذر المبعوث من احتمال وقوع مجزرة في إدلب.", "مجزرة", "hypothetical"),
+    ("أي هجوم على السفن سيقابل برد حازم.", "هجوم", "hypothetical"),
+    ("لم تستبعد واشنطن توجيه ضربة عسكرية لدمشق.", "ضربة", "hypothetical"),
+    ("تخشى المنظمات من حدوث مجزرة في المدينة.", "مجزرة", "hypothetical"),
+    ("نشرت القوات تعزيزات تحسبا لهجوم محتمل.", "هجوم", "hypothetical"),
+    # --- future -------------------------------------------------------------------------------
+    ("حذر ترامب من أن هجوم الأسد على إدلب سيجعل الوضع كارثيا.", "هجوم", "future"),
+    ("هددت إسرائيل بقصف مواقع إيرانية في سوريا.", "قصف", "future"),
+    ("ستشن القوات هجوما واسعا على المدينة.", "تشن", "future"),
+    ("سوف تنسحب القوات الأمريكية من سوريا.", "تنسحب", "future"),
+    ("يعتزم الجيش شن هجوم على آخر معاقل التنظيم.", "شن", "future"),
+    ("توعد زعيم الجماعة بتنفيذ هجمات جديدة.", "هجمات", "future"),
+    ("دعت النقابات إلى إضراب عام الأسبوع المقبل.", "إضراب", "future"),
+    ("من المقرر أن يلتقي الرئيسان في هلسنكي.", "يلتقي", "future"),
+    ("تستعد القوات لاقتحام المدينة.", "اقتحام", "future"),
+    ("يتوقع مراقبون أن يبدأ الهجوم المرتقب على درعا.", "هجوم", "future"),
+    # --- historical -----------------------------------------------------------------------------
+    ("وكانت القوات التركية قد قصفت مواقع كردية في عفرين.", "قصفت", "historical"),
+    ("قتل أكثر من 350 ألف شخص منذ اندلاع النزاع في 2011.", "قتل", "historical"),
+    ("يذكر أن التنظيم نفذ هجمات عديدة في المنطقة.", "هجمات", "historical"),
+    ("سبق أن اعتقلت السلطات الناشط مرتين.", "اعتقلت", "historical"),
+    ("قتل مئات الآلاف منذ 2011.", "قتل", "historical"),
+    ("شهدت المدينة احتجاجات واسعة العام الماضي.", "احتجاجات", "historical"),
+    ("أحيا الفلسطينيون ذكرى مجزرة دير ياسين.", "مجزرة", "historical"),
+    # --- cancelled cues -------------------------------------------------------------------------
+    ("قتل عشرات المسلحين منذ بدء العملية العسكرية على الجبهة.", "قتل", "asserted"),  # running toll
+    ("قصفت الطائرات دون طيار مواقع التنظيم.", "قصفت", "asserted"),             # drone, not "without"
+    ("تواصلت الاحتجاجات لا سيما في العاصمة.", "احتجاجات", "asserted"),
+    ("أوصت اللجنة بتوجيه تهمة الفساد للوزير.", "توجيه", "future"),              # a recommendation
+]
+
+
+@pytest.mark.parametrize("text,trigger,expected", CASES, ids=[f"{i:02d}-{c[2]}" for i, c in enumerate(CASES)])
+def test_modality_table(text, trigger, expected):
+    d = _modality(text, trigger)
+    assert d.modality == expected, d
+    if expected != "asserted":
+        assert d.cue and d.rule
+
+
+def test_at_least_40_cases_cover_every_modality():
+    assert len(CASES) >= 40
+    assert {c[2] for c in CASES} == {"asserted", "negated", "hypothetical", "future", "historical"}
+
+
+def test_an_earlier_explicit_year_is_historical_only_when_the_publication_date_says_so():
+    sent_text = "قتل عشرات المدنيين في قصف على المدينة عام 2014."
+    assert _modality(sent_text, "قصف").modality == "asserted"
+    d = _modality(sent_text, "قصف", published=date(2018, 3, 1))
+    assert d.modality == "historical" and d.rule == "hist.past_year"
+    assert _modality(sent_text, "قصف", published=date(2014, 6, 1)).modality == "asserted"
+
+
+def test_cue_governs_only_its_own_clause():
+    text = "هددت واشنطن بفرض عقوبات، فيما قصفت الطائرات مواقع في إدلب."
+    assert _modality(text, "قصفت").modality == "asserted"
+
+
+def test_offsets_inside_a_longer_article():
+    prefix = "عنوان الخبر. "
+    text = "نفى الجيش قصف المستشفى."
+    sent = AnalyzedSentence(Sentence("doc", 1, len(prefix), len(prefix) + len(text), text), ())
+    [m] = find_triggers(sent)
+    assert m.start >= len(prefix)
+    assert classify_modality(sent, m).modality == "negated"
+
+
+def test_trigger_outside_the_sentence_is_a_clear_error():
+    sent = _sentence("قتل جندي.")
+    bad = TriggerMatch("ASSAULT", None, 50, 53, "قتل", "قتل")
+    with pytest.raises(ValueError, match="outside the sentence"):
+        classify_modality(sent, bad)
+
+
+def test_cue_file_validation(tmp_path):
+    p = tmp_path / "modality.yaml"
+    p.write_text("cues:\n- {id: x, modality: maybe, scope: clause, words: [ربما]}\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="modality must be"):
+        load_cues(p)
+    p.write_text("cues:\n- {id: x, modality: negated, scope: everywhere, words: [لم]}\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="scope must be"):
+        load_cues(p)

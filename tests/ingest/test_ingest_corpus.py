@@ -1,0 +1,27 @@
+"""Ingest and clean the shared corpus (skipped when ../shared is absent)."""
+from __future__ import annotations
+
+import pytest
+
+from pipelines.clean import clean_article
+from pipelines.ingest import read_landing
+
+pytestmark = pytest.mark.shared
+
+
+def test_corpus_loads_whole_and_cleans_without_losing_the_body(shared_dir, tmp_path):
+    (tmp_path / "ant.jsonl").symlink_to(shared_dir / "corpus" / "ant_middleeast.jsonl")
+    result = read_landing(tmp_path)
+    assert not result.quarantined
+    assert len(result.articles) + len(result.duplicates) == 7628
+    kept = total = 0
+    promo_left = 0
+    for art in result.articles:
+        clean = clean_article(art)
+        kept += sum(r.end - r.start for r in clean.regions)
+        total += len(art.text)
+        body = "\n".join(art.text[r.start:r.end] for r in clean.regions)
+        promo_left += "تطبيق بي بي سي عربي على هاتفكم" in body
+        assert clean.regions or not art.text.strip()
+    assert kept / total > 0.95  # furniture is a small part of these bodies
+    assert promo_left == 0

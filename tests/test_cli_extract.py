@@ -1,0 +1,112 @@
+"""Contract tests for `marsad extract` (the scorer and users rely on this output)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pipelines.cli import main
+
+MODALITIES = {"asserted", "negated", "hypothetical", "future", "historical"}
+ROLES = {"killed", "injured", "detained", "abducted", "displaced", "deployed", "participants", "launched"}
+
+DOCS = [
+    {"id": "a1", "published": "2024-03-08",
+     "text": "قتل 16 مدنيا الجمعة إثر غارة تركية استهدفت مستشفى في مدينة عفرين شمال سوريا."},
+    {"id": "a2", "published": "2024-03-08T10:00:00+00:00",
+     "text": "وتظاهر آلاف الأشخاص في بغداد احتجاجا على انقطاع الكهرباء. واعتقلت الشرطة ٢٠ متظاهرا."},
+    {"id": "a3", "published": None, "text": "وقتل 3 جنود وأصيب ٧ آخرون بجروح في هجوم على حاجز عسكري."},
+]
+
+
+def _run(capsys, argv: list[str]) -> tuple[int, list[dict], str]:
+    code = main(argv)
+    out, err = capsys.readouterr()
+    return code, [json.loads(line) for line in out.splitlines() if line.strip()], err
+
+
+def _write(tmp_path: Path, lines: list[str]) -> Path:
+    p = tmp_path / "docs.jsonl"
+    p.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return p
+
+
+def test_event_objects_follow_the_contract(tmp_path: Path, capsys) -> None:
+    path = _write(tmp_path, [json.dumps(d, ensure_ascii=False) for d in DOCS])
+    code, events, _ = _run(capsys, ["extract", "--input", str(path)])
+    assert code == 0 and events
+    texts = {d["id"]: d["text"] for d in DOCS}
+    for e in events:
+        text = texts[e["doc_id"]]
+        assert isinstance(e["sentence_index"], int)
+        assert e["event_type"].isupper() and e["modality"] in MODALITIES
+        assert 0.0 <= e["confidence"] <= 1.0
+        t = e["trigger"]
+        assert text[t["start"]:t["end"]] == t["text"]
+        for slot in ("actor", "target", "location"):
+            v = e[slot]
+            assert v is None or text[v["start"]:v["end"]] == v["text"]
+        if e["location"]:
+            assert "name" in e["location"] and "country" in e["location"]
+        for q in e["quantities"]:
+            assert text[q["start"]:q["end"]] == q["text"]
+            assert isinstance(q["value"], int) and q["role"] in ROLES
+            assert "value_max" in q
+        if e["date"] is not None:
+            assert {"value", "precision", "source"} <= set(e["date"])
+        assert "explain" not in e
+
+
+def test_casualty_counts_reach_the_output(tmp_path: Path, capsys) -> None:
+    path = _write(tmp_path, [json.dumps(d, ensure_ascii=False) for d in DOCS])
+    _, events, _ = _run(capsys, ["extract", "--input", str(path)])
+    assault = [e for e in events if e["doc_id"] == "a3" and e["event_type"] == "ASSAULT"]
+    assert assault and assault[0]["modality"] == "asserted"
+    got = {(q["value"], q["role"]) for e in assault for q in e["quantities"]}
+    assert got == {(3, "killed"), (7, "injured")}
+    detained = {(q["value"], q["role"]) for e in events if e["doc_id"] == "a2" for q in e["quantities"]}
+    assert (20, "detained") in detained
+
+
+def test_explain_flag_adds_the_rules(tmp_path: Path, capsys) -> None:
+    path = _write(tmp_path, [json.dumps(DOCS[0], ensure_ascii=False)])
+    _, events, _ = _run(capsys, ["extract", "--input", str(path), "--explain"])
+    assert events and all(isinstance(e["explain"], list) and e["explain"] for e in events)
+    assert any(x.startswith("trigger:") for e in events for x in e["explain"])
+
+
+def test_bad_lines_are_reported_and_skipped(tmp_path: Path, capsys) -> None:
+    path = _write(tmp_path, [
+        "{not json",
+        json.dumps({"id": "no-text"}),
+        json.dumps(["a", "list"]),
+        json.dumps(DOCS[2], ensure_ascii=False),
+    ])
+    code, events, err = _run(capsys, ["extract", "--input", str(path)])
+    assert code == 0
+    assert ":1:" in err and ":2:" in err and ":3:" in err and "skipped" in err
+    assert {e["doc_id"] for e in events} == {"a3"}
+
+
+def test_missing_input_is_an_error(tmp_path: Path, capsys) -> None:
+    code, events, err = _run(capsys, ["extract", "--input", str(tmp_path / "absent.jsonl")])
+    assert code != 0 and events == [] and "absent.jsonl" in err
+
+
+def test_seed_article_gives_the_deployment_event(samples_dir: Path, capsys) -> None:
+    seed = samples_dir / "levant-coalition-iraq.txt"
+    if not seed.exists():
+        pytest.skip("seed sample absent")
+    code, events, _ = _run(capsys, ["extract", str(seed), "--published", "2024-09-19"])
+    assert code == 0
+    text = seed.read_text(encoding="utf-8-sig")
+    mobilize = [e for e in events if e["event_type"] == "MOBILIZE" and e["quantities"]]
+    assert mobilize, "no MOBILIZE event with counts"
+    e = mobilize[0]
+    assert e["doc_id"] == "levant-coalition-iraq.txt" and e["modality"] == "asserted"
+    assert {(q["value"], q["role"]) for q in e["quantities"]} == {(900, "deployed"), (2500, "deployed")}
+    assert {p["country"] for p in e["locations"]} >= {"SYR", "IRQ"}
+    assert e["actor"]["code"].split()[0] == "USA"
+    for span in [e["trigger"], e["actor"], *e["quantities"], *e["locations"]]:
+        assert text[span["start"]:span["end"]] == span["text"]
