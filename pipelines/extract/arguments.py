@@ -48,7 +48,8 @@ _AGENT_MARKERS: tuple[tuple[str, ...], ...] = tuple(tuple(normalize(w).split()) 
 _AGENT_VERBS = frozenset(normalize(w) for w in (
     "شنها", "شنته", "شنتها", "شنه", "نفذها", "نفذته", "نفذتها", "نفذه", "شنوها", "نفذوها", "تنفذها",
     "يشنها", "تشنها", "ارتكبها", "ارتكبته", "ارتكبتها", "أطلقها", "أطلقتها", "أطلقته", "قادها", "تقوده",
-    "شنت", "شن", "نفذت", "نفذ", "ارتكبت", "ارتكب",
+    "شنت", "شن", "نفذت", "نفذ", "ارتكبت", "ارتكب", "تشن", "يشن", "تنفذ", "ينفذ", "يرتكب", "ترتكب",
+    "شنوا", "نفذوا",
 ))
 _TARGETING = frozenset(normalize(w) for w in (
     "استهدف", "استهدفت", "تستهدف", "يستهدف", "استهدفوا", "طال", "طالت", "يطال", "تطال", "ضرب", "ضربت",
@@ -63,6 +64,16 @@ _VERBAL = frozenset(normalize(w) for w in (
 _KILLING_NOUNS = frozenset(normalize(w) for w in (
     "مقتل", "اغتيال", "إعدام", "اعتقال", "اختطاف", "خطف", "توقيف", "استهداف", "تصفية", "إصابة", "جرح",
     "لمقتل", "بمقتل", "ومقتل", "واغتيال", "باغتيال", "باعتقال", "واعتقال", "وإصابة"))
+# Outcome words: what follows them is who suffered ("القتلى المدنيين", "أودى بحياة المدنيين").
+_PATIENT_WORDS = _KILLING_NOUNS | frozenset(normalize(w) for w in (
+    "قتلى", "القتلى", "قتيل", "ضحايا", "الضحايا", "جرحى", "الجرحى", "مصابين", "المصابين", "بحياة", "حياة",
+    "مصرع", "مصرعه", "مصرعهم", "حتف", "حتفهم", "حتفه", "سقوط", "خسائر", "بصفوف", "صفوف"))
+# A mention after one of these supports or suffers, it does not act ("بدعم روسي", "في صفوف الحوثيين").
+_NOT_AGENT_BEFORE = frozenset(normalize(w) for w in (
+    "بدعم", "بمساندة", "بإسناد", "مدعوما", "مدعومة", "مدعومين", "بمشاركة", "صفوف", "بصفوف", "لمصلحة",
+    "بينهم", "منهم", "بينها", "ضد", "لصالح"))
+_PRONOUN_COMPLEMENTISERS = frozenset(normalize(w) for w in (
+    "إنه", "أنه", "إنها", "أنها", "إنهم", "أنهم", "بأنه", "بأنها", "بأنهم", "وإنه", "وأنه"))
 _TIME_WORDS = frozenset(normalize(w) for w in (
     "مساء", "صباح", "فجر", "ظهر", "ليل", "ليلة", "يوم", "أمس", "اليوم", "الأحد", "الاثنين", "الثلاثاء",
     "الأربعاء", "الخميس", "الجمعة", "السبت", "الماضي", "الماضية", "فجأة", "مجددا", "أيضا", "كذلك"))
@@ -164,6 +175,8 @@ def _mention_after(view: SentenceView, mentions: Sequence[ActorMention], word_id
             return None
         if w.norm in _GAP_BREAKERS or _strip_clitics(w.norm) in _GAP_BREAKERS:
             return None  # "قصف مدفعي استهدف مواقع لحماس": حماس is not the shooter
+        if w.norm.startswith("ل") and not w.norm.startswith("لل"):
+            return None  # "ضربة لاجتماع لحزب العمال": a dative phrase, the party is the target
         partitive_head = k + 1 < len(words) and words[k + 1].norm == "من"
         if not (skip_time and (w.norm in _TIME_WORDS or w.norm == "،")) and not partitive_head and w.norm != "من":
             gap += 1
@@ -234,7 +247,7 @@ def _is_speaker(view: SentenceView, mention: ActorMention, trigger_word: int) ->
     the mention is who reports, not who acts."""
     i = view.word_at(mention.end)
     for k in range(i, trigger_word):
-        if view.words[k].norm in _REPORTING_COMPLEMENTISERS:
+        if view.words[k].norm in _REPORTING_COMPLEMENTISERS or view.words[k].norm in _PRONOUN_COMPLEMENTISERS:
             return True
     return False
 
@@ -325,8 +338,11 @@ def find_actor(view: SentenceView, triggers: Sequence[tuple[int, int]], mentions
                     return m
         # 2) nisba or genitive right after the trigger: "غارة تركية", "قصف مدفعي تركي", "غارات التحالف"
         #    (not after "مقتل/اعتقال": their genitive is the victim)
-        if words[t_last].norm in _KILLING_NOUNS or words[t_first].norm in _KILLING_NOUNS:
+        if any(w.norm in _PATIENT_WORDS or _strip_clitics(w.norm) in _PATIENT_WORDS
+               for w in (words[t_first], words[t_last])):
             continue
+        if t_first > 0 and words[t_first - 1].norm in _PRONOUN_COMPLEMENTISERS:
+            continue  # "تقول إنه يستهدف المقاتلين": the subject is the pronoun, what follows is the object
         verbal = any(w.norm in _VERBAL or (w.norm[:1] in "وف" and w.norm[1:] in _VERBAL)
                      for w in words[t_first:t_last + 1])
         # a verb's subject follows it at once; a noun's nisba/genitive may follow an adjective or two
@@ -396,6 +412,8 @@ def _chain_head(view: SentenceView, m: ActorMention, mentions: Sequence[ActorMen
                 gap = normalize(text[p.end - off:head.start - off]).replace("،", " ").split()
                 if gap in (["و"], []) and (gap or normalize(text[head.start - off]) == "و"
                                            or text[p.end - off:head.start - off].strip() in ("و", "،")):
+                    if _preceded_by_preposition(view, p):
+                        return head  # "بين إيران وإسرائيل، التي شنت": only the last one acts
                     head = p
                     changed = True
                     break
@@ -412,6 +430,12 @@ def _preceded_by_preposition(view: SentenceView, m: ActorMention) -> bool:
     if i == 0:
         return False
     prev = view.words[i - 1].norm
+    for k in range(i - 1, max(-1, i - 4), -1):  # "في صفوف ميليشيات الحوثيين الإيرانية"
+        w = view.words[k].norm
+        if not w[0].isalpha():
+            break
+        if w in _NOT_AGENT_BEFORE:
+            return True
     return prev in _PREPOSITIONS and prev not in ("من",)
 
 
@@ -425,8 +449,9 @@ def _written_as_preposition(view: SentenceView, w: Word) -> bool:
 
 def find_target(view: SentenceView, triggers: Sequence[tuple[int, int]], mentions: Sequence[ActorMention],
                 victims: Sequence[tuple[int, int]], places: Sequence[Place], actor: ActorMention | None,
-                rules: list[str], event_type: str) -> ActorMention | None:
-    """Who or what is acted on."""
+                rules: list[str], event_type: str, co_actors: Sequence[ActorMention] = ()) -> ActorMention | None:
+    """Who or what is acted on (never the actor or one of its coordinated co-actors)."""
+    actor_list = [a for a in (actor, *co_actors) if a is not None]
     words = view.words
     place_starts = [(p.start, p.end) for p in places]
 
@@ -438,7 +463,7 @@ def find_target(view: SentenceView, triggers: Sequence[tuple[int, int]], mention
         return any(_overlaps(head.start, head.end, ps, pe) for ps, pe in place_starts)
 
     def not_actor(m: ActorMention | None) -> bool:
-        return m is not None and not (actor and _overlaps(m.start, m.end, actor.start, actor.end))
+        return m is not None and not any(_overlaps(m.start, m.end, a.start, a.end) for a in actor_list)
 
     for trig in triggers:
         _, dep_target = _dependency_actor(view, trig, mentions)
@@ -452,11 +477,13 @@ def find_target(view: SentenceView, triggers: Sequence[tuple[int, int]], mention
         lo, hi = max(0, t_first - 12), min(len(words), t_last + 12)
         # 1) "استهدف(ت) X" anywhere near the trigger in its clause
         for k in range(lo, hi):
-            if view.clause_of[k] != clause or words[k].norm not in _TARGETING or (trig[0] <= words[k].start < trig[1]):
+            if view.clause_of[k] != clause or words[k].norm not in _TARGETING:
                 continue
             j = k + 1
             while j < len(words) and (words[j].norm in _TIME_WORDS or words[j].norm == "،"):
                 j += 1
+            if actor is not None and j < len(words) and _overlaps(words[j].start, words[j].end, actor.start, actor.end):
+                j = view.word_before(actor.end) + 1  # VSO: "استهدفت إسرائيل مواقع" -> the object follows the subject
             rng = _noun_phrase(view, j)
             if rng and not is_place(rng):
                 m = _span_mention(view, rng, mentions, places)
@@ -591,18 +618,36 @@ def find_arguments(view: SentenceView, triggers: Sequence[tuple[int, int]], even
     `not_actors`: spans that cannot be an actor (every victim phrase of the sentence)."""
     rules: list[str] = []
     # The victims (of a count, or the genitive of "مقتل/اعتقال") are never the actor.
-    exclude = list(victims) + list(not_actors) + _genitive_victims(view, triggers)
+    exclude = [_with_coordination(view, v) for v in (*victims, *not_actors)] + _genitive_victims(view, triggers)
     actor = find_actor(view, triggers, actors, rules, exclude=exclude)
     if actor is not None:
         actor = _with_apposition(view, actor, actors)
     compound = _compound(view, actor, actors) if actor else []
-    target = find_target(view, triggers, actors, victims, places, actor, rules, event_type)
+    target = find_target(view, triggers, actors, victims, places, actor, rules, event_type, compound)
     if target is not None and actor is not None and _overlaps(actor.start, actor.end, target.start, target.end):
         target = None
     taken = [m for m in (actor, target) if m is not None]
     places = [p for p in places if not any(_overlaps(p.start, p.end, m.start, m.end) for m in taken)]
     locations = find_locations(view, triggers, places, actors, rules, fallback_place)
     return Arguments(actor, compound, target, locations[0] if locations else None, locations, rules)
+
+
+def _with_coordination(view: SentenceView, span: tuple[int, int]) -> tuple[int, int]:
+    """A victim phrase and the nouns coordinated after it ("ثلاثة من رجال الأمن وامرأة وطفلين")."""
+    words = view.words
+    k = view.word_before(span[1]) + 1
+    end = span[1]
+    for _ in range(3):
+        if k < len(words) and words[k].norm.startswith("و") and len(words[k].norm) > 2 \
+                and words[k].norm[1:] not in _VERBAL and words[k].norm not in _TARGETING:
+            end = words[k].end
+            k += 1
+            if k < len(words) and words[k].norm[:2] == "ال":
+                end = words[k].end
+                k += 1
+        else:
+            break
+    return span[0], end
 
 
 def _genitive_victims(view: SentenceView, triggers: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -89,10 +89,12 @@ def dateline_place(text: str, published=None) -> Place | None:
 
 
 @lru_cache(maxsize=1)
-def _accident_words() -> frozenset[str]:
+def _accident_words() -> tuple[frozenset[str], tuple[str, ...]]:
+    """(single words, phrases) naming accidents and disasters."""
     with open(LEXICONS / "roles_causes.yaml", encoding="utf-8") as fh:
         data = yaml.safe_load(fh)
-    return frozenset(normalize(w) for w in data["accident"] if " " not in w)
+    forms = [normalize(w) for w in data["accident"]]
+    return frozenset(w for w in forms if " " not in w), tuple(f" {w} " for w in forms if " " in w)
 
 
 @lru_cache(maxsize=1)
@@ -123,8 +125,9 @@ def _accidental(g: _Group, sentence_text: str) -> bool:
         words = t.text.split()
         if not words or not any(st in outcome for st in _stems(words[0])) and not t.entry.startswith("quantity:"):
             return False  # an attack word (غارة, قصف, هجوم) is there
-    accident = _accident_words()
-    return any(any(st in accident for st in _stems(w)) for w in sentence_text.split())
+    words, phrases = _accident_words()
+    norm = f" {normalize(sentence_text)} "
+    return any(p in norm for p in phrases) or any(any(st in words for st in _stems(w)) for w in sentence_text.split())
 
 
 def _is_weak_nominal(t: TriggerMatch) -> bool:

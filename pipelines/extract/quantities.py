@@ -30,7 +30,7 @@ LEXICONS = Path(__file__).resolve().parent / "lexicons"
 
 _TOKEN_RE = re.compile(r"(\d+(?:[.,]\d+)*)|([^\W\d_]+)|([^\w\s])")
 _STRONG_BOUNDARY_PUNCT = frozenset(".;؛:?؟!")
-_STRONG_BOUNDARY_WORDS = frozenset(normalize(w) for w in ("فيما", "بينما", "حيث", "لكن", "ولكن"))
+_STRONG_BOUNDARY_WORDS = frozenset(normalize(w) for w in ("فيما", "بينما", "حيث", "لكن", "ولكن", "حين"))
 # Clitic prefixes tried, longest first (conjunction + preposition + article).
 _PREFIXES = tuple(normalize(p) for p in (
     "وبال", "وكال", "ولل", "فبال", "فلل", "وال", "فال", "بال", "كال", "لل", "وب", "ول", "فب", "فل",
@@ -62,7 +62,7 @@ _NOT_A_NOUN = frozenset(normalize(w) for w in (
     "في", "على", "إلى", "عن", "مع", "بين", "حتى", "خلال", "منذ", "بعد", "قبل", "عند", "لدى", "أمس", "و",
     "أو", "ثم", "قد", "لا", "لم", "الذي", "التي", "الذين", "أن", "إن", "يوم", "يوما", "على الأقل"))
 _PRECEDING_WINDOW = 7
-_FOLLOWING_WINDOW = 4
+_FOLLOWING_WINDOW = 6
 _COORDINATION_WINDOW = 14
 
 
@@ -102,6 +102,7 @@ class _Lexicon:
     not_counted_before: frozenset[str]
     months: frozenset[str]
     subset_markers: frozenset[str]
+    role_blockers: frozenset[str]
     duals: dict[str, str]  # dual noun -> class or role
     cues_before: dict[str, frozenset[str]]  # word -> roles
     cues_after: dict[str, frozenset[str]]
@@ -166,7 +167,8 @@ def lexicon() -> _Lexicon:
         words=words, vague=vague, approx=approx, inherent=inherent, inherent_phrases=inherent_phrases,
         troops=norm_set(nouns["troops"]), not_counted=norm_set(nouns["not_counted"]),
         not_counted_before=norm_set(nouns["not_counted_before"]), months=norm_set(nouns["months"]),
-        subset_markers=norm_set(nouns["subset_markers"]), duals=duals,
+        subset_markers=norm_set(nouns["subset_markers"]), role_blockers=norm_set(nouns["role_blockers"]),
+        duals=duals,
         cues_before={k: frozenset(v) for k, v in cues_before.items()},
         cues_after={k: frozenset(v) for k, v in cues_after.items()},
     )
@@ -187,7 +189,8 @@ def _tokenize(norm: str) -> list[_Tok]:
             toks.append(_Tok(m.group(1), m.start(), m.end(), "num", (), False))
         elif m.group(2):
             w = m.group(2)
-            toks.append(_Tok(w, m.start(), m.end(), "word", _bases(w), w[0] in "وف" and len(w) > 1))
+            # "و" is the conjunction that coordinates counts; "ف" starts too many words (فلسطيني) to tell
+            toks.append(_Tok(w, m.start(), m.end(), "word", _bases(w), w[0] == "و" and len(w) > 2))
         else:
             toks.append(_Tok(m.group(3), m.start(), m.end(), "punct", (), False))
     return toks
@@ -530,6 +533,10 @@ def _assign_roles(toks: list[_Tok], cands: list[_Cand], lex: _Lexicon) -> None:
         steps = 0
         while k < len(toks) and steps < _FOLLOWING_WINDOW:
             t = toks[k]
+            if t.kind == "word" and (t.norm in ("له", "لها", "لهم", "لهما") or (t.conj and t.norm[1:3] == "ال")):
+                k += 1  # "35 مقاتلا من قوات النظام والموالين له ... لقوا حتفهم": a coordinated noun
+                steps += 1
+                continue
             if _is_boundary(t) or (t.kind == "punct" and t.norm == "،") or (t.conj and k not in owner):
                 break  # "قتل شخص واحد وأصيب 7": وأصيب starts the next clause
             if k in owner and owner[k] != ci:
@@ -542,6 +549,8 @@ def _assign_roles(toks: list[_Tok], cands: list[_Cand], lex: _Lexicon) -> None:
             if t.kind == "word" and _lookup(t, lex.subset_markers):
                 k += 1
                 continue
+            if t.norm in _NOT_A_NOUN and not (t.norm == "علي" and k + 1 < len(toks) and toks[k + 1].norm == "الاقل"):
+                break  # "وطفلين في الهجوم في حين أصيب 40": the verb after a phrase is not theirs
             roles = _cue_roles(t, lex.cues_after) & allowed
             if roles:
                 c.role, c.rule, c.cue_tok = _pick(roles), c.rule + f";after:{t.norm}", k
@@ -553,6 +562,7 @@ def _assign_roles(toks: list[_Tok], cands: list[_Cand], lex: _Lexicon) -> None:
                 c.role = None
             continue
         # 2) the nearest cue before, in the clause; a coordinated count inherits from the previous one
+        blocked = False
         k = c.start_tok - 1
         steps = 0
         while k >= 0 and steps < _COORDINATION_WINDOW:
@@ -566,13 +576,16 @@ def _assign_roles(toks: list[_Tok], cands: list[_Cand], lex: _Lexicon) -> None:
                 if coordinated and other.role and other.role in allowed and not c.subset:
                     c.role, c.rule, c.cue_tok = other.role, c.rule + ";coordinated", other.cue_tok
                 break
+            if steps < _PRECEDING_WINDOW and _lookup(t, lex.role_blockers):
+                blocked = True  # "أفرج عن 50 معتقلا": a release, not an arrest
+                break
             roles = _cue_roles(t, lex.cues_before) & allowed
             if roles and steps < _PRECEDING_WINDOW:
                 c.role, c.rule, c.cue_tok = _pick(roles), c.rule + f";before:{t.norm}", k
                 break
             k -= 1
             steps += 1
-        if c.role is None and c.inherent:
+        if c.role is None and c.inherent and not blocked:
             c.role, c.rule, c.cue_tok = c.inherent, c.rule + ";noun", c.noun_tok
         if c.subset:
             c.role = None
@@ -592,7 +605,7 @@ def _count_hint() -> re.Pattern[str]:
     words = set(lex.words) | set(lex.vague) | set(lex.duals)
     long = sorted((re.escape(w) for w in words if len(w) >= 3), key=len, reverse=True)
     short = [rf"(?<!\w)[وفبل]?{re.escape(w)}(?!\w)" for w in words if len(w) < 3]
-    return re.compile("|".join([r"\d", *long, *short]))
+    return re.compile("|".join([r"\d", r"يان(?!\w)", *long, *short]))
 
 
 def _maybe_has_count(norm: str) -> bool:

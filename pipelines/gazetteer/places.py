@@ -37,7 +37,6 @@ _TERRITORY_NOUNS = frozenset(normalize(w) for w in (
 ))
 
 
-
 def _context_rank(countries: Iterable[str]) -> dict[str, int]:
     rank: dict[str, int] = {}
     for c in countries:

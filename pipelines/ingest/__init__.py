@@ -3,10 +3,25 @@
 Public interface (used by the CLI, the Dagster assets and the benchmark):
 * `read_landing(landing_dir, settings)` -> `IngestResult(articles, quarantined)`
 * `article_from_record(record, origin)` -> `Article` (one JSONL object)
-* `parse_txt_page(raw_text, origin)` -> `Article` (one scraped page)
+* `parse_txt_page(raw_text, origin)` -> `Article` (one scraped page; `parse_html_page` for HTML)
+* `IngestSettings.from_env(landing_dir)`: limits and quarantine folder from `MARSAD_*` variables
+* `read_quarantine_folder(dir)`: the entries of a quarantine folder (`marsad quarantine list`)
 """
 from __future__ import annotations
 
-from .core import IngestResult, IngestSettings, article_from_record, parse_txt_page, read_landing
+from .core import (
+    IngestResult,
+    IngestSettings,
+    article_from_record,
+    content_id,
+    iter_landing,
+    parse_html_page,
+    parse_txt_page,
+    read_landing,
+    read_quarantine_folder,
+)
 
-__all__ = ["IngestResult", "IngestSettings", "article_from_record", "parse_txt_page", "read_landing"]
+__all__ = [
+    "IngestResult", "IngestSettings", "article_from_record", "content_id", "iter_landing", "parse_html_page",
+    "parse_txt_page", "read_landing", "read_quarantine_folder",
+]

@@ -300,8 +300,10 @@ def _jsonl_items(path: Path, rel: str, settings: IngestSettings) -> Iterator[Art
             if not line:
                 break
             lineno += 1
+            if line.strip():
+                records += 1
             if len(line) >= limit and not line.endswith("\n"):
-                first = line[:FIRST_BYTES].encode(encoding, "surrogateescape")
+                first = _first_bytes(line, encoding)
                 n = len(line)
                 while line and not line.endswith("\n"):  # skip the rest without keeping it
                     line = stream.readline(limit)
@@ -310,7 +312,6 @@ def _jsonl_items(path: Path, rel: str, settings: IngestSettings) -> Iterator[Art
                 continue
             if not line.strip():
                 continue
-            records += 1
             try:
                 yield from _line_articles(line, rel, lineno, encoding, settings)
             except _Reject as exc:
@@ -319,8 +320,16 @@ def _jsonl_items(path: Path, rel: str, settings: IngestSettings) -> Iterator[Art
             raise _Reject("no JSON records (only blank lines)", head[:FIRST_BYTES])
 
 
+def _first_bytes(line: str, encoding: str) -> bytes:
+    """The line's first bytes as they were in the file (best effort: for diagnosis only)."""
+    try:
+        return line[:FIRST_BYTES].encode(encoding, "surrogateescape")[:FIRST_BYTES]
+    except (UnicodeError, LookupError):
+        return line[:FIRST_BYTES].encode("utf-8", "replace")[:FIRST_BYTES]
+
+
 def _line_articles(line: str, rel: str, lineno: int, encoding: str, settings: IngestSettings) -> list[Article]:
-    first = line[:FIRST_BYTES].encode(encoding, "surrogateescape") if encoding != "utf-8" else line[:FIRST_BYTES].encode("utf-8", "surrogateescape")
+    first = _first_bytes(line, encoding)
     if _SURROGATE.search(line):
         raise _Reject(f"invalid {encoding} bytes in the line", first)
     try:

@@ -156,6 +156,15 @@ def _offline_version() -> str:
 _announced = False
 
 
+@lru_cache(maxsize=2)
+def _stanza_analyzer(model_dir: str) -> Analyzer:
+    """Loading the official models takes seconds and ~1 GB: one instance per process."""
+    from pipelines.nlp.stanza_analyzer import StanzaAnalyzer
+
+    log.info("NLP: using stanza's official Arabic models from %s", model_dir)
+    return StanzaAnalyzer(Path(model_dir))
+
+
 def get_analyzer(cache: bool | str | Path = False) -> Analyzer:
     """stanza when MARSAD_STANZA_DIR holds the official Arabic models, else the offline analyzer.
 
@@ -167,9 +176,7 @@ def get_analyzer(cache: bool | str | Path = False) -> Analyzer:
     choice = describe_choice()
     analyzer: Analyzer
     if choice.name == "stanza":
-        from pipelines.nlp.stanza_analyzer import StanzaAnalyzer
-
-        analyzer = StanzaAnalyzer(choice.stanza_dir)
+        analyzer = _stanza_analyzer(str(choice.stanza_dir))
     else:
         if not _announced:
             log.warning("NLP: using the offline analyzer (rules + lexicons, no dependency parse): %s",

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from typing import Sequence
 
 from pipelines.records import TemporalExpression
@@ -50,6 +50,8 @@ def event_date(
     `text` (optional, the text the offsets point into) lets clause breaks count and measures
     distances from the end of the trigger word rather than its start.
     """
+    if isinstance(published, datetime):
+        published = published.date()
     trigger_end = trigger_start
     if text is not None:
         word = _WORD.match(text, trigger_start)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from functools import lru_cache
 from typing import Callable
 
@@ -60,7 +60,7 @@ class _Grammar:
         day = rf"(?:(?:ال\s*)?(?P<dn>[0-3]?\d)|(?P<do>{ordinal}))"
         year = r"(?P<y>\d{4})(?:\s*م)?"
         # "مايو من العام الماضي", "يناير من هذا العام": the year relative to publication
-        year_rel = (rf"\s*[,،]?\s*من\s+(?:(?P<ythis>هذا\s+العام|هذه\s+السنه)|(?:العام|السنه)\s+"
+        year_rel = (rf"\s*[,،]?\s*(?:من\s+)?(?:(?P<ythis>هذا\s+العام|هذه\s+السنه)|(?:العام|السنه)\s+"
                     rf"(?:(?P<ypast>{past})|(?P<ynext>{nxt})|(?P<ycur>{cur})))")
         year_glue = r"\s*[,،]?\s*(?:من\s+)?(?:(?:عام|العام|سنه|السنه)\s+)?"
         wd_phrase = (rf"(?:(?:{parts})\s+)?(?:(?:اليوم|امس)\s+)?(?P<wd>{weekday})\s*[,،]?\s*"
@@ -89,13 +89,16 @@ class _Grammar:
         self.year4 = re.compile(r"\d{4}")
         self.numsep = re.compile(r"\d[/.-]\d")
 
-        add("day_month", rf"(?:{wd_phrase})?{day}\s+(?:من\s+)?{pair}(?:{year_glue}{year}|\s+{rel}|{year_rel})?",
+        # "يومي 14 و15 أيار", "من 5 إلى 7 مايو": the span covers both days, the value is the first
+        day_pair = r"(?:\s*(?:و|-|الي|حتي)\s*[0-3]?\d(?!\d))?"
+        add("day_month", rf"(?:{wd_phrase})?{day}{day_pair}\s+(?:من\s+)?{pair}(?:{year_glue}{year}|\s+{rel}|{year_rel})?",
             self._day_month, 0, "month")
         add("hijri", rf"{day}\s+(?:من\s+)?(?:شهر\s+)?(?P<hm>{hmonth})(?:\s+(?:(?:عام|سنه)\s+)?(?P<hy>\d{{4}}))?"
             r"(?P<hmark>\s*ه(?:جريه|جري)?(?![\w]))?", self._hijri, 1, "hmonth")
         add("month_year", rf"{pair}{year_glue}{year}", self._month_year, 2, "month")
         add("month_rel", rf"{pair}(?:\s+{rel}|{year_rel})", self._month_rel, 2, "month")
-        add("month_cue", rf"{pair}(?!\s*\d)", self._month_cue, 5, "month", pre=rf"{W}(?P<cue>{cues})\s+")
+        add("month_cue", rf"{pair}(?!\s*\d)", self._month_cue, 5, "month",
+            pre=rf"{W}(?:(?P<cue>{cues})\s+|(?=شهر\s))")
         # "في الخامس من الشهر الجاري", "في 15 الجاري"
         add("day_of_period",
             rf"{day}\s+(?:من\s+)?(?:(?P<this_month>هذا\s+)?الشهر(?:\s+{rel})?|(?P<cur_only>{cur}))",
@@ -111,6 +114,9 @@ class _Grammar:
             self._deictic, 3, "deictic")
         add("weekday", rf"(?:(?P<part>{parts})\s+)?(?P<wd>{weekday})(?:\s+(?:(?P<past>{past})|(?P<next>{nxt})))?",
             self._weekday, 4, "weekday")
+        # "ليل السبت الأحد", "ليلة الخميس/الجمعة": one night across two consecutive days
+        add("night_pair", rf"(?:منتصف\s+)?(?:ليل|ليله)\s+(?P<wd>{weekday})(?:\s*[/-]\s*|\s+)(?P<wd2>{weekday})"
+            rf"(?:\s+(?:(?P<past>{past})|(?P<next>{nxt})))?", self._night_pair, 3, "weekday")
         add("period", rf"(?:(?P<this>هذا|هذه)\s+(?P<per0>{periods})"
             rf"|(?P<per>{periods})\s+(?:(?P<before>قبل\s+الماضي)|{rel})"
             rf"|(?:مطلع|بدايه|منتصف|نهايه|اواخر|اوائل|اواسط)\s+(?P<per1>{periods})(?!\s+(?:{past}|{nxt}|{cur}|قبل|\d)))",
@@ -122,7 +128,7 @@ class _Grammar:
         self.dateline = re.compile(
             r"^[ \t]*[^\W\d_]+(?:[ \t]+[^\W\d_]+){0,3}[ \t]*[,،]?[ \t]*"
             r"(?P<x>(?P<d>\d{1,2})[ \t]*[-/][ \t]*(?P<m>\d{1,2}))(?![ \t]*[-/][ \t]*\d)"
-            rf"[ \t]*(?:\((?:{trie_regex(lex.agencies)})\)|[-–—])",
+            r"[ \t]*(?:\([^()\n]{1,30}\)|[-–—])",
             re.MULTILINE)
 
     def present(self, norm: str) -> set[str]:
@@ -301,7 +307,16 @@ class _Grammar:
         wd = self.lex.weekdays[_squash(m.group("wd"))]
         if published is None:
             return (None, None, "relative")
-        return cal.weekday_date(wd, published, self._anchor(m)).isoformat(), "day", "relative"
+        try:
+            return cal.weekday_date(wd, published, self._anchor(m)).isoformat(), "day", "relative"
+        except OverflowError:  # a weekday before 1 January of year 1
+            return None
+
+    def _night_pair(self, m: re.Match[str], published: date | None) -> Resolved:
+        first, second = (self.lex.weekdays[_squash(m.group(g))] for g in ("wd", "wd2"))
+        if second != (first + 1) % 7:
+            return None
+        return self._weekday(m, published)
 
     def _period(self, m: re.Match[str], published: date | None) -> Resolved:
         unit = self.lex.periods[_squash(m.group("per") or m.group("per0") or m.group("per1"))]
@@ -357,6 +372,7 @@ def grammar() -> _Grammar:
 
 _YEAR_BEFORE = re.compile(r"(?<!\d)(\d{4})\s*(?:م\s*)?$")
 _YEAR_RANGE_AFTER = re.compile(r"\s*(?:-|الي|حتي|و)\s*(\d{4})(?!\d)")
+_HIJRI_MARK = re.compile(r"\s*ه(?:جري|جريه)?(?!\w)")  # "عام 1445 هـ" is a Hijri year, not Gregorian
 _DUAL_DEMONSTRATIVES = frozenset({"كلا", "هذين", "هاتين", "هذان", "هاتان"})
 
 
@@ -382,6 +398,8 @@ def _accept(rule: _Rule, m: re.Match[str], norm: str, lex: Lexicon) -> bool:
     if name == "weekday":
         if prev in lex.weekday_blockers:
             return False
+        if nxt in ("عشر", "عشره") and not m.group("part"):
+            return False  # "اللاعبين الأحد عشر": the eleven, not Sunday
         # "الجثمانين الاثنين" / "كلا الاثنين": "the two", not Monday. Only a definite oblique dual
         # noun counts ("أعلنت البحرين الاثنين", "قال سلمان الاثنين" are Mondays).
         if not m.group("part") and _squash(m.group("wd")) == "الاثنين" and (
@@ -398,7 +416,7 @@ def _accept(rule: _Rule, m: re.Match[str], norm: str, lex: Lexicon) -> bool:
         if word == "الغد" and not m.group("part"):
             return False  # "حزب الغد": only "صباح الغد", "يوم الغد"
     elif name == "year_bare":
-        if prev in lex.number_blockers or _counted(norm, end, nxt, lex):
+        if prev in lex.number_blockers or _counted(norm, end, nxt, lex) or _HIJRI_MARK.match(norm, end):
             return False
         cue = _squash(m.group("cue") or "")
         if m.group("and") and not cue:
@@ -410,7 +428,7 @@ def _accept(rule: _Rule, m: re.Match[str], norm: str, lex: Lexicon) -> bool:
             partner = _YEAR_RANGE_AFTER.match(norm, end)
             return partner is not None and BARE_YEAR_MIN <= int(partner.group(1)) <= YEAR_MAX
     elif name == "year_cued":
-        return not _counted(norm, end, nxt, lex)
+        return not _counted(norm, end, nxt, lex) and not _HIJRI_MARK.match(norm, end)
     elif name == "period":
         # "الأمين العام السابق", "النائب العام": العام as "general", not "year"
         if prev in lex.general_nouns:
@@ -428,6 +446,12 @@ def find_dates(text: str, published: date | None) -> list[TemporalExpression]:
     precision are None (never guessed). `rule` names the pattern that fired; a "+since" suffix
     marks an expression introduced by "منذ" (the start of a background period).
     """
+    if not isinstance(text, str):
+        raise TypeError(f"find_dates needs text as str, got {type(text).__name__}")
+    if isinstance(published, datetime):
+        published = published.date()  # a timestamp: only its calendar day matters
+    elif published is not None and not isinstance(published, date):
+        raise TypeError(f"published must be a datetime.date or None, got {type(published).__name__}")
     if not text:
         return []
     g = grammar()

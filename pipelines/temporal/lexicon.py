@@ -48,7 +48,6 @@ class Lexicon:
     year_cues: frozenset[str]
     count_nouns: frozenset[str]
     number_blockers: frozenset[str]
-    agencies: tuple[str, ...]
 
 
 def _norm_all(words: Iterable[str]) -> list[str]:
@@ -141,7 +140,6 @@ def lexicon() -> Lexicon:
         year_cues=frozenset(_norm_all(raw["year_cues"])),
         count_nouns=frozenset(_norm_all(raw["count_nouns"])),
         number_blockers=frozenset(_norm_all(raw["number_blockers"])),
-        agencies=tuple(_norm_all(raw["agencies"])),
     )
 
 

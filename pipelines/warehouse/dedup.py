@@ -8,14 +8,16 @@ Rules (documented for analysts; see README "Warehouse"):
   - their dates overlap within their precision window, with one day of slack (a day-precision
     "yesterday" mis-resolved by one day still matches); year-precision dates only match each other;
     a mention without a date of its own (none, or the extractor's publication-date fallback) is
-    taken to cover the 3 days up to its article's publication;
+    taken to cover its article's publication day and the day before;
   - their locations agree: same country when both are known; when both are finer than admin1
     (point/city/admin2) the same place or within 10 km (a town and its suburb, not the next
     town); different admin1 never match;
   - their actors agree and their targets agree: equal codes, or one code refines the other
     (`USA` vs `USA MIL`); an unknown side is compatible with anything.
-  Mentions of different articles also need positive evidence (score >= 2): same/nearby fine place
-  counts 2, same actor code 1, same target code 1, same country 1. Mentions of one article need
+  Mentions of different articles also need positive evidence: the same (or a nearby) fine place,
+  or both the same actor and the same target. (Same country + same actor is too weak: a government
+  does many things in its country each day.) For choosing among clusters, a fine place scores 2,
+  same actor 1, same target 1, same country 1. Mentions of one article need
   score >= 2, or score 1 and the same date (both without a date of their own, or the same value):
   an article mostly retells its main event, but a sentence dated differently, or sharing nothing
   with it, is more likely another event (or an extraction error) than a retelling.
@@ -49,7 +51,7 @@ GEO_RANK = {"point": 0, "city": 1, "admin2": 2, "admin1": 3, "country": 4, "regi
 SOURCE_RANK = {"explicit": 0, "dateline": 1, "relative": 2, "published": 3}
 FINE_GEO = 2  # rank <= this: a place precise enough to identify an event location
 NEARBY_KM = 10.0
-UNDATED_DAYS = 3
+UNDATED_DAYS = 1
 WELL_ATTRIBUTED = 0.5
 
 
@@ -109,7 +111,7 @@ def pair_score(a: dict, b: dict) -> int | None:
     if a["article_id"] == b["article_id"]:
         same_date = a["_prec"] == b["_prec"] == 4 or (a["_prec"] < 4 and a["date_value"] == b["date_value"])
         return score + 10 if score >= 2 or (score == 1 and same_date) else None
-    return score if score >= 2 else None
+    return score if loc == 2 or (act == 1 and tgt == 1) else None
 
 
 def _prepare(m: dict) -> dict:

@@ -100,6 +100,11 @@ def run_readonly_sql(db_path: str | os.PathLike, sql: str) -> tuple[list[str], l
                 cur = con.execute(st.query)
             except duckdb.PermissionException as exc:
                 raise ReadOnlyViolation(f"refused by the read-only connection: {exc}") from exc
+            except duckdb.InvalidInputException as exc:
+                if "read-only" not in str(exc):
+                    raise
+                # e.g. EXPLAIN ANALYZE DELETE ...: the statement check passes EXPLAIN, the database stops it
+                raise ReadOnlyViolation(f"refused: `marsad sql` is read-only ({exc})") from exc
         assert cur is not None
         columns = [d[0] for d in cur.description] if cur.description else []
         return columns, cur.fetchall()

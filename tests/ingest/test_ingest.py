@@ -272,3 +272,9 @@ def test_settings_from_env(monkeypatch, tmp_path):
 def test_missing_landing_folder_is_a_clear_error(tmp_path):
     with pytest.raises(FileNotFoundError, match="landing folder"):
         read_landing(tmp_path / "nope")
+
+
+def test_jsonl_with_only_an_oversize_line_is_quarantined_once(tmp_path):
+    write(tmp_path, "x.jsonl", json.dumps({"id": "huge", "text": "ا" * 5000}) + "\n")
+    result = read_landing(tmp_path, IngestSettings(max_read_bytes=1000))
+    assert [(q.origin, q.line) for q in result.quarantined] == [("x.jsonl", 1)]

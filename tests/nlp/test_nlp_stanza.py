@@ -151,7 +151,6 @@ MY_PARSE = """# text = قتل الجيش السوري 12 مسلحا في هجو�
 5	مسلحا	مُسَلَّح	NOUN	_	_	1	obj	_	_
 6	في	فِي	ADP	_	_	7	case	_	_
 7	هجوم	هُجُوم	NOUN	_	_	1	obl	_	_
-8-9	على	_	_	_	_	_	_	_	_
 8	على	عَلَى	ADP	_	_	9	case	_	_
 9	حلب	حَلَب	PROPN	_	_	7	nmod	_	SpaceAfter=No
 10	.	.	PUNCT	_	_	1	punct	_	_
@@ -172,8 +171,7 @@ def test_stanza_documents_feed_the_extractor(pud):
 
     # a news sentence parsed by hand (our own CoNLL-U): the subject is the actor
     text = "قتل الجيش السوري 12 مسلحا في هجوم على حلب."
-    mine = CoNLL.conll2doc(input_str=MY_PARSE.replace("8-9\tعلى\t", "8-9\tعلى\t").replace(
-        "8-9\tعلى", "8-9\tعلىحلب").replace("8\tعلى\tعَلَى\tADP\t_\t_\t9\tcase\t_\t_", "8\tعلى\tعَلَى\tADP\t_\t_\t9\tcase\t_\t_"))
+    mine = CoNLL.conll2doc(input_str=MY_PARSE)
     sent = Sentence("mine", 0, 0, len(text), text)
     toks = document_tokens(mine, sent)
     assert [t.text for t in toks][:3] == ["قتل", "الجيش", "السوري"]
@@ -183,6 +181,8 @@ def test_stanza_documents_feed_the_extractor(pud):
     events = extract_events(clean, [AnalyzedSentence(sent, toks, "stanza")], [])
     assert events and events[0].event_type == "ASSAULT"
     assert events[0].actor is not None and "الجيش" in events[0].actor.text
+    assert "actor:dependency" in events[0].explain and "target:dependency" in events[0].explain
+    assert events[0].target is not None and events[0].target.text == "مسلحا"
 
 
 def _analyzed(st, s):

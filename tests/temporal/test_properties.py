@@ -1,7 +1,7 @@
 """Property tests: any Arabic-ish text is handled, spans slice the input, values parse.
 
 Example count comes from the HYPOTHESIS_PROFILE env var: "ci" (default, 200 examples) or
-"nightly" (5,000).
+"nightly" (5,000); any other name gets the "ci" count.
 """
 from __future__ import annotations
 
@@ -14,10 +14,9 @@ from hypothesis import strategies as st
 
 from pipelines.temporal import event_date, find_dates
 
-settings.register_profile("ci", max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("nightly", max_examples=5000, deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow])
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+# Applied per test (not loaded globally, so other areas' hypothesis settings are untouched).
+_EXAMPLES = {"ci": 200, "nightly": 5000}.get(os.environ.get("HYPOTHESIS_PROFILE", "ci"), 200)
+PROFILE = settings(max_examples=_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # Words that build date expressions, so random text often contains (broken) dates.
 DATE_WORDS = [
@@ -34,7 +33,8 @@ TEXT = st.one_of(
     st.lists(st.sampled_from(DATE_WORDS), max_size=40).map(" ".join),
     st.lists(st.one_of(st.sampled_from(DATE_WORDS), st.text(alphabet=ARABIC, max_size=6)), max_size=30).map("".join),
 )
-PUBLISHED = st.one_of(st.none(), st.dates(min_value=date(1950, 1, 1), max_value=date(2090, 12, 31)))
+PUBLISHED = st.one_of(st.none(), st.dates(min_value=date(1950, 1, 1), max_value=date(2090, 12, 31)),
+                      st.dates())  # the calendar's edges must not crash either
 VALUE_RE = {
     "day": re.compile(r"^\d{4}-\d{2}-\d{2}$"),
     "week": re.compile(r"^(\d{4})-W(\d{2})$"),
@@ -56,6 +56,7 @@ def _valid(value: str, precision: str) -> bool:
     return True
 
 
+@PROFILE
 @given(TEXT, PUBLISHED)
 def test_spans_slice_input_and_values_parse(text: str, published: date | None) -> None:
     found = find_dates(text, published)
@@ -75,6 +76,7 @@ def test_spans_slice_input_and_values_parse(text: str, published: date | None) -
             assert d.value is None
 
 
+@PROFILE
 @given(TEXT, PUBLISHED, st.integers(min_value=0, max_value=200))
 def test_event_date_never_crashes(text: str, published: date | None, trigger: int) -> None:
     found = find_dates(text, published)

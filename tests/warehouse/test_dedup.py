@@ -67,8 +67,15 @@ def test_nearby_town_merges_far_city_does_not():
 
 
 def test_country_level_place_is_compatible_but_needs_other_evidence():
-    assert score(m("a"), m("b", place=SYRIA)) == 2  # same country + same actor
+    assert score(m("a", target="SYR REB"), m("b", place=SYRIA, target="SYR REB")) == 3  # + actor + target
+    assert score(m("a"), m("b", place=SYRIA)) is None  # same country + same actor: too weak
     assert score(m("a", actor=None), m("b", place=SYRIA, actor=None)) is None  # only "somewhere in Syria"
+
+
+def test_undated_reports_merge_only_when_published_close_together():
+    a = m("a", value=None, precision=None, published=date(2018, 3, 5))
+    assert score(a, m("b", value=None, precision=None, published=date(2018, 3, 7))) is not None
+    assert score(a, m("c", value=None, precision=None, published=date(2018, 3, 8))) is None
 
 
 def test_actor_refinement_is_compatible_conflict_is_not():
@@ -117,10 +124,11 @@ def test_non_asserted_mentions_form_no_event():
 
 
 def test_canonical_date_place_casualties():
-    a = m("a", value="2018-03", precision="month", place=SYRIA, published=date(2018, 3, 10))
-    b = m("b", value="2018-03-09", precision="day", place=DOUMA, published=date(2018, 3, 11), source="cnn")
+    a = m("a", value="2018-03", precision="month", place=SYRIA, published=date(2018, 3, 10), target="CVL")
+    b = m("b", value="2018-03-09", precision="day", place=DOUMA, published=date(2018, 3, 11), source="cnn",
+          target="CVL")
     c = m("c", value="2018-03-09", precision="day", place=DOUMA, published=date(2018, 3, 12), confidence=0.2,
-          source="afp")
+          source="afp", target="CVL")
     q = {a["mention_id"]: {"killed": (7, 7)}, b["mention_id"]: {"killed": (12, 15)},
          c["mention_id"]: {"killed": (3, 3)}}
     (cl,) = cluster([c, b, a])

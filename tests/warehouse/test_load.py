@@ -178,3 +178,15 @@ def test_error_inside_the_transaction_rolls_back(warehouse, monkeypatch):
         load_results(warehouse, rs)
     assert dump(warehouse) == before
     assert snapshot_path(warehouse).read_bytes() == snap_before
+
+
+def test_second_writer_waits_for_the_lock_and_gives_up_clearly(tmp_path):
+    from pipelines.warehouse.load import WarehouseBusy, writer_lock
+
+    db = tmp_path / "w.duckdb"
+    with writer_lock(db):
+        with pytest.raises(WarehouseBusy, match="another process"):
+            with writer_lock(db, timeout=0.3):
+                pass
+    with writer_lock(db, timeout=0.3):  # released: free again
+        pass

@@ -35,6 +35,7 @@ def count_events(db):
     "SELECT * FROM glob('/etc/*')",
     "SELECT * FROM parquet_scan('/tmp/x.parquet')",
     "SELECT * FROM query('DELETE FROM events')",
+    "EXPLAIN ANALYZE DELETE FROM events",
 ])
 def test_writes_and_file_access_are_refused(warehouse, sql):
     before = count_events(warehouse)
@@ -77,6 +78,11 @@ def test_cli_sql_prints_table_json_csv(warehouse, capsys):
     assert main(["sql", "--warehouse", str(warehouse), "--format", "csv",
                  "SELECT month, killed FROM casualties_by_month_actor"]) == 0
     assert capsys.readouterr().out.splitlines() == ["month,killed", "2018-03,8"]
+
+
+def test_catalog_statements_are_allowed(warehouse):
+    assert ("event_id",) in {(r[0],) for r in run_readonly_sql(warehouse, "DESCRIBE events")[1]}
+    assert ("troop_movements",) in set(run_readonly_sql(warehouse, "SHOW TABLES")[1])
 
 
 def test_cli_sql_reports_bad_sql_and_missing_warehouse(warehouse, tmp_path, capsys):

@@ -1,0 +1,58 @@
+"""Pins the dev-set scores: runs ../shared/eval/score.py against the installed `marsad` CLI.
+
+Fails when a change makes event types, quantities, arguments or event dates worse than the level
+reached when this test was written (see FLOORS). Raise the floors when the scores improve.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.shared]
+
+# Reached on 2026-11-29: type F1 1.000, quantity F1 1.000, actor 23/25, target 29/32, location 25/26,
+# date 21/21. Floors leave room for one or two items.
+FLOORS = {"type_f1": 0.95, "quantity_f1": 0.95, "actor": 0.84, "target": 0.84, "location": 0.88, "date": 0.90}
+
+
+def _marsad(repo_dir: Path) -> str:
+    local = repo_dir / ".venv" / "bin" / "marsad"
+    if local.exists():
+        return str(local)
+    found = shutil.which("marsad")
+    if not found:
+        pytest.skip("the marsad CLI is not installed")
+    return found
+
+
+@pytest.fixture(scope="module")
+def score_output(shared_dir: Path, repo_dir: Path) -> str:
+    env = dict(os.environ, MARSAD_CMD=_marsad(repo_dir))
+    proc = subprocess.run(
+        [sys.executable, str(shared_dir / "eval" / "score.py"), "events", str(shared_dir / "gold" / "events_dev.jsonl")],
+        capture_output=True, text=True, env=env, timeout=600,
+    )
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    return proc.stdout
+
+
+def _scores(out: str) -> dict[str, float]:
+    summary = re.search(r"type precision [\d.]+ recall [\d.]+ F1 ([\d.]+); quantity F1 ([\d.]+)", out)
+    assert summary, out[-1000:]
+    scores = {"type_f1": float(summary.group(1)), "quantity_f1": float(summary.group(2))}
+    for slot, hit, total in re.findall(r"(\w+) (\d+)/(\d+)", out.split("arguments on matched types:")[-1].splitlines()[0]):
+        scores[slot] = int(hit) / int(total) if int(total) else 1.0
+    return scores
+
+
+@pytest.mark.parametrize("metric", sorted(FLOORS))
+def test_dev_score_does_not_drop(score_output: str, metric: str) -> None:
+    scores = _scores(score_output)
+    assert metric in scores, score_output[-1500:]
+    assert scores[metric] >= FLOORS[metric], f"{metric} {scores[metric]:.3f} < {FLOORS[metric]}\n{score_output[-3000:]}"
