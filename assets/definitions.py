@@ -28,20 +28,42 @@ def build_resources(landing_dir: str | None = None, warehouse_path: str | None =
     }
 
 
+def build_executor() -> dg.ExecutorDefinition:
+    """How a run executes its steps, chosen by `MARSAD_EXECUTOR` (see deploy/README.md).
+
+    * `multiprocess` (default): one process per step on this machine.
+    * `k8s`: one Kubernetes pod per step (dagster-k8s `k8s_job_executor`); the NLP step asks for
+      more CPU and memory through its `dagster-k8s/config` tag.
+    * `docker`: one container per step (dagster-docker `docker_executor`).
+    """
+    kind = os.environ.get("MARSAD_EXECUTOR", "multiprocess")
+    max_processes = int(os.environ.get("MARSAD_MAX_PROCESSES") or os.cpu_count() or 2)
+    if kind == "multiprocess":
+        return dg.multiprocess_executor.configured({"max_concurrent": max_processes})
+    if kind == "k8s":
+        from dagster_k8s import k8s_job_executor
+
+        return k8s_job_executor.configured({"max_concurrent": max_processes})
+    if kind == "docker":
+        from dagster_docker import docker_executor
+
+        return docker_executor
+    raise ValueError(f"MARSAD_EXECUTOR={kind!r}: expected multiprocess, k8s or docker")
+
+
 def build_defs(
     versions: Mapping[str, str] | None = None,
     landing_dir: str | None = None,
     warehouse_path: str | None = None,
 ) -> dg.Definitions:
     """Definitions with optional code-version and path overrides (tests build variants)."""
-    max_processes = int(os.environ.get("MARSAD_MAX_PROCESSES") or os.cpu_count() or 2)
     return dg.Definitions(
         assets=build_assets(versions or current_code_versions()),
         jobs=[marsad_job],
         schedules=[daily_schedule],
         sensors=[landing_sensor],
         resources=build_resources(landing_dir, warehouse_path),
-        executor=dg.multiprocess_executor.configured({"max_concurrent": max_processes}),
+        executor=build_executor(),
     )
 
 

@@ -176,7 +176,9 @@ def build_assets(versions: Mapping[str, str]) -> list[dg.AssetsDefinition]:
     @dg.asset(
         group_name="process", code_version=versions["analyses"], kinds={"python"},
         partitions_def=daily_partitions, backfill_policy=BACKFILL,
-        op_tags={"marsad/nlp": "true"},
+        # On Kubernetes (MARSAD_EXECUTOR=k8s) this step gets its own, larger pod; elsewhere unused.
+        op_tags={"dagster-k8s/config": {"container_config": {"resources": {
+            "requests": {"cpu": "2", "memory": "4Gi"}, "limits": {"memory": "8Gi"}}}}},
         description="Sentences and tokens (lemma, POS, dependencies, NER when the analyzer provides "
                     "them) with offsets into the original text.",
     )

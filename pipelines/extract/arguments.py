@@ -83,8 +83,6 @@ _NP_STOP = _PREPOSITIONS | _TIME_WORDS | frozenset(normalize(w) for w in (
 # Types whose trigger is a transitive verb with its object after the subject (اتهمت إيران الولايات المتحدة).
 _OBJECT_TYPES = frozenset({"ACCUSE", "COERCE", "REJECT", "THREATEN", "SANCTION", "REQUEST", "SUPPORT", "AID",
                            "AGREE", "CONSULT", "COOPERATE", "CONCEDE", "RETREAT"})
-_PRECISION_RANK = {"point": 0, "city": 0, "admin2": 1, "admin1": 2, None: 1, "region": 4, "country": 4}
-_PRECISION_RANK_SPECIFIC = {"point", "city", "admin2", "admin1", None}
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,7 +159,6 @@ def _mention_after(view: SentenceView, mentions: Sequence[ActorMention], word_id
     words = view.words
     if word_idx + 1 >= len(words):
         return None
-    by_start = {m.start: m for m in mentions}
     gap = 0
     k = word_idx + 1
     while k < len(words) and gap <= max_gap:
@@ -181,7 +178,6 @@ def _mention_after(view: SentenceView, mentions: Sequence[ActorMention], word_id
         if not (skip_time and (w.norm in _TIME_WORDS or w.norm == "،")) and not partitive_head and w.norm != "من":
             gap += 1
         k += 1
-    del by_start
     return None
 
 

@@ -28,7 +28,7 @@ from pipelines.extract.modality import classify_modality
 from pipelines.extract.quantities import LEXICONS, QuantityMention, find_quantity_mentions
 from pipelines.extract.quantities import lexicon as quantity_lexicon
 from pipelines.extract.triggers import TriggerMatch, find_triggers
-from pipelines.gazetteer import find_actors, find_places
+from pipelines.gazetteer import article_countries, find_actors, find_places
 from pipelines.records import (
     ActorMention, AnalyzedSentence, CleanArticle, Event, Place, Quantity, Span, TemporalExpression,
 )
@@ -88,13 +88,19 @@ def dateline_place(text: str, published=None) -> Place | None:
     return places[0] if places else None
 
 
-@lru_cache(maxsize=1)
-def _accident_words() -> tuple[frozenset[str], tuple[str, ...]]:
-    """(single words, phrases) naming accidents and disasters."""
+@lru_cache(maxsize=4)
+def _cause_words(key: str) -> tuple[frozenset[str], tuple[str, ...]]:
+    """(single words, phrases) of one list of roles_causes.yaml (accident | conflict)."""
     with open(LEXICONS / "roles_causes.yaml", encoding="utf-8") as fh:
         data = yaml.safe_load(fh)
-    forms = [normalize(w) for w in data["accident"]]
+    forms = [normalize(w) for w in data[key]]
     return frozenset(w for w in forms if " " not in w), tuple(f" {w} " for w in forms if " " in w)
+
+
+def _mentions_cause(key: str, sentence_text: str) -> bool:
+    words, phrases = _cause_words(key)
+    norm = f" {normalize(sentence_text)} "
+    return any(p in norm for p in phrases) or any(any(st in words for st in _stems(w)) for w in sentence_text.split())
 
 
 @lru_cache(maxsize=1)
@@ -115,19 +121,23 @@ def _stems(word: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _accidental(g: _Group, sentence_text: str) -> bool:
-    """Deaths reported only by outcome words, in a sentence that names an accident or disaster
-    ("مقتل مدرب في حادث تحطم مروحية"): not an assault."""
+def _outcome_only(g: _Group, also: frozenset[str] = frozenset()) -> bool:
+    """The ASSAULT rests only on outcome words (مقتل، قتلى، لقي مصرعه) or counts, no attack word
+    (`also`: more words that do not name an attack)."""
     if g.event_type != "ASSAULT":
         return False
-    outcome = _outcome_words()
+    outcome = _outcome_words() | also
     for t in g.triggers:
         words = t.text.split()
         if not words or not any(st in outcome for st in _stems(words[0])) and not t.entry.startswith("quantity:"):
             return False  # an attack word (غارة, قصف, هجوم) is there
-    words, phrases = _accident_words()
-    norm = f" {normalize(sentence_text)} "
-    return any(p in norm for p in phrases) or any(any(st in words for st in _stems(w)) for w in sentence_text.split())
+    return True
+
+
+def _accidental(g: _Group, sentence_text: str) -> bool:
+    """Deaths or an explosion reported without an attack word, in a sentence that names an accident
+    or disaster ("مقتل مدرب في حادث تحطم مروحية", "انفجار أسطوانة غاز"): not an assault."""
+    return _outcome_only(g, _cause_words("ambiguous_triggers")[0]) and _mentions_cause("accident", sentence_text)
 
 
 def _is_weak_nominal(t: TriggerMatch) -> bool:
@@ -180,7 +190,7 @@ def extract_events(
     published = article.published
     lead = lead_date(text, published, dates) if sentences else None
     fallback_place = dateline_place(text) if sentences else None
-    context_countries: list[str] = [fallback_place.country] if fallback_place and fallback_place.country else []
+    context: tuple[str, ...] | None = None  # the article's countries, computed when first needed
     events: list[Event] = []
     for s in sentences:
         sent = s.sentence
@@ -189,11 +199,12 @@ def extract_events(
         counted = [m for m in quantities if m.quantity.role and not m.subset and not m.vague]
         if not triggers and not counted:
             continue
-        places = _shift_places(find_places(sent.text, tuple(context_countries)), sent.start)
-        for p in places:
-            if p.country and p.country not in context_countries:
-                context_countries.append(p.country)
-        actors = _shift_actors(find_actors(sent.text, published), sent.start)
+        if context is None:
+            body = " ".join(text[r.start:r.end] for r in clean.regions)
+            extra = [fallback_place.country] if fallback_place and fallback_place.country else []
+            context = tuple(article_countries(body, extra))
+        places = _shift_places(find_places(sent.text, context), sent.start)
+        actors = _shift_actors(find_actors(sent.text, published, context_countries=context), sent.start)
         groups: list[_Group] = []
         for t in sorted(triggers, key=lambda t: t.start):
             md = classify_modality(s, t)
@@ -222,6 +233,15 @@ def extract_events(
                            from_quantity=True)
                 groups.append(g)
             g.quantities.append(m)
+        for g in groups:
+            if g.modality != "asserted" or g.event_type != "ASSAULT":
+                continue
+            if _outcome_only(g) and _mentions_cause("conflict", sent.text):
+                g.modality = "historical"  # a war's cumulative toll is background
+                g.modality_rules.append("modality:historical:background.war_toll")
+            elif _mentions_cause("legal", sent.text):
+                g.modality = "historical"  # a court case about a past act
+                g.modality_rules.append("modality:historical:background.legal")
         view = SentenceView.build(s)
         assembled = [_assemble(g, counted, view, s, actors, places, fallback_place, dates, published, lead, text, clean)
                      for g in groups]

@@ -477,9 +477,6 @@ def _candidates(toks: list[_Tok], lex: _Lexicon) -> list[_Cand]:
         if toks[i].kind == "num" and noun_tok is None and 1900 <= value <= 2100:
             i = j
             continue
-        if toks[j - 1].kind == "word" and _lookup(toks[j - 1], lex.words) and (
-                lex.words[_lookup(toks[j - 1], lex.words)][0] == "pscale"):
-            pass  # "3 آلاف" already multiplied
         cands.append(_Cand(start, i, j, int(value), value_max, noun_tok, np_end, noun, inh,
                            _noun_class(noun, lex), rule=f"number{'+' + approx if approx else ''}"))
         i = max(j, i + 1)

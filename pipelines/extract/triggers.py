@@ -13,8 +13,13 @@ How matching works (no regex per entry, everything is dict lookups on normalised
   what keeps "سلم" from reading as "لم" and "القوات" from reading as a verb.
 * Multi-word triggers ("أطلق النار", "شن ... غارة") are a head form plus a `tail` of following words,
   optionally after a `gap` of up to N free words. Where spans overlap, the longest wins.
-* When an analyzer supplies lemmas (`Token.lemma`), the lemma is looked up too, so forms the
-  generator does not produce are still found.
+* When an analyzer supplies lemmas (`Token.lemma`) for verbs, the lemma is looked up too, so forms
+  the generator does not produce are still found.
+
+A match covers whole words (clitics included, "وقصفت", "بالقصف"); `TriggerMatch.prefix` says which
+clitics were peeled off the first word, so callers can tell a definite noun ("ال") or a future
+verb ("س") without re-analysing. `weight` is the entry's reliability (verbs high, background nouns
+low; `noun_weight`/`imperfect_weight` refine it per form).
 """
 from __future__ import annotations
 
@@ -132,7 +137,7 @@ class Lexicon:
         for i, e in enumerate(self.entries):
             for form, kinds in e.forms.items():
                 self.by_form.setdefault(form, []).append((i, kinds))
-            if not e.tail:
+            if not e.tail:  # verb lemmas only: surface matching already handles the nouns
                 for lem in e.lemmas:
                     self.by_lemma.setdefault(lem, []).append(i)
 
@@ -278,7 +283,8 @@ def _entry_from_dict(d: dict, source_file: str) -> TriggerEntry:
     lemmas = {_norm_word(lemma)} if lemma else set()
     if verbs:
         lemmas.add(_norm_word(verbs[0]))
-    lemmas.update(_norm_word(n) for n in nouns)
+    lemmas.update(_norm_word(v) for v in _as_list(d.get("perfect")))
+    lemmas -= block
     test = d.get("test") or ""
     return TriggerEntry(
         id=eid,
@@ -352,6 +358,8 @@ def peel(word: str) -> tuple[tuple[str, str, str], ...]:
                     variants.append(stem[:-1] + "ه")  # غارتها -> غارة
                 if stem.endswith("و"):
                     variants.append(stem + "ا")  # قتلوهم -> قتلوا
+                if stem.endswith("ا"):
+                    variants.append(stem[:-1] + "ي")  # أرداه -> أردى, ألقاه -> ألقى
             for v in variants:
                 if (v, pre) not in seen:
                     seen.add((v, pre))
@@ -429,24 +437,35 @@ def _words(norm: str) -> tuple[_Word, ...]:
     return tuple(out)
 
 
-def _tail_end(lex_entry: TriggerEntry, words: list[_Word], i: int) -> int | None:
-    """Index of the last word of the tail when it follows word i (within the entry's gap)."""
+_SOFT_PUNCT = frozenset('،,"«»()-–')  # may stand inside a gap: "وشن التنظيم، الجمعة، هجوما"
+
+
+def _tail_end(lex_entry: TriggerEntry, words: tuple[_Word, ...], i: int) -> int | None:
+    """Index of the last word of the tail when it follows word i.
+
+    Up to `gap` free words may stand between head and tail; commas, quotes and brackets there are
+    skipped (they do not count), any other punctuation ends the search.
+    """
     tail = lex_entry.tail
-    for first in range(i + 1, min(i + 2 + lex_entry.gap, len(words))):
-        j = first
-        ok = True
-        for alts in tail:
-            if j >= len(words) or not words[j].is_word or not (word_stems(words[j].text) & alts):
-                ok = False
-                break
-            j += 1
-        if ok:
-            # free gap words may not cross punctuation
-            if any(not w.is_word for w in words[i + 1:first]):
+    free = 0
+    first = i + 1
+    n = len(words)
+    while first < n:
+        w = words[first]
+        if w.is_word:
+            j = first
+            for alts in tail:
+                if j >= n or not words[j].is_word or not (word_stems(words[j].text) & alts):
+                    break
+                j += 1
+            else:
+                return j - 1
+            free += 1
+            if free > lex_entry.gap:
                 return None
-            return j - 1
-        if first < len(words) and not words[first].is_word:
+        elif w.text not in _SOFT_PUNCT:
             return None
+        first += 1
     return None
 
 
@@ -502,7 +521,8 @@ def _lemmas_by_word(sentence: AnalyzedSentence, nt, words: list[_Word]) -> dict[
     out: dict[int, list[str]] = {}
     base = sentence.sentence.start
     for tok in sentence.tokens:
-        if not tok.lemma:
+        # Only verbs: an analyzer's noun lemmas ("الأسر" -> أسرة/أسر) collide with verb roots.
+        if not tok.lemma or (tok.upos is not None and tok.upos not in ("VERB", "AUX")):
             continue
         local = nt.to_normalized(tok.start - base)
         for i, w in enumerate(words):

@@ -42,6 +42,7 @@ DOC_SUFFIXES = (".md", ".rst")
 PARTIAL_SUFFIXES = (".part", ".partial", ".tmp", ".crdownload", ".swp", ".download", "~")
 FIRST_BYTES = 64
 _SNIFF_BYTES = 64 * 1024
+_JSON_SPACE = " \t\r\n"  # what JSON calls whitespace; any other character on a line is content
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _FILE_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 
@@ -300,7 +301,8 @@ def _jsonl_items(path: Path, rel: str, settings: IngestSettings) -> Iterator[Art
             if not line:
                 break
             lineno += 1
-            if line.strip():
+            blank = not line.strip(_JSON_SPACE)
+            if not blank:
                 records += 1
             if len(line) >= limit and not line.endswith("\n"):
                 first = _first_bytes(line, encoding)
@@ -310,7 +312,7 @@ def _jsonl_items(path: Path, rel: str, settings: IngestSettings) -> Iterator[Art
                     n += len(line)
                 yield Quarantined(rel, f"line longer than the {limit}-character read limit ({n}+ characters)", first, lineno)
                 continue
-            if not line.strip():
+            if blank:
                 continue
             try:
                 yield from _line_articles(line, rel, lineno, encoding, settings)

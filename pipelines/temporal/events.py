@@ -34,6 +34,7 @@ _LEAD_CHARS = 300
 _CLAUSE_BREAK = re.compile(r"[،,;؛:]")
 _SENTENCE_END = re.compile(r"[.!؟?\n]")
 _WORD = re.compile(r"\w+")
+_SET_OFF = " \u00a0،,"
 
 
 def event_date(
@@ -67,7 +68,10 @@ def event_date(
             gap_start, gap_end = d.end, trigger_start
             distance = max(0, trigger_start - d.end)
         if text is not None and gap_end > gap_start:
-            distance += CLAUSE_PENALTY * len(_CLAUSE_BREAK.findall(text, gap_start, gap_end))
+            gap = text[gap_start:gap_end]
+            # commas that set the date itself off ("شن التنظيم، الجمعة، هجوما") are not clause breaks
+            gap = gap.lstrip(_SET_OFF) if d.start < trigger_start else gap.rstrip(_SET_OFF)
+            distance += CLAUSE_PENALTY * len(_CLAUSE_BREAK.findall(gap))
         if "+since" in d.rule:
             distance += BACKGROUND_PENALTY
         if text is not None and d.end <= trigger_start and _after_reporting_verb(text, d.start, sentence_start):

@@ -480,12 +480,12 @@ def find_dates(text: str, published: date | None) -> list[TemporalExpression]:
     # normalize() maps characters 1:1 unless it drops some (diacritics, tatweel, bidi marks); only
     # then are offsets mapped back through the index.
     to_original = (lambda s, e: (s, e)) if len(norm) == len(text) else normalize_with_offsets(text).to_original
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(len(norm))  # 1 where a longer (or earlier-ranked) candidate already sits
     out: list[TemporalExpression] = []
     for start, end, _prio, name, (value, precision, source) in found:
-        if any(start < e and s < end for s, e in taken):
+        if taken.find(1, start, end) != -1:
             continue
-        taken.append((start, end))
+        taken[start:end] = b"\x01" * (end - start)
         o_start, o_end = to_original(start, end)
         while o_end < len(text) and text[o_end] in _TRAILING_MARKS:
             o_end += 1  # keep the last letter's diacritics and tatweel ("غداً", "هـ") in the span

@@ -67,6 +67,7 @@ def fakes(monkeypatch):
     monkeypatch.setattr(ev, "classify_modality", fake_modality)
     monkeypatch.setattr(ev, "find_actors", fake_actors)
     monkeypatch.setattr(ev, "find_places", fake_places)
+    monkeypatch.setattr(ev, "article_countries", lambda text, extra=(): list(extra))
 
 
 def _extract(text: str, dates=(), published=date(2024, 9, 19), sentences=None):
@@ -195,3 +196,22 @@ def test_accidental_deaths_are_not_an_assault() -> None:
 def test_an_attack_word_beats_the_accident_words() -> None:
     (e,) = _extract("قتل 3 جنود في قصف على مروحية بعد تحطم محركها")
     assert e.event_type == "ASSAULT"
+
+
+def test_a_war_toll_is_background() -> None:
+    (e,) = _extract("وأدى النزاع منذ عام 2015 إلى مقتل نحو عشرة آلاف شخص")
+    assert e.modality == "historical" and e.quantities[0].value == 10000
+    (e2,) = _extract("قتل 4 أشخاص في قصف على إدلب خلال الحرب")
+    assert e2.modality == "asserted"
+
+
+def test_explosion_with_an_accident_cause_is_not_an_assault(monkeypatch) -> None:
+    monkeypatch.setitem(FAKE_TRIGGERS, "انفجار", ("ASSAULT", "explosives", 0.65))
+    assert _extract("وقع انفجار أسطوانة غاز في مطعم بالقاهرة") == []
+    (e,) = _extract("وقع انفجار سيارة مفخخة قرب مطعم في القاهرة")
+    assert e.event_type == "ASSAULT" and e.modality == "asserted"
+
+
+def test_a_court_case_is_background() -> None:
+    evs = _extract("قضت محكمة في القاهرة بسجن 3 رجال بتهمة قصف مبنى حكومي")
+    assert [e.modality for e in evs if e.event_type == "ASSAULT"] == ["historical"]

@@ -76,8 +76,12 @@ def test_gap_words_stay_free_for_other_triggers():
     assert {m.entry for m in ms} >= {"اسفر_عن_مقتل", "هجوم_كيماوي"}
 
 
-def test_gap_does_not_cross_punctuation():
-    assert "اطلاق_النار" not in {m.entry for m in find_triggers(_sentence("أطلق الرئيس، النار مشتعلة."))}
+def test_gap_does_not_cross_clause_punctuation_but_skips_bracketing_commas():
+    assert "اطلاق_النار" not in {m.entry for m in find_triggers(_sentence("أطلق الرئيس وعدا؛ النار مشتعلة."))}
+    assert "شن_غارة" in {m.entry for m in find_triggers(_sentence("وشن الطيران، الجمعة، غارات على المواقع."))}
+    # commas do not count as gap words, but the words between them do
+    assert "شن_غارة" not in {m.entry for m in find_triggers(
+        _sentence("شن الرئيس في خطابه أمس، وسط حضور كبير، هجوما ثم أعلن غارات."))}
 
 
 def test_verbs_weigh_more_than_background_nouns():

@@ -92,7 +92,9 @@ def test_jsonl_file_every_line_loaded_duplicate_or_quarantined(data):
     if whole_file:
         assert not result.articles and len(whole_file) == 1 and whole_file[0].reason
         return
-    lines = [n for n, line in enumerate(data.split(b"\n"), 1) if line.strip()]  # JSONL lines end at LF only
+    assert not result.pending
+    # JSONL lines end at LF only; a line of JSON whitespace is blank, anything else is content.
+    lines = [n for n, line in enumerate(data.split(b"\n"), 1) if line.strip(b" \t\r\n")]
     quarantined = Counter(q.line for q in result.quarantined)
     assert all(q.reason for q in result.quarantined)
     assert len(result.articles) + len(result.duplicates) + sum(quarantined.values()) == len(lines)
@@ -118,3 +120,17 @@ def test_single_line_text_is_kept_unless_it_is_furniture(text):
     clean = clean_article(Article("x", line, fmt="jsonl"))
     kept = [line[r.start:r.end] for r in clean.regions]
     assert kept == [line] or clean.removed
+
+
+# Regression tests for what the fuzzers found.
+
+def test_regression_control_character_line_is_quarantined_not_skipped(tmp_path):
+    (tmp_path / "in.jsonl").write_bytes(b'{}\n\x1c\n')
+    result = read_landing(tmp_path, IngestSettings(require_arabic=False))
+    assert sorted(q.line for q in result.quarantined) == [1, 2]
+
+
+def test_regression_tiny_cp1256_text_that_is_valid_utf8(tmp_path):
+    # "آ،" in cp1256 is the valid UTF-8 "¡": the UTF-8 reading fails the checks, cp1256 is tried.
+    text = "7777777777 آ، ءء ءء طط"
+    assert decode_bytes(text.encode("cp1256")).text == text

@@ -114,3 +114,9 @@ def test_report_date_is_used_when_it_is_the_only_date() -> None:
     s = "أفاد المرصد السوري الجمعة أن 43 مدنيا قتلوا في قصف مدفعي."
     got = _event(s, "قتلوا")
     assert got is not None and got.value == "2018-03-16"
+
+
+def test_commas_around_the_date_are_not_a_clause_break() -> None:
+    s = "وشن التنظيم، الجمعة، هجوما على مخيم قرب البلدة التي سيطر عليها في 2014 بعد معارك."
+    got = _event(s, "هجوما", published=date(2018, 10, 19))
+    assert got is not None and got.value == "2018-10-19"

@@ -271,3 +271,14 @@ def test_timestamp_publication_is_reduced_to_its_day() -> None:
 def test_bad_input_is_a_clear_error(text, published) -> None:
     with pytest.raises(TypeError):
         find_dates(text, published)
+
+
+def test_long_text_stays_linear() -> None:
+    """Guards against quadratic overlap handling: 20,000 weekdays in one text."""
+    import time
+
+    text = "الخميس " * 20_000
+    t = time.perf_counter()
+    got = find_dates(text, THU)
+    assert len(got) == 20_000
+    assert time.perf_counter() - t < 20
