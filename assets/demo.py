@@ -18,6 +18,9 @@ from assets.definitions import build_defs
 from assets.partitions import split_by_day, valid_keys
 from assets.resources import LandingFolder, default_landing_dir, default_warehouse_path
 
+# Step-by-step DEBUG logs belong in the UI (`make ui`), not on the demo's terminal.
+QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+
 EVENTS_BY_TYPE_AND_MONTH = (
     "SELECT month, event_type, sum(n_events)::INTEGER AS events"
     " FROM monthly_events_by_type_country GROUP BY ALL ORDER BY month, events DESC, event_type"
@@ -45,14 +48,14 @@ def materialize_all(
     for day in days:
         t0 = time.perf_counter()
         result = dg.materialize(assets, selection=daily, partition_key=day, instance=instance,
-                                resources=defs.resources, raise_on_error=False)
+                                resources=defs.resources, run_config=QUIET, raise_on_error=False)
         results.append(result)
         log(f"  {day}: {'ok' if result.success else 'FAILED'} ({time.perf_counter() - t0:.1f}s)")
         if not result.success:
             _report_failure(result, log)
     if days and all(r.success for r in results):
         result = dg.materialize(assets, selection=["charts"], instance=instance, resources=defs.resources,
-                                raise_on_error=False)
+                                run_config=QUIET, raise_on_error=False)
         results.append(result)
         log(f"  charts: {'ok' if result.success else 'FAILED'}")
         if not result.success:

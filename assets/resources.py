@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import pickle
+from dataclasses import replace
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator, Sequence
@@ -28,19 +29,20 @@ def default_warehouse_path() -> str:
 
 
 class LandingFolder(dg.ConfigurableResource):
-    """The folder new articles are dropped into (`.txt` pages and `.jsonl` records)."""
+    """The folder new articles are dropped into (`.txt` pages, `.html`, `.jsonl` records)."""
 
     path: str
-    max_bytes: int = IngestSettings().max_bytes
-    # Files younger than this are skipped as possibly half-written (the sensor sees them next tick).
-    min_age_seconds: float = 0.0
 
     @property
     def dir(self) -> Path:
         return Path(self.path)
 
     def settings(self) -> IngestSettings:
-        return IngestSettings(max_bytes=self.max_bytes, min_age_seconds=self.min_age_seconds)
+        """Ingest limits from the `MARSAD_*` variables (as for the CLI). Rejected inputs are recorded
+        in the `quarantine` asset and warehouse table; copies of them are also written to a folder
+        only when `MARSAD_QUARANTINE_DIR` says where (never next to the landing folder by default)."""
+        qdir = os.environ.get("MARSAD_QUARANTINE_DIR")
+        return replace(IngestSettings.from_env(self.dir), quarantine_dir=Path(qdir) if qdir else None)
 
     def read(self) -> IngestResult:
         if not self.dir.is_dir():

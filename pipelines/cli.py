@@ -105,7 +105,11 @@ def _add_doc_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--published", help="publication date YYYY-MM-DD for a single FILE")
 
 
-def build_parser() -> argparse.ArgumentParser:
+CORE_COMMANDS = ("extract", "dates")
+
+
+def build_parser(areas: bool = True) -> argparse.ArgumentParser:
+    """The full parser; `areas=False` leaves out the area command groups (their imports are heavy)."""
     parser = argparse.ArgumentParser(prog="marsad", description="Arabic news -> conflict events")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("extract", help="extract events, one JSON object per line")
@@ -115,13 +119,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("dates", help="temporal expressions, one JSON object per line")
     _add_doc_args(p)
     p.set_defaults(func=cmd_dates)
-    for module in COMMAND_MODULES:
-        importlib.import_module(module).register(sub)
+    if areas:
+        for module in COMMAND_MODULES:
+            importlib.import_module(module).register(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    # `extract`/`dates` are the hot, scripted path (the scorer calls them): skip area imports.
+    parser = build_parser(areas=not (argv and argv[0] in CORE_COMMANDS))
     args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)

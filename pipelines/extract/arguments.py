@@ -21,6 +21,7 @@ All spans are in original article offsets.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Sequence
 
@@ -100,6 +101,7 @@ class SentenceView:
     sentence: AnalyzedSentence
     words: list[Word]
     clause_of: list[int]  # word index -> clause number
+    _ends: list[int] | None = None
 
     @classmethod
     def build(cls, sentence: AnalyzedSentence) -> "SentenceView":
@@ -119,20 +121,18 @@ class SentenceView:
 
     def word_at(self, offset: int) -> int:
         """Index of the word containing (or first after) an original offset."""
-        for w in self.words:
-            if w.end > offset:
-                return w.index
-        return len(self.words) - 1
+        i = bisect_right(self.ends, offset)
+        return min(i, len(self.words) - 1)
 
     def word_before(self, offset: int) -> int:
         """Index of the last word ending at or before an original offset (-1 if none)."""
-        idx = -1
-        for w in self.words:
-            if w.end <= offset:
-                idx = w.index
-            else:
-                break
-        return idx
+        return bisect_right(self.ends, offset) - 1
+
+    @property
+    def ends(self) -> list[int]:
+        if self._ends is None:
+            self._ends = [w.end for w in self.words]
+        return self._ends
 
 
 @dataclass
@@ -535,6 +535,17 @@ def find_target(view: SentenceView, triggers: Sequence[tuple[int, int]], mention
     return None
 
 
+_FRONTING = frozenset(normalize(w) for w in ("في", "وفي", "ففي", "أما في", "وأما في"))
+
+
+def _fronted_locative(view: SentenceView, pw: int) -> bool:
+    """The place opens the sentence as "وفي X،" (a topic frame for everything after it)."""
+    words = view.words
+    if pw == 0 or pw > 3 or words[0].norm not in _FRONTING:
+        return False
+    return any(w.norm in ("،", ",") for w in words[pw + 1:pw + 4])
+
+
 def find_locations(view: SentenceView, triggers: Sequence[tuple[int, int]], places: Sequence[Place],
                    mentions: Sequence[ActorMention], rules: list[str],
                    fallback: Place | None = None) -> list[Place]:
@@ -577,6 +588,8 @@ def find_locations(view: SentenceView, triggers: Sequence[tuple[int, int]], plac
         governed = prefix in ("ب", "وب", "في", "وفي", "ل", "ال", "بال", "وبال", "ف") or prev in _LOCATIVE or (
             _strip_clitics(prev) in _LOCATIVE)
         score = best if best is not None else 50
+        if _fronted_locative(view, pw):
+            score -= 10  # "وفي البيضاء، لقي ...": a fronted place frames the whole sentence
         if prev in _NEAR or _strip_clitics(prev) in _NEAR:
             score += 2  # "في الغوطة الشرقية قرب دمشق": دمشق is a landmark, not the place
         elif governed:

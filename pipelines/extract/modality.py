@@ -20,10 +20,12 @@ When several cues govern a trigger, negated > hypothetical > future > historical
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 import yaml
 
@@ -60,6 +62,7 @@ class Cue:
     suffix: bool = False
     needs_imperfect: bool = False
     unless_next: frozenset[str] = frozenset()  # a word right after the cue that cancels it
+    needs_object_marker: bool = False  # governs only what follows إلى/على or a ب/ل clitic
 
 
 _CONJ = ("و", "ف")
@@ -70,6 +73,7 @@ _PRON = ("ه", "ها", "هم", "هما", "هن", "كم", "نا", "ي")
 _LIGHT = frozenset(normalize(w) for w in """
 يتم تتم يجر تجر يجري تجري يعد تعد يكن تكن يكون تكون يقع تقع يحدث تحدث يسجل تسجل يشهد تشهد
 يتعرض تتعرض يتعرضوا يقم تقم يقوموا ينفذ تنفذ يصدر تصدر يرد ترد تشن يشن يبد تبد يطلق تطلق يلجا تلجا
+يوجد توجد
 """.split())
 # Perfect verbs that start with ت (forms V/VI) - "قد تعرض" is perfect, not "may".
 _T_PERFECT = frozenset(normalize(w) for w in """
@@ -136,6 +140,7 @@ def load_cues(path: Path | None = None) -> list[Cue]:
             all_prefixes=d.get("prefixes") == "all", suffix=bool(d.get("suffix", False)),
             needs_imperfect=bool(d.get("needs_imperfect", False)),
             unless_next=frozenset(_norm_list(d.get("unless_next"), where)),
+            needs_object_marker=bool(d.get("needs_object_marker", False)),
         ))
     return cues
 
@@ -161,8 +166,7 @@ def _cue_index() -> tuple[dict[str, list[Cue]], dict[str, list[Cue]]]:
 
 # ---------------------------------------------------------------------------------------- analysis
 
-@dataclass(frozen=True, slots=True)
-class _W:
+class _W(NamedTuple):
     text: str
     start: int
     end: int
@@ -182,9 +186,12 @@ class _Analysis:
     hard: tuple[int, ...]  # clause id per word (hard boundaries only)
     full: tuple[int, ...]  # clause id per word (hard boundaries + relative pronouns)
     hits: tuple[_CueHit, ...]
+    ends: tuple[int, ...] = ()  # word end offsets, for bisection
 
 
-def _readings(word: str, all_prefixes: bool, suffix: bool) -> set[str]:
+@lru_cache(maxsize=100_000)
+def _readings(word: str, all_prefixes: bool, suffix: bool) -> frozenset[str]:
+    """The word and what it reads as with conjunctions/prepositions (and pronoun suffixes) peeled."""
     out = {word}
     for p in (_ALL_PREFIXES if all_prefixes else _CONJ):
         if word.startswith(p) and len(word) - len(p) >= 2:
@@ -196,7 +203,7 @@ def _readings(word: str, all_prefixes: bool, suffix: bool) -> set[str]:
                     out.add(w[: -len(s)])
                     if w[: -len(s)].endswith("ت"):
                         out.add(w[: -len(s) - 1] + "ه")
-    return out
+    return frozenset(out)
 
 
 def _strip_conj(word: str) -> str:
@@ -278,7 +285,7 @@ def _analyze(norm: str) -> _Analysis:
     for i, w in enumerate(words[:-1]):
         if _strip_conj(w.text) == "منذ" and _YEAR.match(words[i + 1].text):
             hits.append(_CueHit(_SINCE_YEAR, i, i + 1))
-    return _Analysis(tuple(words), tuple(hard), tuple(full), tuple(hits))
+    return _Analysis(tuple(words), tuple(hard), tuple(full), tuple(hits), tuple(w.end for w in words))
 
 
 _SINCE_YEAR = Cue("hist.since_year", "historical", "around", frozenset(), (), max_gap=8)
@@ -287,7 +294,10 @@ _PLUPERFECT = Cue("hist.pluperfect", "historical", "narrow", frozenset(), ())
 _SA_PREFIX = Cue("fut.sa_prefix", "future", "narrow", frozenset(), ())
 
 
-def _governs(hit: _CueHit, a: _Analysis, ti: int, tj: int) -> bool:
+_OBJECT_MARKERS = frozenset({"الي", "علي", "لل", "ل"})
+
+
+def _governs(hit: _CueHit, a: _Analysis, ti: int, tj: int, prefix: str = "") -> bool:
     cue, words = hit.cue, a.words
     if hit.last >= ti and hit.first <= tj:
         return False  # the cue is the trigger itself ("هدد" as a THREATEN trigger)
@@ -327,6 +337,8 @@ def _governs(hit: _CueHit, a: _Analysis, ti: int, tj: int) -> bool:
             return False
         if cue.modality in ("future", "hypothetical") and between & _STOPPING:
             return False
+        if cue.needs_object_marker and not (between & _OBJECT_MARKERS or prefix.lstrip("وف")[:1] in ("ب", "ل")):
+            return False
         return True
     if cue.scope == "post":
         return hit.first > tj and hit.first - tj - 1 <= (cue.max_gap or 2) and same_full
@@ -339,10 +351,8 @@ def _governs(hit: _CueHit, a: _Analysis, ti: int, tj: int) -> bool:
 
 
 def _word_index(a: _Analysis, pos: int) -> int:
-    for i, w in enumerate(a.words):
-        if w.end > pos:
-            return i
-    return len(a.words) - 1
+    i = bisect_right(a.ends, pos)
+    return min(i, len(a.words) - 1)
 
 
 def classify_modality(sentence: AnalyzedSentence, trigger: TriggerMatch,
@@ -373,7 +383,7 @@ def classify_modality(sentence: AnalyzedSentence, trigger: TriggerMatch,
         found.append((_PRIORITY[cue.modality], abs(dist), cue, ctext))
 
     for hit in a.hits:
-        if _governs(hit, a, ti, tj):
+        if _governs(hit, a, ti, tj, trigger.prefix):
             add(hit.cue, hit.first, hit.last)
 
     # سـ attached to the trigger verb: "ستشن", "وسيقصف" (the matcher says which clitics it peeled)
@@ -391,6 +401,14 @@ def classify_modality(sentence: AnalyzedSentence, trigger: TriggerMatch,
                 if _strip_conj(a.words[m].text) in _KANA and a.hard[m] == a.hard[k]:
                     add(_PLUPERFECT, m, k)
                     break
+
+    # "وكان مسلحون هاجموا ...": a past كان with a perfect verb as the trigger, no قد needed
+    if trigger.kind == "perf" and not any(c is _PLUPERFECT for _p, _d, c, _t in found):
+        for m in range(max(0, ti - 6), ti):
+            w = a.words[m]
+            if _strip_conj(w.text) in _KANA and a.full[m] == a.full[ti]:
+                add(_PLUPERFECT, m, m)
+                break
 
     # an explicit year before the publication year ("في عام 2014")
     if published is not None:

@@ -174,9 +174,16 @@ def lexicon() -> _Lexicon:
     )
 
 
+_PREFIXES_BY_LETTER: dict[str, tuple[str, ...]] = {}
+for _p in _PREFIXES:
+    _PREFIXES_BY_LETTER[_p[0]] = _PREFIXES_BY_LETTER.get(_p[0], ()) + (_p,)
+
+
+@lru_cache(maxsize=65536)
 def _bases(word: str) -> tuple[str, ...]:
+    """The word and its forms without attached clitics (longest prefix first)."""
     out = [word]
-    for p in _PREFIXES:
+    for p in _PREFIXES_BY_LETTER.get(word[:1], ()):
         if word.startswith(p) and len(word) - len(p) >= 2:
             out.append(word[len(p):])
     return tuple(out)

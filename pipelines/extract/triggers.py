@@ -27,14 +27,14 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, NamedTuple
 
 import yaml
 
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: 5x faster
 
 from pipelines.records import AnalyzedSentence
-from pipelines.text import normalize, normalize_with_offsets
+from pipelines.text import NormalizedText, normalize, normalize_with_offsets
 
 LEXICON_DIR = Path(__file__).resolve().parent / "lexicons"
 PLOVER_TYPES = frozenset({
@@ -93,6 +93,7 @@ class TriggerMatch:
     entry: str  # lexicon entry id (lemma/stem key) that fired
     weight: float = 1.0  # how strongly this entry signals an event (0..1)
     prefix: str = ""  # clitics written on the first word (normalised: "و", "بال", "س" ...)
+    kind: str = ""  # how the head word was read: perf | imperf | noun | other (lemma, literal form)
 
 
 @dataclass(frozen=True)
@@ -373,11 +374,7 @@ def word_stems(word: str) -> frozenset[str]:
     return frozenset(s for s, _p, _x in peel(word))
 
 
-def _prefix_kinds() -> dict[str, frozenset[str]]:
-    return dict(_PREFIXES)
-
-
-_KINDS_FOR_PREFIX = _prefix_kinds()
+_KINDS_FOR_PREFIX: dict[str, frozenset[str]] = dict(_PREFIXES)
 _KIND_ORDER = (PERF, IMPERF, NOUN, OTHER)
 
 
@@ -420,8 +417,7 @@ def _compute_head_hits(lex: Lexicon, word: str, taa_marbuta: bool) -> list[tuple
     return hits
 
 
-@dataclass(frozen=True, slots=True)
-class _Word:
+class _Word(NamedTuple):  # a NamedTuple: built for every word of every sentence, so kept cheap
     text: str  # normalised
     start: int  # normalised local offsets
     end: int
@@ -506,7 +502,8 @@ def match_normalized(norm: str, lex: Lexicon | None = None,
     # other triggers), then the higher weight, then the tighter span, then the earlier entry.
     # A reading with fewer letters peeled off beats one that needs more ("تظاهرة" is the noun, not
     # the verb "تظاهر" + pronoun).
-    cands.sort(key=lambda c: (-len(c[4]), c[5], -lex.entries[c[2]].weight_for(c[3]), c[1] - c[0], c[0], c[2]))
+    cands.sort(key=lambda c: (-len(c[4]), c[5], -lex.entries[c[2]].weight_for(c[3]),
+                              c[1] - c[0], c[0], c[2]))
     taken: list[tuple[int, int, int, str, str]] = []
     used_words: set[int] = set()
     for s, e, idx, kind, used, _peeled, pre in cands:
@@ -517,7 +514,9 @@ def match_normalized(norm: str, lex: Lexicon | None = None,
     return taken
 
 
-def _lemmas_by_word(sentence: AnalyzedSentence, nt, words: list[_Word]) -> dict[int, list[str]]:
+def _lemmas_by_word(sentence: AnalyzedSentence, nt: NormalizedText,
+                    words: tuple[_Word, ...]) -> dict[int, list[str]]:
+    """Normalised analyzer lemmas of verb tokens, by the index of the word they fall in."""
     out: dict[int, list[str]] = {}
     base = sentence.sentence.start
     for tok in sentence.tokens:
@@ -549,9 +548,5 @@ def find_triggers(sentence: AnalyzedSentence, lexicon: Lexicon | None = None) ->
             continue
         os_, oe = nt.to_original(s, e)
         out.append(TriggerMatch(entry.event_type, entry.mode, base + os_, base + oe, text[os_:oe],
-                                entry.id, entry.weight_for(kind), pre))
+                                entry.id, entry.weight_for(kind), pre, kind))
     return out
-
-
-def iter_entries(lex: Lexicon | None = None) -> Iterator[TriggerEntry]:
-    yield from (lex or default_lexicon()).entries

@@ -274,7 +274,7 @@ def build_index() -> PlaceIndex:
         for v in split_variants(variants):
             add(v, e)
 
-    common = frozenset(key_of(w) for w in (DATA / "common_words.txt").read_text("utf-8").splitlines()
+    common = frozenset(key_of(w) for w in (DATA / "common_words.tsv").read_text("utf-8").splitlines()
                        if w.strip() and not w.startswith("#"))
     final = {k: tuple(sorted(v.values(), key=lambda e: -e.prior)) for k, v in names.items()}
     max_len: dict[str, int] = {}
@@ -311,6 +311,12 @@ def save_index(index: PlaceIndex, path: Path | None = None) -> Path:
     with os.fdopen(fd, "wb") as fh:
         pickle.dump(tuple(index), fh, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(tmp, path)
+    for stale in path.parent.glob("gazetteer-*.pickle"):  # indexes of older tables or code
+        if stale != path:
+            try:
+                stale.unlink()
+            except OSError:
+                pass
     return path
 
 

@@ -4,7 +4,7 @@ A name is looked up on normalised, clitic-stripped tokens (longest match first);
 name ("طرابلس": Lebanon or Libya) is resolved by the article's country context, then by the
 candidate's prior (population for towns, salience for countries, divisions and our supplement).
 Place-type words before a name ("محافظة", "مدينة", "ريف", "مديرية") steer the choice and are
-required for names that are also ordinary words (data/common_words.txt).
+required for names that are also ordinary words (data/common_words.tsv).
 """
 from __future__ import annotations
 

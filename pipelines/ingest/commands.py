@@ -8,13 +8,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
-
-
-def _default_warehouse() -> str:
-    return os.environ.get("MARSAD_WAREHOUSE") or "data/warehouse.duckdb"
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -67,7 +62,12 @@ def _from_folder(folder: str, limit: int) -> list[dict]:
 
 
 def cmd_quarantine_list(args: argparse.Namespace) -> int:
-    rows = _from_folder(args.folder, args.limit) if args.folder else _from_warehouse(args.warehouse or _default_warehouse(), args.limit)
+    if args.folder:
+        rows = _from_folder(args.folder, args.limit)
+    else:
+        from pipelines.warehouse.commands import default_warehouse
+
+        rows = _from_warehouse(args.warehouse or default_warehouse(), args.limit)
     out = sys.stdout
     if args.json:
         for r in rows:

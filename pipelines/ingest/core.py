@@ -269,7 +269,7 @@ def _page_articles(path: Path, rel: str, settings: IngestSettings) -> list[Artic
         decoded = decode_bytes(data, settings.require_arabic, markup=path.suffix.lower() in HTML_SUFFIXES)
     except DecodeError as exc:
         raise _Reject(str(exc), data[:FIRST_BYTES]) from None
-    parse = parse_txt_page if path.suffix.lower() in TXT_SUFFIXES else parse_html_page
+    parse = parse_html_page if path.suffix.lower() in HTML_SUFFIXES else parse_txt_page
     try:
         article = parse(decoded.text, rel)
     except ValueError as exc:
@@ -281,6 +281,20 @@ def _page_articles(path: Path, rel: str, settings: IngestSettings) -> list[Artic
         raise
     articles = _sized(article, settings)
     return articles
+
+
+def read_page(path: Path, origin: str | None = None, require_arabic: bool = False) -> Article:
+    """One `.txt` or `.html` file -> Article, encoding detected as in the landing folder.
+
+    For single-file callers (`marsad extract FILE`): no size limit, and ValueError(reason) when
+    the file is unreadable.
+    """
+    path = Path(path)
+    settings = IngestSettings(max_bytes=1 << 62, require_arabic=require_arabic)
+    try:
+        return _page_articles(path, origin or path.name, settings)[0]
+    except _Reject as exc:
+        raise ValueError(exc.reason) from None
 
 
 def _jsonl_items(path: Path, rel: str, settings: IngestSettings) -> Iterator[Article | Quarantined]:

@@ -200,3 +200,10 @@ def test_dependency_relations_are_used_when_present() -> None:
     args = _run(text, ["قصفت"], "ASSAULT", [("إسرائيل", "ISR"), ("حماس", "HAMAS")], tokens=tokens)
     assert "actor:dependency" in args.rules
     assert args.actor.code == "ISR" and args.target.code == "HAMAS"
+
+
+def test_fronted_place_frames_the_sentence() -> None:
+    text = "وفي تعز، قتل 5 مدنيين في جبهة الضباب جراء قصف مدفعي للحوثيين"
+    args = _run(text, ["قصف مدفعي", "قتل"], "ASSAULT", [("لحوثيين", "HOUTHI")],
+                [("تعز", "YEM", "city"), ("جبهة الضباب", "YEM", "admin2")])
+    assert args.location.text == "تعز"

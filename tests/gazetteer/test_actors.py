@@ -43,6 +43,8 @@ def test_nisba_forms_of_other_countries(text, surface, code):
     ("اعتقلت الشرطة العراقية مشتبها", "الشرطة العراقية", "IRQ COP"),
     ("طالبت المعارضة السورية بوقف القصف", "المعارضة السورية", "SYR OPP"),
     ("قتل عدد من المدنيين الفلسطينيين", "المدنيين الفلسطينيين", "PSE CVL"),
+    ("صوت مجلس الشعب السوري على القانون", "مجلس الشعب السوري", "SYR LEG"),
+    ("أقر البرلمان العراقي الموازنة", "البرلمان العراقي", "IRQ LEG"),
 ])
 def test_head_noun_with_nisba(text, surface, code):
     a = code_of(text, surface)

@@ -36,3 +36,13 @@ def test_malformed_rows_are_reported_with_file_and_line(tmp_path: Path):
     ok = tmp_path / "supplement.tsv"
     ok.write_text("الغوطة\tGhouta\tSYR\tRif Dimashq\tregion\tregion\t33.5\t36.4\n", encoding="utf-8")
     assert read_tsv("supplement.tsv", ok)[0][-1] == ""  # optional GeoNames id padded
+
+
+def test_saving_an_index_removes_stale_ones(tmp_path: Path):
+    from pipelines.gazetteer.index import PlaceIndex, save_index
+
+    stale = tmp_path / "gazetteer-0000000000000000.pickle"
+    stale.write_bytes(b"old")
+    tiny = PlaceIndex({}, {}, frozenset(), {}, {}, {}, {}, {})
+    path = save_index(tiny, tmp_path / "gazetteer-1111111111111111.pickle")
+    assert path.exists() and not stale.exists()

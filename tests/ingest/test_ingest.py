@@ -278,3 +278,12 @@ def test_jsonl_with_only_an_oversize_line_is_quarantined_once(tmp_path):
     write(tmp_path, "x.jsonl", json.dumps({"id": "huge", "text": "ا" * 5000}) + "\n")
     result = read_landing(tmp_path, IngestSettings(max_read_bytes=1000))
     assert [(q.origin, q.line) for q in result.quarantined] == [("x.jsonl", 1)]
+
+
+def test_read_page_detects_the_encoding_of_a_single_file(tmp_path):
+    from pipelines.ingest.core import read_page
+
+    path = write(tmp_path, "old-scraper.txt", PAGE.encode("cp1256"))
+    assert read_page(path).text == PAGE
+    with pytest.raises(ValueError, match="empty"):
+        read_page(write(tmp_path, "e.txt", b""))
