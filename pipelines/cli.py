@@ -15,8 +15,8 @@ from datetime import date
 from pathlib import Path
 from typing import Iterator
 
-from pipelines.ingest import article_from_record, parse_txt_page
-from pipelines.ingest.core import parse_published
+from pipelines.ingest import article_from_record
+from pipelines.ingest.core import parse_published, read_page
 from pipelines.records import Article
 
 # Areas that add their own sub-commands: module path -> has `register(subparsers)`.
@@ -61,15 +61,11 @@ def load_docs(args: argparse.Namespace) -> list[Article]:
     if not args.file:
         raise CliError("give an article FILE or --input DOCS.jsonl")
     path = Path(args.file)
-    try:
-        raw = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CliError(f"cannot read {path}: {exc}") from exc
     if path.suffix == ".jsonl":
         return list(read_input_docs(path))
-    try:
-        art = parse_txt_page(raw, origin=path.name)
-    except ValueError as exc:
+    try:  # same encoding detection and page parsing as the landing folder
+        art = read_page(path)
+    except (OSError, ValueError) as exc:
         raise CliError(f"cannot read {path}: {exc}") from exc
     published = parse_published(args.published) if args.published else art.published
     # doc_id is the file name; offsets are into the file's text.

@@ -5,6 +5,7 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("MARSAD_SHARED_DIR", REPO.parent / "shared"))
@@ -25,3 +26,12 @@ def shared_dir() -> Path:
 @pytest.fixture(scope="session")
 def samples_dir() -> Path:
     return REPO / "samples"
+
+
+# Hypothesis profiles: `ci` (default: short and deterministic, so a red build reproduces) and
+# `nightly` (long; `make fuzz-nightly`). Select with HYPOTHESIS_PROFILE.
+_HEALTH = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+settings.register_profile("ci", deadline=None, derandomize=True, database=None, print_blob=True,
+                          suppress_health_check=_HEALTH)
+settings.register_profile("nightly", deadline=None, print_blob=True, suppress_health_check=_HEALTH)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

@@ -261,6 +261,9 @@ def _dependency_actor(view: SentenceView, trig: tuple[int, int], mentions: Seque
             break
     if head_idx is None:
         return None, None
+    head_tok = toks[head_idx - 1]
+    head_norm = normalize(head_tok.text)
+    patient_head = head_norm in _PATIENT_WORDS or _strip_clitics(head_norm) in _PATIENT_WORDS
     actor = target = None
     for i, t in enumerate(toks):
         if t.head != head_idx or not t.deprel:
@@ -274,7 +277,11 @@ def _dependency_actor(view: SentenceView, trig: tuple[int, int], mentions: Seque
             span_mentions = [m for m in mentions if _overlaps(m.start, m.end, lo, hi)]
         if not span_mentions:
             continue
-        if rel in ("nsubj", "obl:agent", "nmod:agent") or (rel in ("amod", "nmod", "nmod:poss") and actor is None):
+        if rel in ("amod", "nmod", "nmod:poss") and patient_head:
+            # "مقتل صالح الصماد": the genitive of an outcome noun is who suffered
+            target = target or span_mentions[0]
+        elif rel in ("nsubj", "obl:agent", "nmod:agent") or (
+                rel in ("amod", "nmod", "nmod:poss") and actor is None and span_mentions[0].code):
             actor = actor or span_mentions[0]
         elif rel in ("obj", "nsubj:pass", "iobj") and target is None:
             target = span_mentions[0]

@@ -207,3 +207,13 @@ def test_fronted_place_frames_the_sentence() -> None:
     args = _run(text, ["قصف مدفعي", "قتل"], "ASSAULT", [("لحوثيين", "HOUTHI")],
                 [("تعز", "YEM", "city"), ("جبهة الضباب", "YEM", "admin2")])
     assert args.location.text == "تعز"
+
+
+def test_dependency_genitive_of_an_outcome_noun_is_the_target() -> None:
+    text = "مقتل القيادي الحوثي"
+    spans = [(0, 4), (5, 12), (13, 19)]
+    assert [text[a:b] for a, b in spans] == ["مقتل", "القيادي", "الحوثي"]
+    heads = [(0, "root"), (1, "nmod"), (2, "amod")]
+    tokens = tuple(Token(text[a:b], a, b, head=h, deprel=r) for (a, b), (h, r) in zip(spans, heads))
+    args = _run(text, ["مقتل"], "ASSAULT", [("الحوثي", "HOUTHI")], tokens=tokens)
+    assert args.actor is None and args.target.code == "HOUTHI"

@@ -224,7 +224,7 @@ def tiny_ner_model(shared_dir: Path, tmp_path_factory) -> Path:
     tr = _slice(train, work / "train.txt", 300)
     dev = _slice(shared_dir / "nlp" / "anercorp_test.txt", work / "dev.txt", 40)
     rc = main(["models", "train-ner", "--train", str(tr), "--dev", str(dev), "--max-steps", "60",
-               "--eval-interval", "30", "--out", str(work / "model")])
+               "--eval-interval", "30", "--threads", "1", "--out", str(work / "model")])
     assert rc == 0
     model = work / "model" / "ar_marsad_nertagger.pt"
     assert model.exists()
