@@ -18,6 +18,8 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
+from typing import Sequence
 
 _CHAR_MAP: dict[str, str] = {
     "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا",
@@ -51,7 +53,9 @@ class NormalizedText:
 
     original: str
     text: str
-    index: tuple[int, ...]  # index[i] = original offset of normalised char i; len(text)+1 entries
+    # index[i] = original offset of normalised char i; len(text)+1 entries. A `range` when the
+    # mapping is 1:1 (most sentences): O(1) memory, same indexing and bisect behaviour.
+    index: Sequence[int]
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Map a half-open normalised span [start, end) to the original text."""
@@ -65,30 +69,27 @@ class NormalizedText:
         return bisect_left_index(self.index, orig_offset)
 
 
-def bisect_left_index(index: tuple[int, ...], value: int) -> int:
+def bisect_left_index(index: Sequence[int], value: int) -> int:
     i = bisect_right(index, value - 1)
     return min(i, len(index) - 1)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=16384)
 def normalize_with_offsets(original: str) -> NormalizedText:
     """Normalise `original`, keeping for every output character its original offset.
 
-    Cached: several stages normalise the same sentence.
+    Cached: several stages (analysis, triggers, places, quantities, modality) normalise the same
+    sentence; the cache holds a whole processing chunk (see `pipelines.process`).
     """
-    out_chars: list[str] = []
-    index: list[int] = []
-    if _DROP_RE.search(original) is None:
+    drops = [m.start() for m in _DROP_RE.finditer(original)]
+    norm = original.translate(_TRANSLATE)
+    if not drops:
         # Fast path: the mapping is 1:1, so offsets are unchanged.
-        norm = original.translate(_TRANSLATE)
-        return NormalizedText(original, norm, tuple(range(len(original) + 1)))
-    for i, ch in enumerate(original):
-        if ch in _DROP:
-            continue
-        out_chars.append(_CHAR_MAP.get(ch, ch))
-        index.append(i)
-    index.append(len(original))
-    return NormalizedText(original, "".join(out_chars), tuple(index))
+        return NormalizedText(original, norm, range(len(original) + 1))
+    # Kept characters are the runs between dropped ones; build the index run by run (no per-char loop).
+    bounds = [-1, *drops, len(original)]
+    index = tuple(chain.from_iterable(range(a + 1, b) for a, b in zip(bounds, bounds[1:])))
+    return NormalizedText(original, norm, index + (len(original),))
 
 
 ARABIC_LETTER = r"[\u0621-\u064A\u0671-\u06D3]"

@@ -174,9 +174,8 @@ def print_errors(rows: list[tuple[str, str, Labelled]], preds: list[tuple[bool, 
         if said == (label == "yes"):
             continue
         kind = "FP" if said else "FN"
-        mods = ",".join(sorted({e.get("modality", "asserted") for e in evs})) or "-"
-        expl = "; ".join(str(e.get("explain", ""))[:120] for e in evs)[:240]
-        print(f"{etype} {kind} [{lab.stratum}] note={lab.note or '-'} modality={mods}\n  {text}\n  explain: {expl}")
+        fired = "; ".join(f"{(e.get('trigger') or {}).get('text')}/{e.get('modality', 'asserted')}" for e in evs)
+        print(f"{etype} {kind} [{lab.stratum}] note={lab.note or '-'}\n  {text}\n  fired: {fired or '-'}")
 
 
 def evaluate(shared: Path, marsad: str | None = None, errors: bool = False,

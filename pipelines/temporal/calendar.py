@@ -35,11 +35,28 @@ def parse_day(text: str, locale: str | None) -> date | None:
     return parsed.date() if parsed else None
 
 
+@lru_cache(maxsize=512)
+def month_number(month_name: str, locale: str) -> int | None:
+    """The Gregorian month a month name denotes in a locale's month system, as dateparser reads it.
+
+    Asked once per (name, locale): parsing every distinct date string with dateparser costs
+    ~15 ms each, and the corpus has thousands of them.
+    """
+    d = parse_day(f"1 {month_name} 2000", locale)
+    return d.month if d else None
+
+
 def gregorian_day(day: int, month_name: str, year: int, locale: str) -> date | None:
     """The day `day month_name year` in the given month system, or None if it does not exist."""
     if not (1 <= day <= 31 and 1 <= year <= 9999):
         return None
-    return parse_day(f"{day} {month_name} {year}", locale)
+    month = month_number(month_name, locale)
+    if month is None:
+        return None
+    try:
+        return date(year, month, day)  # rejects 31 February like dateparser does
+    except ValueError:
+        return None
 
 
 def hijri_to_gregorian(year: int, month: int, day: int) -> date | None:

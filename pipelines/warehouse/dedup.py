@@ -137,18 +137,29 @@ def order_key(m: dict) -> tuple:
     return (m["_report"], m["article_id"], m["sentence_index"], m["trigger_start"], m["mention_id"])
 
 
-def cluster(mentions: Iterable[dict]) -> list[list[dict]]:
+def cluster(mentions: Iterable[dict], seeds: Iterable[Iterable[dict]] = ()) -> list[list[dict]]:
     """Clusters of one event type's asserted mentions (each cluster in report order).
+
+    `seeds` are clusters already formed by earlier-reported mentions (all reported before every
+    mention in `mentions`): greedy clustering in report order never revisits them, so continuing
+    from them gives exactly what clustering everything from scratch would.
 
     Candidates come from an index (day, country) -> clusters, so a mention is only compared with
     clusters whose dates overlap its own and whose place is in the same country (or unknown).
     """
     ms = sorted((_prepare(m) for m in mentions), key=order_key)
-    clusters: list[list[dict]] = []
-    country_of: list[str | None] = []
+    clusters: list[list[dict]] = sorted(
+        (sorted((_prepare(m) for m in seed), key=order_key) for seed in seeds), key=lambda c: order_key(c[0]))
+    if clusters and ms and order_key(clusters[-1][-1]) > order_key(ms[0]):
+        raise ValueError("seed clusters must precede the mentions to cluster in report order")
+    country_of: list[str | None] = [next((m["country"] for m in c if m["country"]), None) for c in clusters]
     # The pick below is by (score, gap, cluster number), so set iteration order cannot matter.
     by_country: dict[tuple, set[int]] = defaultdict(set)  # (day, country or None) -> clusters
     by_day: dict[object, set[int]] = defaultdict(set)  # day -> clusters (for mentions without place)
+    for ci, members in enumerate(clusters):
+        for day in {d for m in members for d in m["_days"]}:
+            by_country[(day, country_of[ci])].add(ci)
+            by_day[day].add(ci)
     for m in ms:
         best, best_key = None, None
         seen: set[int] = set()
@@ -263,14 +274,21 @@ def canonical_event(members: list[dict], quantities: dict[str, dict[str, tuple[i
     return ev
 
 
-def deduplicate(mentions: list[dict], quantities: dict[str, dict[str, tuple[int, int]]]) -> list[dict]:
-    """Events rows for asserted mentions (any types); each row lists its `mention_ids`."""
+def deduplicate(mentions: list[dict], quantities: dict[str, dict[str, tuple[int, int]]],
+                seeds: dict[str, list[dict]] | None = None) -> list[dict]:
+    """Events rows for asserted mentions (any types); each row lists its `mention_ids`.
+
+    `seeds`: event_id -> members of clusters formed by earlier reports (see `cluster`).
+    """
     by_type: dict[str, list[dict]] = defaultdict(list)
     for m in mentions:
         if m["modality"] == "asserted":
             by_type[m["event_type"]].append(m)
+    seeds_by_type: dict[str, list[list[dict]]] = defaultdict(list)
+    for members in (seeds or {}).values():
+        seeds_by_type[members[0]["event_type"]].append(members)
     events = []
-    for etype in sorted(by_type):
-        for members in cluster(by_type[etype]):
+    for etype in sorted(set(by_type) | set(seeds_by_type)):
+        for members in cluster(by_type.get(etype, []), seeds_by_type.get(etype, [])):
             events.append(canonical_event(members, quantities))
     return events

@@ -17,7 +17,7 @@ import shutil
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
@@ -25,7 +25,7 @@ import duckdb
 import polars as pl
 
 from pipelines.records import Article, Quarantined
-from pipelines.warehouse.dedup import deduplicate
+from pipelines.warehouse.dedup import UNDATED_DAYS, _prepare, deduplicate
 from pipelines.warehouse.frames import ROLES, Frames, build_frames, to_frame
 from pipelines.warehouse.schema import apply_migrations
 
@@ -217,6 +217,14 @@ def _load(con: duckdb.DuckDBPyConnection, f: Frames, key_day: date | None) -> Lo
         affected = sorted({t for (t,) in con.execute(
             "SELECT DISTINCT event_type FROM event_mentions WHERE article_id IN (SELECT article_id FROM doomed) "
             "UNION SELECT DISTINCT event_type FROM new_mentions").fetchall()})
+        since, stale = con.execute(
+            f"SELECT min({_REPORT_DAY}), list(DISTINCT m.event_id) FILTER (WHERE m.event_id IS NOT NULL)"
+            " FROM event_mentions m JOIN articles a USING (article_id)"
+            " WHERE m.article_id IN (SELECT article_id FROM doomed)").fetchone()
+        (new_since,) = con.execute(
+            "SELECT min(coalesce(published, partition_day)) FROM new_articles"
+            " WHERE article_id IN (SELECT article_id FROM new_mentions)").fetchone()
+        since = min(d for d in (since, new_since) if d is not None) if (since or new_since) else None
         for table in ("event_quantities", "event_mentions", "sentences", "articles"):
             con.execute(f"DELETE FROM {table} WHERE article_id IN (SELECT article_id FROM doomed)")
         con.execute("INSERT INTO articles BY NAME SELECT * FROM new_articles")
@@ -226,8 +234,8 @@ def _load(con: duckdb.DuckDBPyConnection, f: Frames, key_day: date | None) -> Lo
         con.execute(
             "INSERT INTO quarantine BY NAME SELECT *, current_timestamp::TIMESTAMP AS \"at\" FROM new_quarantine "
             "WHERE quarantine_id NOT IN (SELECT quarantine_id FROM quarantine)")
-        if affected:
-            rebuild_events(con, affected)
+        if affected and since is not None:
+            rebuild_events(con, affected, since=since, stale_events=stale or ())
         rebuild_dimensions(con)
     finally:
         for name in ("new_articles", "new_sentences", "new_mentions", "new_quantities", "new_quarantine"):
@@ -242,43 +250,82 @@ def _load(con: duckdb.DuckDBPyConnection, f: Frames, key_day: date | None) -> Lo
         affected_types=affected, total_articles=totals[0], total_mentions=totals[1], total_events=totals[2])
 
 
-def rebuild_events(con: duckdb.DuckDBPyConnection, event_types: list[str] | None = None) -> int:
+_MENTION_FIELDS = (
+    "m.mention_id, m.article_id, m.sentence_index, m.event_type, m.mode, m.modality, m.confidence,"
+    " m.trigger_start, m.actor_code, m.actor_name, m.actor_country, m.target_code, m.target_name,"
+    " m.target_country, m.location_key, m.location_name, m.country, m.admin1, m.lat, m.lon, m.geonameid,"
+    " m.geo_precision, m.date_value, m.date_precision, m.date_source, m.date_from, m.date_to, m.event_id,"
+    " a.published, a.partition_day, a.url, a.source"
+)
+_REPORT_DAY = "coalesce(a.published, a.partition_day)"
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> list[dict]:
+    cur = con.execute(sql, params)
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row)) for row in cur.fetchall()]
+
+
+def rebuild_events(con: duckdb.DuckDBPyConnection, event_types: list[str] | None = None,
+                   since: date | None = None, stale_events: Iterable[str] = ()) -> int:
     """Recompute the clusters of the given event types (all when None) from the stored mentions.
 
-    Clustering is per type and depends only on the mentions' content, so recomputing the affected
-    types gives exactly what a full rebuild would.
+    Clustering is per type and greedy in report order, so it only has to be redone from the
+    earliest report day that changed (`since`): mentions reported before keep their clusters, and
+    those clusters that a later mention could join (dates overlapping the changed window) are
+    reloaded as seeds. `stale_events` are events that lost mentions (their articles were replaced).
+    With `since=None` everything of those types is recomputed; both give the same table.
     """
     if event_types is None:
         event_types = [t for (t,) in con.execute("SELECT DISTINCT event_type FROM event_mentions").fetchall()]
-    where = "m.event_type IN (SELECT unnest(?))"
-    cur = con.execute(
-        "SELECT m.mention_id, m.article_id, m.sentence_index, m.event_type, m.mode, m.modality, m.confidence,"
-        " m.trigger_start, m.actor_code, m.actor_name, m.actor_country, m.target_code, m.target_name,"
-        " m.target_country, m.location_key, m.location_name, m.country, m.admin1, m.lat, m.lon, m.geonameid,"
-        " m.geo_precision, m.date_value, m.date_precision, m.date_source, m.date_from, m.date_to,"
-        " a.published, a.partition_day, a.url, a.source"
-        f" FROM event_mentions m JOIN articles a USING (article_id) WHERE {where} AND m.modality = 'asserted'",
-        [event_types])
-    names = [d[0] for d in cur.description]
-    mentions = [dict(zip(names, row)) for row in cur.fetchall()]
+    asserted = "m.event_type IN (SELECT unnest(?)) AND m.modality = 'asserted'"
+    base = f"SELECT {_MENTION_FIELDS} FROM event_mentions m JOIN articles a USING (article_id) WHERE {asserted}"
+    seeds: dict[str, list[dict]] = {}
+    if since is None:
+        mentions = _rows(con, base, [event_types])
+        replaced = None
+    else:
+        mentions = _rows(con, f"{base} AND {_REPORT_DAY} >= ?", [event_types, since])
+        windows = [_prepare(m) for m in mentions]
+        replaced = {m["event_id"] for m in mentions if m["event_id"]} | set(stale_events)
+        if windows:
+            lo = min(w["_from"] for w in windows) - timedelta(days=2)
+            hi = max(w["_to"] for w in windows) + timedelta(days=2)
+            # a superset is harmless: seeds only matter when a later mention's dates reach them
+            overlapping = {e for (e,) in con.execute(
+                f"SELECT DISTINCT m.event_id FROM event_mentions m JOIN articles a USING (article_id)"
+                f" WHERE {asserted} AND m.event_id IS NOT NULL AND {_REPORT_DAY} < ?"
+                f" AND coalesce(CASE WHEN m.date_source <> 'published' THEN m.date_from END,"
+                f"              {_REPORT_DAY} - INTERVAL {UNDATED_DAYS} DAY) <= ?"
+                f" AND coalesce(CASE WHEN m.date_source <> 'published' THEN m.date_to END, {_REPORT_DAY}) >= ?",
+                [event_types, since, hi, lo]).fetchall()}
+            replaced |= overlapping
+        if replaced:
+            for m in _rows(con, f"{base} AND {_REPORT_DAY} < ? AND m.event_id IN (SELECT unnest(?))",
+                           [event_types, since, sorted(replaced)]):
+                seeds.setdefault(m["event_id"], []).append(m)
+    involved = [m["mention_id"] for m in mentions] + [m["mention_id"] for ms in seeds.values() for m in ms]
     quantities: dict[str, dict[str, tuple[int, int]]] = {}
     for mid, role, v, vmax in con.execute(
-        "SELECT q.mention_id, q.role, max(q.value), max(coalesce(q.value_max, q.value))"
-        " FROM event_quantities q JOIN event_mentions m USING (mention_id)"
-        f" WHERE {where} AND q.role IS NOT NULL GROUP BY ALL", [event_types]).fetchall():
+        "SELECT mention_id, role, max(value), max(coalesce(value_max, value)) FROM event_quantities"
+        " WHERE mention_id IN (SELECT unnest(?)) AND role IS NOT NULL GROUP BY ALL", [involved]).fetchall():
         quantities.setdefault(mid, {})[role] = (v, vmax)
-    events = deduplicate(mentions, quantities)
+    events = deduplicate(mentions, quantities, seeds)
     frame = to_frame(events, {c: _EVENT_SCHEMA.get(c, pl.Utf8) for c in EVENT_COLUMNS})
     assign = frame.select("event_id", "mention_ids").explode("mention_ids").rename({"mention_ids": "mention_id"})
     con.register("new_events", frame.to_arrow())
     con.register("new_assign", assign.to_arrow())
     try:
-        con.execute("DELETE FROM events WHERE event_type IN (SELECT unnest(?))", [event_types])
+        if replaced is None:
+            con.execute("DELETE FROM events WHERE event_type IN (SELECT unnest(?))", [event_types])
+            con.execute("UPDATE event_mentions SET event_id = NULL WHERE event_type IN (SELECT unnest(?))"
+                        " AND event_id IS NOT NULL", [event_types])
+        else:
+            con.execute("DELETE FROM events WHERE event_id IN (SELECT unnest(?))", [sorted(replaced)])
         con.execute("INSERT INTO events BY NAME SELECT * FROM new_events")
-        con.execute("UPDATE event_mentions SET event_id = NULL WHERE event_type IN (SELECT unnest(?))"
-                    " AND event_id IS NOT NULL", [event_types])
         con.execute("UPDATE event_mentions SET event_id = a.event_id FROM new_assign a"
-                    " WHERE event_mentions.mention_id = a.mention_id")
+                    " WHERE event_mentions.mention_id = a.mention_id"
+                    " AND event_mentions.event_id IS DISTINCT FROM a.event_id")
     finally:
         con.unregister("new_events")
         con.unregister("new_assign")

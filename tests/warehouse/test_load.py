@@ -190,3 +190,63 @@ def test_second_writer_waits_for_the_lock_and_gives_up_clearly(tmp_path):
                 pass
     with writer_lock(db, timeout=0.3):  # released: free again
         pass
+
+
+def _random_results(seed: int, n: int = 60):
+    """Many overlapping reports: few places, actors and days, so clusters chain and compete."""
+    from datetime import timedelta
+
+    rng = random.Random(seed)
+    places = ["دوما", "حرستا", "حلب", None]
+    actors = ["القوات السورية", "النظام السوري", "المعارضة", None]
+    out = []
+    for i in range(n):
+        place, actor = rng.choice(places), rng.choice(actors)
+        day = date(2018, 3, 1) + timedelta(days=rng.randrange(10))
+        published = day + timedelta(days=rng.randrange(3))
+        dated = rng.random() < 0.7
+        words = [w for w in ("قصفت", actor, place) if w]
+        text = " ".join(words) + f" وقتل {i + 1} أشخاص."
+        spec = dict(etype="ASSAULT", trigger="قصفت", actor=actor, place=place,
+                    date_value=day.isoformat() if dated else published.isoformat(),
+                    precision="day", date_source="explicit" if dated else "published",
+                    quantities=[(str(i + 1), i + 1, "killed")])
+        out.append(result(f"r{i:03d}", text, published, rng.choice(["bbc", "cnn", "afp"]), [spec]))
+    return out
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_incremental_reclustering_equals_full_rebuild(tmp_path, seed):
+    rs = _random_results(seed)
+    rng = random.Random(seed)
+    db = tmp_path / "w.duckdb"
+    order = rs[:]
+    rng.shuffle(order)
+    i = 0
+    while i < len(order):  # random batch sizes, random order; re-deliver some articles on the way
+        k = rng.randint(1, 9)
+        batch = order[i:i + k] + rng.sample(order[:i + k], min(2, i + k))
+        load_results(db, batch, publish=False)
+        i += k
+    with duckdb.connect(str(db), read_only=True) as con:
+        incremental = con.execute("SELECT * FROM events ORDER BY event_id").fetchall()
+        assigned = con.execute("SELECT mention_id, event_id FROM event_mentions ORDER BY 1").fetchall()
+    with duckdb.connect(str(db)) as con:
+        con.execute("BEGIN")
+        rebuild_events(con)
+        con.execute("COMMIT")
+        assert con.execute("SELECT * FROM events ORDER BY event_id").fetchall() == incremental
+        assert con.execute("SELECT mention_id, event_id FROM event_mentions ORDER BY 1").fetchall() == assigned
+    assert len(incremental) < len(rs)  # some reports did merge
+
+
+def test_partition_replacement_reclusters_like_a_fresh_load(tmp_path):
+    rs = _random_results(9, 40)
+    db, fresh = tmp_path / "w.duckdb", tmp_path / "fresh.duckdb"
+    load_results(db, rs, publish=False)
+    day = rs[5].clean.article.published.isoformat()
+    kept = [r for r in rs if r.clean.article.published.isoformat() == day][1:]  # drop one article of that day
+    load_results(db, kept, partition_key=day, publish=False)
+    remaining = [r for r in rs if r.clean.article.published.isoformat() != day] + kept
+    load_results(fresh, remaining, publish=False)
+    assert event_rows(db) == event_rows(fresh)
