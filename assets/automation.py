@@ -15,7 +15,7 @@ from typing import Iterable, Mapping
 
 import dagster as dg
 
-from assets.partitions import DAY_FORMAT, article_day, daily_partitions, ingest_day, valid_keys
+from assets.partitions import DAY_FORMAT, article_day, ingest_day, valid_keys
 from assets.resources import LandingFolder
 from pipelines.ingest.core import iter_landing
 from pipelines.records import Quarantined

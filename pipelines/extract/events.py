@@ -27,7 +27,7 @@ from pipelines.extract.arguments import SentenceView, find_arguments
 from pipelines.extract.modality import classify_modality
 from pipelines.extract.quantities import LEXICONS, QuantityMention, find_quantity_mentions
 from pipelines.extract.quantities import lexicon as quantity_lexicon
-from pipelines.extract.triggers import TriggerMatch, find_triggers
+from pipelines.extract.triggers import ALSO_SUFFIX, TriggerMatch, find_triggers
 from pipelines.gazetteer import article_countries, find_actors, find_places
 from pipelines.records import (
     ActorMention, AnalyzedSentence, CleanArticle, Event, Place, Quantity, Span, TemporalExpression,
@@ -140,16 +140,32 @@ def _accidental(g: _Group, sentence_text: str) -> bool:
     return _outcome_only(g, _cause_words("ambiguous_triggers")[0]) and _mentions_cause("accident", sentence_text)
 
 
-def _is_weak_nominal(t: TriggerMatch) -> bool:
-    """A definite verbal noun ("الهجوم", "بالهجوم"): often a reference back, not a report."""
-    return bool(_DEFINITE.match(normalize(t.text))) and " " not in t.text.strip()
+# Verbs that report an event going on or breaking out: with one of these right before it, a
+# definite noun is the subject of a report ("تتواصل الاحتجاجات", "اندلعت الاشتباكات"), not a
+# reference back to an event told elsewhere.
+_HAPPENING = frozenset(normalize(w) for w in """
+تتواصل يتواصل تواصلت تواصل تستمر يستمر استمرت استمر اندلعت اندلع تندلع يندلع تجددت تجدد تتجدد
+يتجدد تصاعدت تتصاعد امتدت تمتد اتسعت تتسع عمت تعم خرجت انطلقت تنطلق دارت تدور احتدمت تحتدم
+""".split())
 
 
-def _evidence(g: _Group, has_actor: bool, has_target: bool, has_location: bool, has_date: bool) -> float:
+def _is_weak_nominal(t: TriggerMatch, sentence_text: str = "", sentence_start: int = 0) -> bool:
+    """A definite verbal noun ("الهجوم", "بالهجوم"): often a reference back, not a report -
+    unless a verb of happening stands right before it ("تتواصل الاحتجاجات")."""
+    if t.entry.endswith(ALSO_SUFFIX) or not (_DEFINITE.match(normalize(t.text)) and " " not in t.text.strip()):
+        return False  # an `also` event rests on its verb ("فرقت الشرطة المتظاهرين")
+    before = sentence_text[: max(0, t.start - sentence_start)].split()[-1:]
+    return not (before and normalize(before[0]).lstrip("وف") in _HAPPENING
+                or before and normalize(before[0]) in _HAPPENING)
+
+
+def _evidence(g: _Group, has_actor: bool, has_target: bool, has_location: bool, has_date: bool,
+              sentence_text: str = "", sentence_start: int = 0) -> float:
     w = max((t.weight for t in g.triggers), default=0.0)
     if g.from_quantity:
         w = max(w, 0.75)
-    if g.triggers and all(_is_weak_nominal(t) for t in g.triggers) and not g.from_quantity:
+    if g.triggers and all(_is_weak_nominal(t, sentence_text, sentence_start) for t in g.triggers) \
+            and not g.from_quantity:
         w *= 0.6
     score = w
     if g.quantities:
@@ -249,12 +265,21 @@ def extract_events(
     return events
 
 
+def _entry_of(explain_line: str) -> str:
+    """The lexicon entry id of an explain line "trigger:<entry> TYPE/mode ..."."""
+    return explain_line[len("trigger:"):].split(" ", 1)[0]
+
+
 def _drop_argument_triggers(events: list[Event]) -> list[Event]:
     """A trigger inside the actor or target of another event is a participant, not an event:
     "إطلاق النار على المتظاهرين" reports shooting, not a protest; "غارات للتحالف" no alliance."""
     out = []
+    paired = {_entry_of(x).removesuffix(ALSO_SUFFIX) for e in events for x in e.explain
+              if x.startswith("trigger:") and ALSO_SUFFIX + " " in x}  # one phrase, two events
     for e in events:
         inside = any(o is not e and o.modality == "asserted" and not e.quantities
+                     and not any(x.startswith("trigger:") and _entry_of(x).removesuffix(ALSO_SUFFIX) in paired
+                                 for x in e.explain)
                      and any(a is not None and a.start < e.trigger.end and e.trigger.start < a.end
                              for a in (o.target, o.actor))
                      for o in events)
@@ -280,7 +305,8 @@ def _assemble(g: _Group, sentence_counts: list[QuantityMention], view: SentenceV
                       dates, published, lead, text=text)
     has_sentence_date = date is not None and date.source not in ("published",) and sent.start <= date.start < sent.end
     evidence = _evidence(g, args.actor is not None, args.target is not None,
-                         args.location is not None and "location:dateline" not in args.rules, has_sentence_date)
+                         args.location is not None and "location:dateline" not in args.rules, has_sentence_date,
+                         sent.text, sent.start)
     explain = [f"trigger:{t.entry} {t.event_type}/{t.mode or '-'} '{t.text}' weight {t.weight:.2f}" for t in g.triggers]
     explain += sorted(set(g.modality_rules))
     explain += [f"quantity:{m.quantity.value} {m.quantity.role} ({m.rule})" for m in g.quantities]

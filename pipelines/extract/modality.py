@@ -63,6 +63,17 @@ class Cue:
     needs_imperfect: bool = False
     unless_next: frozenset[str] = frozenset()  # a word right after the cue that cancels it
     needs_object_marker: bool = False  # governs only what follows إلى/على or a ب/ل clitic
+    # Restrictions on the trigger a cue may govern (empty = any):
+    only_entries: frozenset[str] = frozenset()  # lexicon entry ids ("quantity:killed" for counts)
+    skip_types: frozenset[str] = frozenset()  # PLOVER types the cue does not apply to
+    nominal_only: bool = False  # only a noun trigger ("مسؤولية الهجوم", not "هاجم")
+
+    def applies_to(self, trigger: TriggerMatch) -> bool:
+        if self.only_entries and trigger.entry not in self.only_entries:
+            return False
+        if trigger.event_type in self.skip_types:
+            return False
+        return not self.nominal_only or trigger.kind == "noun"
 
 
 _CONJ = ("و", "ف")
@@ -141,6 +152,9 @@ def load_cues(path: Path | None = None) -> list[Cue]:
             needs_imperfect=bool(d.get("needs_imperfect", False)),
             unless_next=frozenset(_norm_list(d.get("unless_next"), where)),
             needs_object_marker=bool(d.get("needs_object_marker", False)),
+            only_entries=frozenset(str(x) for x in (d.get("only_entries") or ())),
+            skip_types=frozenset(str(x).upper() for x in (d.get("skip_types") or ())),
+            nominal_only=bool(d.get("nominal_only", False)),
         ))
     return cues
 
@@ -297,6 +311,15 @@ _SA_PREFIX = Cue("fut.sa_prefix", "future", "narrow", frozenset(), ())
 _OBJECT_MARKERS = frozenset({"الي", "علي", "لل", "ل"})
 
 
+def _has_object_marker(words: tuple[_W, ...]) -> bool:
+    """إلى/على, or a definite noun with ل/ب attached ("تدعو للتظاهر", "طالبوا بالإفراج")."""
+    for w in words:
+        t = _strip_conj(w.text)
+        if t in _OBJECT_MARKERS or t.startswith(("لل", "بال")) and len(t) > 4:
+            return True
+    return False
+
+
 def _governs(hit: _CueHit, a: _Analysis, ti: int, tj: int, prefix: str = "") -> bool:
     cue, words = hit.cue, a.words
     if hit.last >= ti and hit.first <= tj:
@@ -337,7 +360,8 @@ def _governs(hit: _CueHit, a: _Analysis, ti: int, tj: int, prefix: str = "") -> 
             return False
         if cue.modality in ("future", "hypothetical") and between & _STOPPING:
             return False
-        if cue.needs_object_marker and not (between & _OBJECT_MARKERS or prefix.lstrip("وف")[:1] in ("ب", "ل")):
+        if cue.needs_object_marker and not (_has_object_marker(words[hit.last + 1:ti])
+                                            or prefix.lstrip("وف")[:1] in ("ب", "ل")):
             return False
         return True
     if cue.scope == "post":
@@ -383,7 +407,7 @@ def classify_modality(sentence: AnalyzedSentence, trigger: TriggerMatch,
         found.append((_PRIORITY[cue.modality], abs(dist), cue, ctext))
 
     for hit in a.hits:
-        if _governs(hit, a, ti, tj, trigger.prefix):
+        if hit.cue.applies_to(trigger) and _governs(hit, a, ti, tj, trigger.prefix):
             add(hit.cue, hit.first, hit.last)
 
     # سـ attached to the trigger verb: "ستشن", "وسيقصف" (the matcher says which clitics it peeled)

@@ -44,6 +44,7 @@ PLOVER_TYPES = frozenset({
 # A "suppress" entry claims a span (so the longest-match rule removes weaker triggers inside it)
 # but produces no event: sport metaphors, "إطلاق سراح" read as shooting, etc.
 SUPPRESS = "NONE"
+ALSO_SUFFIX = "+also"  # entry id suffix of the second event an entry's `also` adds
 
 # Form kinds decide which clitics may be peeled off.
 PERF, IMPERF, NOUN, OTHER = "perf", "imperf", "noun", "other"
@@ -115,6 +116,9 @@ class TriggerEntry:
     source_file: str = ""
     notes: str = ""
     hides: str | None = None  # suppress entries: the event type they keep from firing
+    # A second event the same words report: "تفريق المتظاهرين" is the forces' crowd control AND
+    # tells that a protest took place. (type, mode) or None.
+    also: tuple[str, str | None] | None = None
 
     imperfect_weight: float | None = None
 
@@ -227,7 +231,7 @@ def _parse_tail(raw: object) -> tuple[frozenset[str], ...]:
 
 _KEYS = frozenset({"id", "type", "mode", "weight", "noun_weight", "verb", "perfect", "imperfect", "noun",
                    "forms", "verb_forms", "tail", "gap", "block", "short_ok", "lemma", "test", "notes",
-                   "hides", "imperfect_weight"})
+                   "hides", "imperfect_weight", "also"})
 
 
 def _entry_from_dict(d: dict, source_file: str) -> TriggerEntry:
@@ -287,6 +291,12 @@ def _entry_from_dict(d: dict, source_file: str) -> TriggerEntry:
     lemmas.update(_norm_word(v) for v in _as_list(d.get("perfect")))
     lemmas -= block
     test = d.get("test") or ""
+    also = None
+    if d.get("also"):
+        a_type, _, a_mode = str(d["also"]).partition("/")
+        if a_type.upper() not in PLOVER_TYPES:
+            raise LexiconError(f"{where}: 'also' must be TYPE or TYPE/mode, got {d['also']!r}")
+        also = (a_type.upper(), a_mode or None)
     return TriggerEntry(
         id=eid,
         event_type=etype,
@@ -304,6 +314,7 @@ def _entry_from_dict(d: dict, source_file: str) -> TriggerEntry:
         notes=str(d.get("notes", "")),
         hides=str(d["hides"]).upper() if d.get("hides") else None,
         imperfect_weight=float(d["imperfect_weight"]) if d.get("imperfect_weight") is not None else None,
+        also=also,
     )
 
 
@@ -549,4 +560,10 @@ def find_triggers(sentence: AnalyzedSentence, lexicon: Lexicon | None = None) ->
         os_, oe = nt.to_original(s, e)
         out.append(TriggerMatch(entry.event_type, entry.mode, base + os_, base + oe, text[os_:oe],
                                 entry.id, entry.weight_for(kind), pre, kind))
+        if entry.also:  # the second event rests on the last word (the protest noun of the tail)
+            if entry.tail:
+                last = next(w for w in reversed(words) if w.end <= e and w.is_word)
+                os_, oe = nt.to_original(last.start, last.end)
+            out.append(TriggerMatch(entry.also[0], entry.also[1], base + os_, base + oe, text[os_:oe],
+                                    entry.id + ALSO_SUFFIX, entry.weight_for(kind), "", NOUN))
     return out

@@ -102,7 +102,8 @@ def evaluate_ner(model_path: Path, sentences: list[list[tuple[str, str]]], work_
 
 def train_ner(train: Path, dev: Path, out_dir: Path, max_steps: int = 3000,
               eval_interval: int | None = None, batch_size: int = 32, seed: int = 1234,
-              threads: int | None = None, quiet: bool = False) -> NerTrainResult:
+              threads: int | None = None, quiet: bool = False, optim: str = "sgd",
+              lr: float | None = None) -> NerTrainResult:
     """Train on `train`, select on and score against `dev`; returns F1 and wall-clock time."""
     import torch
     from stanza.models import ner_tagger
@@ -123,7 +124,10 @@ def train_ner(train: Path, dev: Path, out_dir: Path, max_steps: int = 3000,
         "--save_dir", str(out_dir), "--save_name", MODEL_NAME,
         "--max_steps", str(max_steps), "--eval_interval", str(interval),
         "--batch_size", str(batch_size), "--seed", str(seed), "--log_step", str(max(1, interval // 5)),
+        "--optim", optim,
     ]
+    if lr is not None:
+        args += ["--lr", str(lr)]
     stanza_log = logging.getLogger("stanza")
     old_level = stanza_log.level
     if quiet:

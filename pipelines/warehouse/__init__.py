@@ -9,11 +9,13 @@ Public interface:
 from __future__ import annotations
 
 from .export import export_warehouse
-from .load import LoadStats, load_results, publish_snapshot, rebuild_events, snapshot_path
+from .load import (LoadStats, WarehouseBusy, load_results, publish_snapshot, rebuild_events, snapshot_path,
+                   writer_lock)
 from .readonly import ReadOnlyViolation, connect_readonly, run_readonly_sql
 from .schema import apply_migrations, sql_dir
 
 __all__ = [
     "LoadStats", "ReadOnlyViolation", "apply_migrations", "connect_readonly", "export_warehouse",
     "load_results", "publish_snapshot", "rebuild_events", "run_readonly_sql", "snapshot_path", "sql_dir",
+    "WarehouseBusy", "writer_lock",
 ]

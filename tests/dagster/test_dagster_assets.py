@@ -14,6 +14,7 @@ from pipelines.nlp import get_analyzer
 from pipelines.process import process_articles
 
 ALL_DAYS = (*DAYS, INGEST_DAY)
+pytestmark = pytest.mark.xdist_group(name="dagster_assets")  # one worker materialises once for all
 
 
 def _rows(db, sql):

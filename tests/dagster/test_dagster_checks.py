@@ -100,3 +100,46 @@ def test_a_failing_blocking_check_stops_the_load(landing, warehouse_path, instan
     assert instance.get_latest_materialization_event(dg.AssetKey("events")) is not None
     assert instance.get_latest_materialization_event(dg.AssetKey("warehouse")) is None
     assert not warehouse_path.exists()
+
+
+def test_isolated_misreadings_warn_systematic_ones_block():
+    assert not checks.is_systematic(1, 5)  # one misread date among five events: a warning
+    assert not checks.is_systematic(3, 200)  # 1.5 %: isolated
+    assert checks.is_systematic(3, 20)
+    assert checks.is_systematic(40, 100)
+
+
+def _future_dated(n):
+    def extract(clean, sentences, dates):
+        text = clean.article.text
+        end = text.index(" ")
+        future = TemporalExpression("", 0, 0, "2031-01", "month", "explicit")
+        return [Event(clean.article_id, 0, "ASSAULT", Span(text[:end], 0, end), date=future) for _ in range(n)]
+    return extract
+
+
+def _materialize_day(landing, warehouse_path, instance):
+    defs = build_defs(landing_dir=str(landing), warehouse_path=str(warehouse_path))
+    daily = [k for a in defs.assets if a.partitions_def for k in a.keys]
+    return dg.materialize(list(defs.assets), selection=daily, partition_key=DAYS[0], instance=instance,
+                          resources=defs.resources, raise_on_error=False)
+
+
+def test_one_misdated_event_is_reported_but_the_day_loads(landing, warehouse_path, instance, monkeypatch):
+    import assets.stages as stages
+
+    monkeypatch.setattr(stages, "extract_events", _future_dated(1))
+    result = _materialize_day(landing, warehouse_path, instance)
+    check = next(c for c in result.get_asset_check_evaluations() if c.check_name == "dates_not_future")
+    assert not check.passed and check.severity == dg.AssetCheckSeverity.WARN
+    assert result.success and instance.get_latest_materialization_event(dg.AssetKey("warehouse"))
+
+
+def test_systematically_misdated_events_block_the_load(landing, warehouse_path, instance, monkeypatch):
+    import assets.stages as stages
+
+    monkeypatch.setattr(stages, "extract_events", _future_dated(3))
+    result = _materialize_day(landing, warehouse_path, instance)
+    check = next(c for c in result.get_asset_check_evaluations() if c.check_name == "dates_not_future")
+    assert not check.passed and check.severity == dg.AssetCheckSeverity.ERROR
+    assert instance.get_latest_materialization_event(dg.AssetKey("warehouse")) is None

@@ -224,7 +224,7 @@ def tiny_ner_model(shared_dir: Path, tmp_path_factory) -> Path:
     tr = _slice(train, work / "train.txt", 300)
     dev = _slice(shared_dir / "nlp" / "anercorp_test.txt", work / "dev.txt", 40)
     rc = main(["models", "train-ner", "--train", str(tr), "--dev", str(dev), "--max-steps", "60",
-               "--eval-interval", "30", "--threads", "1", "--out", str(work / "model")])
+               "--eval-interval", "30", "--threads", "1", "--optim", "adam", "--lr", "0.003", "--out", str(work / "model")])
     assert rc == 0
     model = work / "model" / "ar_marsad_nertagger.pt"
     assert model.exists()
@@ -238,6 +238,7 @@ def test_stanza_pipeline_loads_tiny_ner_model_without_hub(tiny_ner_model, tmp_pa
     nlp = stanza.Pipeline("ar", dir=str(res), download_method=None, processors="tokenize,ner",
                           tokenize_pretokenized=True, ner_model_path=str(tiny_ner_model),
                           use_gpu=False, logging_level="WARN")
+    assert set(nlp.processors["ner"].get_known_tags()) == {"LOC", "PERS", "ORG", "MISC"}
     doc = nlp([["قال", "الرئيس", "الأمريكي", "في", "واشنطن"], ["وصل", "الوفد", "إلى", "بغداد"]])
     assert len(doc.sentences) == 2
     tags = [t.ner for s in doc.sentences for t in s.tokens]
@@ -258,9 +259,9 @@ def test_stanza_analyzer_with_local_ner_model(tiny_ner_model):
 
 
 def test_stanza_tiny_model_learned_something(tiny_ner_model, shared_dir, tmp_path):
-    """Even 60 steps on 300 sentences find some training-set entities: the model really trained."""
+    """60 Adam steps on 300 sentences already find training-set entities: the model really trained."""
     from pipelines.nlp.train import evaluate_ner, read_token_tag_file
 
     sents = read_token_tag_file(tiny_ner_model.parent.parent / "train.txt")[:100]
     p, r, f = evaluate_ner(tiny_ner_model, sents, tmp_path)
-    assert f > 0.05
+    assert f > 0.1

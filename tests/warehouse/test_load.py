@@ -216,16 +216,22 @@ def _random_results(seed: int, n: int = 60):
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_incremental_reclustering_equals_full_rebuild(tmp_path, seed):
+@pytest.mark.parametrize("arrival", ["shuffled", "chronological"])
+def test_incremental_reclustering_equals_full_rebuild(tmp_path, seed, arrival):
     rs = _random_results(seed)
     rng = random.Random(seed)
     db = tmp_path / "w.duckdb"
     order = rs[:]
-    rng.shuffle(order)
+    if arrival == "shuffled":  # and some articles re-delivered on the way
+        rng.shuffle(order)
+    else:  # the usual case: newer reports arrive later (only the tail is re-clustered)
+        order.sort(key=lambda r: (r.clean.article.published, r.clean.article_id))
     i = 0
-    while i < len(order):  # random batch sizes, random order; re-deliver some articles on the way
+    while i < len(order):
         k = rng.randint(1, 9)
-        batch = order[i:i + k] + rng.sample(order[:i + k], min(2, i + k))
+        batch = order[i:i + k]
+        if arrival == "shuffled":
+            batch = batch + rng.sample(order[:i + k], min(2, i + k))
         load_results(db, batch, publish=False)
         i += k
     with duckdb.connect(str(db), read_only=True) as con:

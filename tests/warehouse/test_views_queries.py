@@ -34,7 +34,23 @@ def test_view_casualties_by_month_actor(warehouse):
     rows = rows_of(warehouse, "SELECT * FROM casualties_by_month_actor")
     # Douma: conservative 5 (max 12) + Aleppo 3 ; injured 20 reported once.
     assert rows == [{"month": "2018-03", "actor_code": "SYR GOV MIL", "actor_name": "Syrian armed forces",
-                     "n_events": 2, "killed": 8, "killed_max": 15, "injured": 20, "injured_max": 20}]
+                     "n_events": 2, "killed": 8, "killed_max": 15, "injured": 20, "injured_max": 20,
+                     "n_cumulative_figures": 0}]
+
+
+def test_casualties_view_keeps_cumulative_tolls_out_of_the_sums(warehouse):
+    from datetime import date
+
+    from pipelines.warehouse import load_results
+
+    from .builders import result
+
+    text = "قصفت القوات السورية حلب في حرب قتل فيها 350000 شخص منذ 2011."
+    load_results(warehouse, [result("big", text, date(2018, 3, 20), "bbc", [dict(
+        etype="ASSAULT", trigger="قصفت", actor="القوات السورية", place="حلب", date_value="2018-03-20",
+        precision="day", quantities=[("350000", 350000, "killed")])])])
+    (row,) = rows_of(warehouse, "SELECT killed, n_events, n_cumulative_figures FROM casualties_by_month_actor")
+    assert row == {"killed": 8, "n_events": 2, "n_cumulative_figures": 1}
 
 
 def test_view_troop_movements(warehouse):
