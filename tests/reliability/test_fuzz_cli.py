@@ -82,4 +82,4 @@ def test_regression_extract_empty_txt_file_is_a_clean_error(tmp_path):
     path = tmp_path / "a.txt"
     path.write_bytes(b"")
     rc, _out, err = run_cli(["extract", str(path)])
-    assert rc == 2 and "empty page" in err
+    assert rc == 2 and "empty" in err
