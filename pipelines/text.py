@@ -15,6 +15,7 @@ Normalisation (one definition, used by every stage and by lexicon loading):
 from __future__ import annotations
 
 import re
+from array import array
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
@@ -54,8 +55,12 @@ class NormalizedText:
     original: str
     text: str
     # index[i] = original offset of normalised char i; len(text)+1 entries. A `range` when the
-    # mapping is 1:1 (most sentences): O(1) memory, same indexing and bisect behaviour.
+    # mapping is 1:1 (most sentences), else a compact int array (4 bytes a character, not ~36):
+    # same indexing and bisect behaviour, and the cache of whole article texts stays small.
     index: Sequence[int]
+
+    def __hash__(self) -> int:  # the index (an array) is unhashable and determined by `original`
+        return hash(self.original)
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Map a half-open normalised span [start, end) to the original text."""
@@ -88,8 +93,9 @@ def normalize_with_offsets(original: str) -> NormalizedText:
         return NormalizedText(original, norm, range(len(original) + 1))
     # Kept characters are the runs between dropped ones; build the index run by run (no per-char loop).
     bounds = [-1, *drops, len(original)]
-    index = tuple(chain.from_iterable(range(a + 1, b) for a, b in zip(bounds, bounds[1:])))
-    return NormalizedText(original, norm, index + (len(original),))
+    index = array("i", chain.from_iterable(range(a + 1, b) for a, b in zip(bounds, bounds[1:])))
+    index.append(len(original))
+    return NormalizedText(original, norm, index)
 
 
 ARABIC_LETTER = r"[\u0621-\u064A\u0671-\u06D3]"

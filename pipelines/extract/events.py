@@ -121,6 +121,10 @@ def _stems(word: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+# Multi-word trigger entries that report deaths/injuries without naming an attack.
+_OUTCOME_PHRASES = frozenset({"اسفر_عن_مقتل", "ادى_الى_مقتل", "لقي_مصرعه", "اودى_بحياة", "حصد_ارواح", "سقوط_قتلى"})
+
+
 def _outcome_only(g: _Group, also: frozenset[str] = frozenset()) -> bool:
     """The ASSAULT rests only on outcome words (مقتل، قتلى، لقي مصرعه) or counts, no attack word
     (`also`: more words that do not name an attack)."""
@@ -129,6 +133,8 @@ def _outcome_only(g: _Group, also: frozenset[str] = frozenset()) -> bool:
     outcome = _outcome_words() | also
     for t in g.triggers:
         words = t.text.split()
+        if t.entry in _OUTCOME_PHRASES:
+            continue  # "أسفر ... عن مقتل" names the deaths, not what caused them
         if not words or not any(st in outcome for st in _stems(words[0])) and not t.entry.startswith("quantity:"):
             return False  # an attack word (غارة, قصف, هجوم) is there
     return True
@@ -223,7 +229,7 @@ def extract_events(
         actors = _shift_actors(find_actors(sent.text, published, context_countries=context), sent.start)
         groups: list[_Group] = []
         for t in sorted(triggers, key=lambda t: t.start):
-            md = classify_modality(s, t)
+            md = classify_modality(s, t, published)
             g = next((g for g in groups if g.event_type == t.event_type and g.modality == md.modality), None)
             if g is None:
                 g = _Group(t.event_type, md.modality)
@@ -240,7 +246,7 @@ def extract_events(
             else:
                 continue
             pseudo = _pseudo_trigger(m, etype, mode, text)
-            md = classify_modality(s, pseudo)
+            md = classify_modality(s, pseudo, published)
             g = _nearest_group(groups, etype, md.modality, m.quantity.start)
             if g is None and role in ATTACH_ONLY:
                 continue

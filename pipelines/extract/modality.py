@@ -304,6 +304,13 @@ def _analyze(norm: str) -> _Analysis:
 
 _SINCE_YEAR = Cue("hist.since_year", "historical", "around", frozenset(), (), max_gap=8)
 _PAST_YEAR = Cue("hist.past_year", "historical", "around", frozenset(), (), max_gap=6)
+_BARE_YEAR = Cue("hist.bare_year", "historical", "around", frozenset(), (), max_gap=6)
+# Words before a year that date an event by its year alone ("في 2013"، "عام 2011"، "يوليو 2013").
+_YEAR_LEAD = frozenset(normalize(w) for w in """
+عام العام سنة السنة في خلال مطلع أواخر أوائل منتصف نهاية بداية
+يناير فبراير مارس أبريل ابريل مايو يونيو يوليو أغسطس اغسطس سبتمبر أكتوبر اكتوبر نوفمبر ديسمبر
+كانون الثاني شباط آذار نيسان أيار حزيران تموز آب أيلول تشرين الأول
+""".split())
 _PLUPERFECT = Cue("hist.pluperfect", "historical", "narrow", frozenset(), ())
 _SA_PREFIX = Cue("fut.sa_prefix", "future", "narrow", frozenset(), ())
 
@@ -435,7 +442,19 @@ def classify_modality(sentence: AnalyzedSentence, trigger: TriggerMatch,
                 break
 
     # an explicit year before the publication year ("في عام 2014")
-    if published is not None:
+    if published is None:
+        # No publication date to compare with: an event dated by its year (and at most its month)
+        # is background - a report of current events gives the day ("الجمعة"، "في 30 مارس 2018").
+        for k, w in enumerate(a.words):
+            if not _YEAR.match(w.text) or a.hard[k] != a.hard[ti] or k == 0:
+                continue
+            lead = [x.text for x in a.words[max(0, k - 3):k] if x.is_word]
+            if not lead or _strip_conj(lead[-1]) not in _YEAR_LEAD or any(x.isdigit() for x in lead):
+                continue
+            dist = k - tj - 1 if k > tj else ti - k - 1
+            if 0 <= dist <= (_BARE_YEAR.max_gap or 6):
+                add(_BARE_YEAR, k, k)
+    else:
         for k, w in enumerate(a.words):
             if _YEAR.match(w.text) and int(w.text) < published.year and a.hard[k] == a.hard[ti]:
                 dist = k - tj - 1 if k > tj else ti - k - 1

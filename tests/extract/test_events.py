@@ -46,7 +46,7 @@ def fake_triggers(s: AnalyzedSentence) -> list[TriggerMatch]:
     return out
 
 
-def fake_modality(s: AnalyzedSentence, trig: TriggerMatch) -> ModalityDecision:
+def fake_modality(s: AnalyzedSentence, trig: TriggerMatch, published=None) -> ModalityDecision:
     before = s.sentence.text[: trig.start - s.sentence.start]
     if "نفى" in before or "نفت" in before:
         return ModalityDecision("negated", "نفى", "fake.negation")

@@ -98,6 +98,7 @@ def _write(tmp_path: Path, body: str) -> Path:
     ("- {id: a, type: ASSAULT, forms: [قتل], gap: 2}\n", "gap"),
     ("- {id: a, type: ASSAULT, forms: [اطلاق النار]}\n", "one word"),
     ("- {id: a, type: ASSAULT, imperfect: [قتل]}\n", "must start with"),
+    ("- {id: a, type: ASSAULT, forms: [قتل], also: RIOT/demo}\n", "also"),
 ])
 def test_malformed_lexicon_is_rejected_with_a_clear_message(tmp_path, body, message):
     with pytest.raises(LexiconError, match=message):

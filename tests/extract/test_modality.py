@@ -22,6 +22,28 @@ def _modality(text: str, trigger: str, published: date | None = None) -> Modalit
 
 
 CASES = [
+    # --- cases added for misfires seen on real corpus sentences (sentences written for the test) -
+    ("وتعهد زعيم الجماعة بالانتقام لمقتل القائد.", "مقتل", "historical"),
+    ("وكشف التقرير ملابسات مقتل المهندس في العاصمة.", "مقتل", "historical"),
+    ("وقتل أكثر من عشرة آلاف شخص منذ تدخل التحالف في اليمن.", "قتل", "historical"),
+    ("وتستمر الاحتجاجات منذ بداية العام في المدن الكبرى.", "احتجاجات", "asserted"),
+    ("وقالت الوزارة إنها لن تسمح بأية احتجاجات في العاصمة.", "احتجاجات", "hypothetical"),
+    ("وعرضت القناة الصور دليلا على فبركة الهجوم الكيماوي.", "الهجوم", "negated"),
+    ("وتحقق الشرطة في مزاعم مقتل الصحفي.", "مقتل", "hypothetical"),
+    ("وما زال المدنيون متخوفين من الاستهداف التركي لقراهم.", "الاستهداف", "hypothetical"),
+    ("وصعد المسؤولون لهجتهم قبل هجوم الحكومة السورية المتوقع على إدلب.", "هجوم", "future"),
+    ("وبحث المبعوث التهديدات الغربية بتوجيه ضربة عسكرية إلى النظام.", "ضربة", "future"),
+    ("وتداول نشطاء منشورات تدعو للتظاهر والعصيان المدني.", "العصيان", "future"),
+    ("وطالب بعض مشجعي النادي عبر موقع \"تويتر\" بتنظيم مظاهرة أمام السفارة.", "مظاهرة", "future"),
+    ("وأوصت الشرطة بتوجيه اتهامات إلى رئيس الوزراء.", "توجيه", "future"),
+    ("وخرج آلاف المحتجين إلى الشوارع داعين إلى استقالته.", "استقالته", "future"),
+    ("وأفادت وسائل إعلام بأن الجيش نفى قصف المستشفى.", "قصف", "negated"),
+    ("وإذا هاجمت القوات المدينة فإن الخسائر ستكون كبيرة.", "هاجمت", "hypothetical"),
+    ("ويسعى الوسطاء إلى منع وقوع مذبحة في المدينة المحاصرة.", "مذبحة", "hypothetical"),
+    ("وقاد الزعيم مظاهرات حاشدة ضد الحكومة في عام 2016.", "مظاهرات", "historical"),
+    ("وخرجت مظاهرات في يوليو 2013 ضد حكم الرئيس.", "مظاهرات", "historical"),
+    ("وقتل ثلاثة متظاهرين في 30 مارس 2018 خلال احتجاجات قرب الحدود.", "احتجاجات", "asserted"),
+    ("وقتل جنديان بعد هجوم شنه مسلحون على نقطة تفتيش.", "هجوم", "asserted"),
     # --- asserted -----------------------------------------------------------------------------
     ("قال الجيش إنه رد بقصف مواقع المسلحين.", "قصف", "asserted"),
     ("قتل 16 مدنيا إثر غارة تركية على عفرين.", "قتل", "asserted"),
@@ -112,9 +134,10 @@ def test_at_least_40_cases_cover_every_modality():
     assert {c[2] for c in CASES} == {"asserted", "negated", "hypothetical", "future", "historical"}
 
 
-def test_an_earlier_explicit_year_is_historical_only_when_the_publication_date_says_so():
+def test_an_earlier_explicit_year_is_historical_when_the_publication_date_says_so():
     sent_text = "قتل عشرات المدنيين في قصف على المدينة عام 2014."
-    assert _modality(sent_text, "قصف").modality == "asserted"
+    # without a publication date, an event dated by its year alone is background
+    assert _modality(sent_text, "قصف").rule == "hist.bare_year"
     d = _modality(sent_text, "قصف", published=date(2018, 3, 1))
     assert d.modality == "historical" and d.rule == "hist.past_year"
     assert _modality(sent_text, "قصف", published=date(2014, 6, 1)).modality == "asserted"

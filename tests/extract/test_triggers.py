@@ -150,3 +150,29 @@ def test_morphology_helpers():
     assert {"غاره", "غارتين", "غارات"} <= set(decline_noun("غاره"))
     assert {"هجوما", "هجومين"} <= set(decline_noun("هجوم"))
     assert ("قصف", "بال", "") in peel("بالقصف")
+
+
+@pytest.mark.parametrize("text,protest_word", [
+    ("فرقت الشرطة المتظاهرين بالقوة.", "المتظاهرين"),
+    ("استخدمت قوات الأمن خراطيم المياه لتفريق مظاهرة أمام الوزارة.", "مظاهرة"),
+    ("فضت قوات الأمن اعتصام العمال أمام المصنع.", "اعتصام"),
+])
+def test_dispersing_a_protest_reports_the_protest_too(text, protest_word):
+    """An entry's `also` adds a second event on the protest noun of its tail."""
+    matches = find_triggers(_sentence(text))
+    assert any(m.event_type == "ASSAULT" and m.mode == "crowd-control" for m in matches)
+    protest = [m for m in matches if m.event_type == "PROTEST"]
+    assert len(protest) == 1 and protest[0].text == protest_word and protest[0].entry.endswith("+also")
+
+
+@pytest.mark.parametrize("text,hidden", [
+    ("أكد الجيش أن قواعد الاشتباك لم تتغير.", "ASSAULT"),       # rules of engagement
+    ("عاد النازحون إلى أسرهم.", "ASSAULT"),                     # their families, not "captured them"
+    ("أجرى الجنود تدريبات على إطلاق النار.", "ASSAULT"),         # shooting practice
+    ("ندد البيان بانتهاك الشرطة لحق التظاهر.", "PROTEST"),       # the right to protest
+    ("أشاد الوزير بمسيرة التنمية.", "PROTEST"),                 # the course of development
+    ("نقل السفير احتجاج بلاده إلى وزارة الخارجية.", "PROTEST"),  # a diplomatic protest
+    ("أعلنت الوزارة إسقاط طائرة مسيرة.", "PROTEST"),            # a drone, not a march
+])
+def test_false_friends_do_not_fire_their_type(text, hidden):
+    assert hidden not in _types(text)

@@ -1,0 +1,52 @@
+"""Sentence-level detection on hand-written sentences (real pipeline, offline analyzer).
+
+Each row is a mechanism that once misfired on real corpus sentences: a false friend of a trigger,
+talk about an event that reports none, or a protest implied by its dispersal. The sentences are
+written for these tests (not copied from any corpus).
+"""
+from __future__ import annotations
+
+import pytest
+
+from pipelines.nlp.base import OfflineAnalyzer
+from pipelines.process import process_articles
+from pipelines.records import Article
+
+
+def _asserted(text: str) -> set[str]:
+    [result] = process_articles([Article(article_id="t", text=text)], OfflineAnalyzer())
+    return {e.event_type for e in result.events if e.modality == "asserted"}
+
+
+@pytest.mark.parametrize("text,etype,expected", [
+    # false friends of a trigger
+    ("وأكد المتحدث أن قواعد الاشتباك تسمح للجنود بالرد على مصادر النيران.", "ASSAULT", False),
+    ("وعاد النازحون إلى أسرهم بعد أن هدأت الأوضاع في القرية.", "ASSAULT", False),
+    ("وأجرى المجندون الجدد تدريبات على إطلاق النار في القاعدة.", "ASSAULT", False),
+    ("وأنشأت الدول الخليجية مركزا لاستهداف تمويل الإرهاب.", "ASSAULT", False),
+    ("وقال مسؤولون إن تحطم الطائرة نجم عن خلل فني.", "PROTEST", False),
+    ("ويكفل الدستور حق التظاهر السلمي لجميع المواطنين.", "PROTEST", False),
+    ("وأشاد الوزير بمسيرة التنمية التي تشهدها البلاد.", "PROTEST", False),
+    ("وسلمت الخارجية السفير مذكرة احتجاج على تصريحات الوزير.", "PROTEST", False),
+    ("وأعلنت الوزارة إسقاط طائرة مسيرة كانت تقترب من القاعدة.", "PROTEST", False),
+    ("وتقع البلدة في منطقة تسيطر عليها الميليشيات منذ سنوات.", "COERCE", False),
+    # talk about an event, not a report of one
+    ("وقالت الوزارة إنها لن تسمح بأية احتجاجات في العاصمة.", "PROTEST", False),
+    ("وتعهد زعيم الجماعة بالانتقام لمقتل القائد.", "ASSAULT", False),
+    ("وتسعى السفارة إلى كشف ملابسات مقتل المهندس في العاصمة.", "ASSAULT", False),
+    ("وقتل أكثر من عشرة آلاف شخص منذ تدخل التحالف في اليمن.", "ASSAULT", False),
+    ("وقاد الزعيم مظاهرات حاشدة ضد الحكومة في عام 2016.", "PROTEST", False),
+    ("وتداول نشطاء منشورات تدعو للتظاهر والعصيان المدني في العاصمة.", "PROTEST", False),
+    ("وعرضت القناة الصور بوصفها دليلا على فبركة الهجوم الكيماوي.", "ASSAULT", False),
+    # reports that must stay
+    ("واستخدمت الشرطة الغاز المسيل للدموع لتفريق المتظاهرين في وسط العاصمة.", "PROTEST", True),
+    ("واستخدمت الشرطة الغاز المسيل للدموع لتفريق المتظاهرين في وسط العاصمة.", "ASSAULT", True),
+    ("وفرقت قوات الأمن بالقوة مظاهرة أمام البرلمان.", "PROTEST", True),
+    ("وقمعت قوات الأمن الاحتجاجات الليلية في المدينة.", "PROTEST", True),
+    ("وتتواصل الاحتجاجات في المدينة منذ أسبوعين.", "PROTEST", True),
+    ("وقتل ثلاثة متظاهرين يوم الجمعة خلال احتجاجات قرب الحدود.", "PROTEST", True),
+    ("وقتل خمسة مدنيين منذ صباح اليوم في قصف على البلدة.", "ASSAULT", True),
+    ("وأسرت المجموعة المسلحة جنديين خلال الاشتباك.", "ASSAULT", True),
+])
+def test_sentence_level_detection(text, etype, expected):
+    assert (etype in _asserted(text)) is expected, _asserted(text)
