@@ -17,8 +17,7 @@ import dagster as dg
 
 from assets.partitions import DAY_FORMAT, article_day, ingest_day, valid_keys
 from assets.resources import LandingFolder
-from pipelines.ingest.core import iter_landing
-from pipelines.records import Quarantined
+from pipelines.ingest import read_file
 
 marsad_job = dg.define_asset_job(
     "marsad_job",
@@ -53,21 +52,27 @@ def file_fingerprints(landing_dir: Path) -> dict[str, str]:
 
 
 def days_by_file(landing: LandingFolder, files: Iterable[str]) -> tuple[dict[str, set[str]], set[str]]:
-    """({file: partitions its articles belong to}, files still pending) for the given files."""
-    wanted = set(files)
-    out: dict[str, set[str]] = {f: set() for f in wanted}
+    """({file: partitions its articles belong to}, files still pending) for the given files.
+
+    Only these files are parsed (`read_file`), not the whole folder: a tick that sees one new file
+    costs one file's parse, however large the landing folder has grown.
+    """
+    settings = landing.settings()
+    out: dict[str, set[str]] = {}
     pending: set[str] = set()
-    if not wanted:
-        return out, pending
-    for item in iter_landing(landing.dir, landing.settings()):
-        if isinstance(item, tuple):
-            if item[1] in wanted:
-                pending.add(item[1])
-        elif isinstance(item, Quarantined):
-            if item.origin in wanted:
-                out[item.origin].add(ingest_day(landing.dir, item.origin).strftime(DAY_FORMAT))
-        elif item.origin in wanted:
-            out[item.origin].add(article_day(item, landing.dir)[0])
+    for f in sorted(set(files)):
+        try:
+            result = read_file(f, landing.dir, settings)
+        except FileNotFoundError:
+            pending.add(f)  # vanished since it was listed: the next tick sees it as deleted
+            continue
+        if result.pending:
+            pending.add(f)
+        days = {article_day(a, landing.dir)[0] for a in result.articles}
+        # a duplicate of content kept elsewhere in the same file loads nothing of its own
+        if result.quarantined:
+            days.add(ingest_day(landing.dir, f).strftime(DAY_FORMAT))
+        out[f] = days
     return out, pending
 
 

@@ -35,11 +35,15 @@ def build_executor() -> dg.ExecutorDefinition:
     * `k8s`: one Kubernetes pod per step (dagster-k8s `k8s_job_executor`); the NLP step asks for
       more CPU and memory through its `dagster-k8s/config` tag.
     * `docker`: one container per step (dagster-docker `docker_executor`).
+    * `in_process`: every step in the run's own process (debugging; tests of the UI, where step
+      processes would only add start-up time).
     """
     kind = os.environ.get("MARSAD_EXECUTOR", "multiprocess")
     max_processes = int(os.environ.get("MARSAD_MAX_PROCESSES") or os.cpu_count() or 2)
     if kind == "multiprocess":
         return dg.multiprocess_executor.configured({"max_concurrent": max_processes})
+    if kind == "in_process":
+        return dg.in_process_executor
     if kind == "k8s":
         from dagster_k8s import k8s_job_executor
 
@@ -48,7 +52,7 @@ def build_executor() -> dg.ExecutorDefinition:
         from dagster_docker import docker_executor
 
         return docker_executor
-    raise ValueError(f"MARSAD_EXECUTOR={kind!r}: expected multiprocess, k8s or docker")
+    raise ValueError(f"MARSAD_EXECUTOR={kind!r}: expected multiprocess, in_process, k8s or docker")
 
 
 def build_defs(

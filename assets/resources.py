@@ -5,6 +5,7 @@ loads, so the same definitions serve `make demo`, `make ui` and a deployment.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import pickle
 from dataclasses import replace
@@ -51,31 +52,68 @@ class LandingFolder(dg.ConfigurableResource):
 
 
 class Warehouse(dg.ConfigurableResource):
-    """The DuckDB warehouse file. Writes go through `load`, reads through `connect(read_only=True)`.
+    """The DuckDB warehouse file, and the three ways the assets touch it.
 
-    DuckDB lets one process write a file at a time, so every asset that opens it is in the
-    `duckdb_warehouse` pool (limit 1, see dagster.yaml) and retries on lock errors.
+    * `load`: the writer (one transaction per day, then the read snapshot is republished, all under
+      `pipelines.warehouse.writer_lock`). Every asset that writes is in the `duckdb_warehouse` pool
+      (limit 1, see dagster.yaml) and retries on lock errors.
+    * `read_snapshot`: what display reads use (metadata totals, previews, chart inputs). It opens the
+      published snapshot (`snapshot_path`) read-only through `connect_readonly`, so it never takes
+      DuckDB's file lock or the writer lock: an analyst's `marsad load` or another run keeps writing.
+      It may be one load behind a concurrent writer, which is fine for display.
+    * `read_committed`: what checks that validate the load just made use (schema, orphan keys). They
+      must judge the writer's committed file, not a copy that could be older (a failed publish) or
+      belong to another writer's load; it is opened read-only under the writer lock, so no writer is
+      half-way through a transaction and DuckDB's lock cannot fail the check. The lock is held for
+      the few queries of the check only; a writer waits (`WarehouseBusy` after `lock_timeout`).
     """
 
     path: str
+    lock_timeout: float = 300.0
 
     @property
     def file(self) -> Path:
         return Path(self.path)
 
     @contextmanager
-    def connect(self, read_only: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
-        if not read_only:
-            self.file.parent.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(str(self.file), read_only=read_only)
+    def read_snapshot(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        from pipelines.warehouse import connect_readonly
+
+        con = connect_readonly(self.file)
         try:
             yield con
         finally:
             con.close()
 
+    @contextmanager
+    def read_committed(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        from pipelines.warehouse import writer_lock
+
+        with writer_lock(self.file, timeout=self.lock_timeout):
+            con = duckdb.connect(str(self.file), read_only=True)
+            try:
+                yield con
+            finally:
+                con.close()
+
     def query(self, sql: str, params: Sequence[Any] | None = None) -> list[tuple]:
-        with self.connect(read_only=True) as con:
+        """A display query on the published snapshot."""
+        with self.read_snapshot() as con:
             return con.execute(sql, params or []).fetchall()
+
+    def chart_data_version(self) -> str:
+        """Content hash of the rows the trend charts are drawn from (read from the snapshot).
+
+        It changes exactly when a chart would change, so re-loading a day with the same data, or a
+        load that only touches tables the charts do not read, leaves the charts fresh.
+        """
+        from pipelines.warehouse.charts import CHART_QUERIES
+
+        h = hashlib.sha256()
+        with self.read_snapshot() as con:
+            for name, (sql, _) in sorted(CHART_QUERIES.items()):
+                h.update(f"{name}\0{con.execute(sql).fetchall()!r}\0".encode("utf-8", "surrogatepass"))
+        return h.hexdigest()[:16]
 
     def load(self, results: Sequence[Any], quarantined: Sequence[Any], partition_key: str) -> Any:
         """Replace exactly one day's rows (one transaction; see `pipelines.warehouse.load_results`)."""

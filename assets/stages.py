@@ -25,9 +25,12 @@ from pipelines.clean import clean_article
 from pipelines.extract import extract_events
 from pipelines.nlp import get_analyzer
 from pipelines.process import ArticleResult, article_dates as find_article_dates
+from pipelines.warehouse import WarehouseBusy, snapshot_path
 from pipelines.records import AnalyzedSentence, Article, CleanArticle, Quarantined, TemporalExpression
 
 WAREHOUSE_POOL = "duckdb_warehouse"
+WAREHOUSE_SNAPSHOT = dg.AssetKey("warehouse_snapshot")
+DATA_VERSION_TAG = "dagster/data_version"
 # Transient failures (a file still being copied in, a DuckDB lock held by a reader outside Dagster):
 # retry with exponential backoff. Non-transient ones raise `dg.Failure(allow_retries=False)`.
 RETRY = dg.RetryPolicy(max_retries=3, delay=2, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS)
@@ -296,13 +299,16 @@ def build_assets(versions: Mapping[str, str]) -> list[dg.AssetsDefinition]:
             per_day.append({"day": k, "articles": stats.articles, "mentions": stats.mentions,
                             "quantities": stats.quantities, "replaced": stats.replaced_articles,
                             "seconds": round(stats.seconds, 2)})
-        with _transient_only(duckdb.IOException), duckdb_warehouse.connect(read_only=True) as con:
+        # Display numbers come from the published snapshot (no lock, no contention with writers).
+        with _transient_only(duckdb.IOException, RuntimeError), duckdb_warehouse.read_snapshot() as con:
             counts = {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]
                       for t in ("articles", "event_mentions", "event_quantities", "events", "quarantine")}
             day_rows = con.execute(
                 "SELECT count(*) FROM articles WHERE partition_day BETWEEN ? AND ?",
                 [context.partition_keys[0], context.partition_keys[-1]],
             ).fetchone()[0]
+        # The checks judge what this load committed: the writer's file, read under the writer lock.
+        with _transient_only(duckdb.IOException, WarehouseBusy), duckdb_warehouse.read_committed() as con:
             schema = checks.schema_problems(con)
             orphans = checks.orphan_problems(con) if not schema else []
         yield dg.MaterializeResult(
@@ -314,29 +320,53 @@ def build_assets(versions: Mapping[str, str]) -> list[dg.AssetsDefinition]:
                 **{f"total_{t}": n for t, n in counts.items()},
             },
         )
+        # What the charts read changed or not: recorded as the data version of `warehouse_snapshot`,
+        # so `charts` (unpartitioned) goes stale only when a chart would change. Dagster does not
+        # follow data versions from thousands of daily partitions into an unpartitioned asset.
+        with _transient_only(duckdb.IOException, RuntimeError):
+            snapshot_version = duckdb_warehouse.chart_data_version()
+        context.log_event(dg.AssetObservation(
+            asset_key=WAREHOUSE_SNAPSHOT, tags={DATA_VERSION_TAG: snapshot_version},
+            metadata={"snapshot": dg.MetadataValue.path(str(snapshot_path(duckdb_warehouse.file))),
+                      "after_partitions": ", ".join(context.partition_keys[:5])},
+        ))
         yield _check("schema", schema, "warehouse")
         yield _check("no_orphans", orphans, "warehouse", skipped_because_schema_failed=bool(schema))
 
+    @dg.multi_observable_source_asset(
+        specs=[dg.AssetSpec(
+            WAREHOUSE_SNAPSHOT, group_name="warehouse", kinds={"duckdb"},
+            description="The warehouse's published read snapshot, versioned by the content of the rows "
+                        "the charts read. Observed by every `warehouse` load (and by 'Observe' in the UI).",
+        )],
+        required_resource_keys={"duckdb_warehouse"},
+    )
+    def warehouse_snapshot(context):
+        yield dg.ObserveResult(asset_key=WAREHOUSE_SNAPSHOT,
+                               data_version=dg.DataVersion(context.resources.duckdb_warehouse.chart_data_version()))
+
     @dg.asset(
         group_name="warehouse", code_version=versions["charts"], kinds={"duckdb"},
-        deps=[warehouse], retry_policy=RETRY,
+        deps=[warehouse, WAREHOUSE_SNAPSHOT], retry_policy=RETRY,
         description="PNG trend charts (monthly events by type, casualties, troop movements) from the "
-                    "warehouse's read snapshot (so no warehouse lock is needed).",
+                    "warehouse's read snapshot (so no warehouse lock is needed). Stale when the chart "
+                    "code or `warehouse_snapshot`'s data version changes.",
     )
     def charts(context: AssetExecutionContext, duckdb_warehouse: Warehouse):
         from pipelines.warehouse import charts as charting
 
         out_dir = duckdb_warehouse.file.parent / "charts"
-        with _transient_only(duckdb.IOException):
+        with _transient_only(duckdb.IOException, RuntimeError):
+            version = duckdb_warehouse.chart_data_version()
             written = charting.render_all(duckdb_warehouse.file, out_dir)
         paths = [str(p) for p in written.values()]
-        return dg.MaterializeResult(metadata={
+        return dg.MaterializeResult(data_version=dg.DataVersion(version), metadata={
             "dagster/row_count": len(paths),
             "folder": dg.MetadataValue.path(str(out_dir)),
             "charts": dg.MetadataValue.md("\n".join(f"* `{p}`" for p in paths) or "_none_"),
         })
 
-    return [ingest, clean_articles, analyses, article_dates, events, warehouse, charts]
+    return [ingest, clean_articles, analyses, article_dates, events, warehouse, warehouse_snapshot, charts]
 
 
 def _cache_stats(analyzer: Any) -> dict[str, Any]:

@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import json
+import os
+import tempfile
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Mapping
@@ -159,9 +162,80 @@ def hash_files(files: Iterable[Path], root: Path) -> str:
     return h.hexdigest()[:16]
 
 
-def code_versions(root: Path = REPO_ROOT) -> dict[str, str]:
-    """Code version of every stage for the source tree at `root` (a repo checkout or a copy)."""
-    return {stage: hash_files(stage_files(stage, root), root) for stage in STAGES}
+def analyzer_identity() -> str:
+    """Which analyzer `analyses` runs, and what it runs on: it changes `analyses`' code version.
+
+    stanza: the model folder and the name, size and mtime of every file in it (hashing gigabytes of
+    weights at each code-location load would be too slow; replacing a model changes size or mtime).
+    offline: a hash of the word lists as the analyzer loads them (its YAML lexicons and the
+    single-word triggers it borrows from the extraction lexicons), so editing a trigger's weight
+    does not touch `analyses` but adding a trigger word does.
+    """
+    from pipelines.nlp.models import describe_choice
+
+    choice = describe_choice()
+    h = hashlib.sha256()
+    if choice.name == "stanza" and choice.stanza_dir is not None:
+        folder = Path(choice.stanza_dir)
+        h.update(str(folder.resolve()).encode())
+        for p in _all_files(folder):
+            st = p.stat()
+            h.update(f"\0{p.relative_to(folder).as_posix()}:{st.st_size}:{st.st_mtime_ns}".encode())
+        return "stanza:" + h.hexdigest()[:16]
+    return "offline:" + _offline_lexicon_hash()
+
+
+def _offline_lexicon_hash() -> str:
+    """Hash of the offline analyzer's loaded word lists, memoised on disk by its source files' stats.
+
+    Loading the lexicons costs ~0.5 s and every step process of a multiprocess run loads the
+    definitions; the memo (in the temp folder, keyed by each source file's path, size and mtime)
+    makes that a few `stat` calls. A missing or unwritable memo only means recomputing.
+    """
+    from pipelines.nlp import lexicon as module
+
+    sources = [Path(module.__file__), *sorted(Path(module.HERE).glob("*")), *sorted(Path(module.TRIGGER_DIR).glob("*.yaml"))]
+    key = hashlib.sha256()
+    for p in sources:
+        try:
+            st = p.stat()
+        except OSError:
+            continue
+        key.update(f"{p}:{st.st_size}:{st.st_mtime_ns}\0".encode())
+    memo = Path(tempfile.gettempdir()) / f"marsad-analyzer-identity-{os.getuid()}.json"
+    try:
+        known = json.loads(memo.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        known = {}
+    if not isinstance(known, dict):
+        known = {}
+    if key.hexdigest() in known:
+        return str(known[key.hexdigest()])
+    lex = module.lexicons()
+    h = hashlib.sha256()
+    for name in sorted(vars(lex)):
+        value = getattr(lex, name)
+        items = sorted(value.items()) if isinstance(value, dict) else sorted(value)
+        h.update(f"{name}\0{items!r}\0".encode("utf-8", "surrogatepass"))
+    value = h.hexdigest()[:16]
+    try:
+        tmp = memo.with_name(f"{memo.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({**dict(list(known.items())[-20:]), key.hexdigest(): value}), encoding="utf-8")
+        os.replace(tmp, memo)
+    except OSError:
+        pass
+    return value
+
+
+def code_versions(root: Path = REPO_ROOT, analyzer: str | None = None) -> dict[str, str]:
+    """Code version of every stage for the source tree at `root` (a repo checkout or a copy).
+
+    `analyses` also carries the active analyzer's identity (`analyzer_identity()` unless given).
+    """
+    versions = {stage: hash_files(stage_files(stage, root), root) for stage in STAGES}
+    identity = analyzer if analyzer is not None else analyzer_identity()
+    versions["analyses"] = hashlib.sha256(f"{versions['analyses']}|{identity}".encode()).hexdigest()[:16]
+    return versions
 
 
 @lru_cache(maxsize=1)

@@ -2,6 +2,7 @@
 
 Public interface (used by the CLI, the Dagster assets and the benchmark):
 * `read_landing(landing_dir, settings)` -> `IngestResult(articles, quarantined)`
+* `read_file(path, landing_dir, settings)` -> `IngestResult` for one landing file (the sensor)
 * `article_from_record(record, origin)` -> `Article` (one JSONL object)
 * `parse_txt_page(raw_text, origin)` -> `Article` (one scraped page; `parse_html_page` for HTML)
 * `IngestSettings.from_env(landing_dir)`: limits and quarantine folder from `MARSAD_*` variables
@@ -17,11 +18,12 @@ from .core import (
     iter_landing,
     parse_html_page,
     parse_txt_page,
+    read_file,
     read_landing,
     read_quarantine_folder,
 )
 
 __all__ = [
     "IngestResult", "IngestSettings", "article_from_record", "content_id", "iter_landing", "parse_html_page",
-    "parse_txt_page", "read_landing", "read_quarantine_folder",
+    "parse_txt_page", "read_file", "read_landing", "read_quarantine_folder",
 ]

@@ -24,7 +24,7 @@ import time
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Any, Iterator, Literal
+from typing import Any, Iterable, Iterator, Literal
 
 from pipelines.records import Article, Quarantined
 from pipelines.text import normalize
@@ -394,28 +394,32 @@ def iter_landing(landing_dir: Path, settings: IngestSettings = IngestSettings())
     qdir = settings.quarantine_dir.resolve() if settings.quarantine_dir else None
     now = time.time()
     for path in _candidate_files(landing, qdir):
-        rel = path.relative_to(landing).as_posix()
-        suffix = path.suffix.lower()
-        try:
-            st = path.stat()
-        except OSError:
-            continue  # vanished between listing and reading
-        if _is_partial(path.name) or (settings.min_age_seconds and now - st.st_mtime < settings.min_age_seconds):
-            yield ("pending", rel)
-            continue
-        if suffix in DOC_SUFFIXES:
-            continue
-        try:
-            if suffix in JSONL_SUFFIXES:
-                yield from _jsonl_items(path, rel, settings)
-            elif suffix in TXT_SUFFIXES or suffix in HTML_SUFFIXES:
-                yield from _page_articles(path, rel, settings)
-            else:
-                raise _Reject(f"unsupported file type {suffix or '(no extension)'!r}; expected .txt, .html or .jsonl", _head(path))
-        except _Reject as exc:
-            yield Quarantined(rel, exc.reason, exc.first_bytes or _head(path), exc.line)
-        except OSError as exc:
-            yield Quarantined(rel, f"cannot read: {exc.strerror or exc}", b"")
+        yield from _file_items(path, path.relative_to(landing).as_posix(), settings, now)
+
+
+def _file_items(path: Path, rel: str, settings: IngestSettings, now: float) -> Iterator[Article | Quarantined | tuple[str, str]]:
+    """What one landing file yields (see `iter_landing`); nothing raises for a bad file."""
+    suffix = path.suffix.lower()
+    try:
+        st = path.stat()
+    except OSError:
+        return  # vanished between listing and reading
+    if _is_partial(path.name) or (settings.min_age_seconds and now - st.st_mtime < settings.min_age_seconds):
+        yield ("pending", rel)
+        return
+    if suffix in DOC_SUFFIXES:
+        return
+    try:
+        if suffix in JSONL_SUFFIXES:
+            yield from _jsonl_items(path, rel, settings)
+        elif suffix in TXT_SUFFIXES or suffix in HTML_SUFFIXES:
+            yield from _page_articles(path, rel, settings)
+        else:
+            raise _Reject(f"unsupported file type {suffix or '(no extension)'!r}; expected .txt, .html or .jsonl", _head(path))
+    except _Reject as exc:
+        yield Quarantined(rel, exc.reason, exc.first_bytes or _head(path), exc.line)
+    except OSError as exc:
+        yield Quarantined(rel, f"cannot read: {exc.strerror or exc}", b"")
 
 
 def _head(path: Path) -> bytes:
@@ -429,10 +433,34 @@ def _head(path: Path) -> bytes:
 def read_landing(landing_dir: Path, settings: IngestSettings = IngestSettings()) -> IngestResult:
     """Read every input of the landing folder once: loaded (deduplicated) or quarantined."""
     landing = Path(landing_dir)
+    result = _collect(iter_landing(landing, settings))
+    if settings.quarantine_dir is not None:
+        write_quarantine_folder(result.quarantined, landing, settings)
+    return result
+
+
+def read_file(path: Path, landing_dir: Path, settings: IngestSettings = IngestSettings()) -> IngestResult:
+    """Read ONE file of the landing folder exactly as `read_landing` reads it (same origin, limits,
+    pending and quarantine rules; duplicates removed within the file only).
+
+    For callers that must look at a few changed files without re-reading the folder (the landing
+    sensor). `path` is absolute or relative to `landing_dir`. Nothing is written to the quarantine
+    folder: that stays `read_landing`'s job, so a look-ahead cannot leave copies behind.
+    """
+    landing = Path(landing_dir)
+    path = Path(path) if Path(path).is_absolute() else landing / path
+    rel = path.relative_to(landing).as_posix()
+    if not path.exists():
+        raise FileNotFoundError(f"not in the landing folder: {path}")
+    return _collect(_file_items(path, rel, settings, time.time()))
+
+
+def _collect(items: Iterable[Article | Quarantined | tuple[str, str]]) -> IngestResult:
+    """Sort `iter_landing` items into an IngestResult; the same content or id is kept once."""
     result = IngestResult()
     by_hash: dict[str, str] = {}  # content hash -> article_id kept
     by_id: dict[str, tuple[str, str]] = {}  # article_id -> (content hash, origin)
-    for item in iter_landing(landing, settings):
+    for item in items:
         if isinstance(item, tuple):
             result.pending.append(item[1])
         elif isinstance(item, Quarantined):
@@ -451,8 +479,6 @@ def read_landing(landing_dir: Path, settings: IngestSettings = IngestSettings())
             by_hash[h] = item.article_id
             by_id[item.article_id] = (h, item.origin)
             result.articles.append(item)
-    if settings.quarantine_dir is not None:
-        write_quarantine_folder(result.quarantined, landing, settings)
     return result
 
 

@@ -4,23 +4,33 @@ Rules (documented for analysts; see README "Warehouse"):
 
 * Only **asserted** mentions form events. Negated, hypothetical, future and historical mentions stay
   in `event_mentions` (with `modality`, `event_id` NULL) so they remain queryable.
-* Mentions are clustered per event type. Two mentions are *compatible* when
-  - their dates overlap within their precision window, with one day of slack (a day-precision
-    "yesterday" mis-resolved by one day still matches); year-precision dates only match each other;
-    a mention without a date of its own (none, or the extractor's publication-date fallback) is
-    taken to cover its article's publication day and the day before;
-  - their locations agree: same country when both are known; when both are finer than admin1
-    (point/city/admin2) the same place or within 10 km (a town and its suburb, not the next
-    town); different admin1 never match;
-  - their actors agree and their targets agree: equal codes, or one code refines the other
-    (`USA` vs `USA MIL`); an unknown side is compatible with anything.
-  Mentions of different articles also need positive evidence: the same (or a nearby) fine place,
-  or both the same actor and the same target. (Same country + same actor is too weak: a government
-  does many things in its country each day.) For choosing among clusters, a fine place scores 2,
-  same actor 1, same target 1, same country 1. Mentions of one article need
-  score >= 2, or score 1 and the same date (both without a date of their own, or the same value):
-  an article mostly retells its main event, but a sentence dated differently, or sharing nothing
-  with it, is more likely another event (or an extraction error) than a retelling.
+* Mentions are clustered per event type. A wrong merge hides a real event from analysts, which is
+  worse than a duplicate, so two mentions are merged only when nothing contradicts and something
+  positively identifies them as one event. *Contradictions* (any one forbids the merge):
+  - dates: the windows must overlap, with no slack (a mention without a date of its own -- none,
+    or the extractor's publication-date fallback -- covers its article's publication day and the
+    day before); two day-precise dates of their own must be the same day; year-precision dates
+    only meet each other;
+  - places: different countries or admin1; two places finer than admin1 (point/city/admin2)
+    neither the same nor within 10 km (a town and its suburb, not the next town);
+  - actors or targets: different codes, unless one refines the other (`USA` vs `USA GOV`);
+  - modes: two known, different modes (an invitation to investigate is not an allegation), except
+    the weapons of an armed ASSAULT (aerial / shelling / explosives ... : sources differ on them);
+  - casualties (ASSAULT ... ): both report killed (or injured) and one figure is more than
+    3 x the other + 5 (5 vs 12 is a revised toll; 2 vs 40 is another strike).
+  An unknown (None) actor, target, place or mode is compatible, but never counts as evidence.
+  *Evidence* depends on what identifies an event of the type:
+  - place-bound types (ASSAULT, PROTEST, COERCE, MOBILIZE, RETREAT) happen somewhere: across
+    articles the same (or a nearby) fine place plus one more thing -- the same known actor, the
+    same known target, or the same day-precise date of their own. Inside one article (coreference,
+    not "same type"): the same fine place with the same party or the same date value (a sentence
+    dated otherwise tells background: an earlier attack), or the same known actor and target;
+  - every other type (ACCUSE, THREATEN, REQUEST, CONSULT, AGREE, SUPPORT, REJECT, AID, SANCTION
+    ...) is said or done by someone, and a leader says many things a day: the same *known* actor
+    and either the same known target or the same fine place -- in one article as across articles;
+    a mention dated only to a week/month/year must carry the same date value as the other.
+  For choosing among candidate clusters, a fine place scores 2, same actor 1, same target 1, same
+  country 1, and a cluster of the mention's own article 10 more.
 * Clustering is *complete-linkage greedy in report order*: mentions are sorted by (report day,
   article_id, sentence, trigger offset) -- content only, never load order -- and each joins the
   best cluster all of whose members it is compatible with, else starts a new one. Hence the result
@@ -53,6 +63,13 @@ FINE_GEO = 2  # rank <= this: a place precise enough to identify an event locati
 NEARBY_KM = 10.0
 UNDATED_DAYS = 1
 WELL_ATTRIBUTED = 0.5
+# Types that happen at a place (identified by where and when); every other type is said, decided
+# or done by someone (identified by who, and to whom or where).
+PLACE_BOUND = frozenset({"ASSAULT", "PROTEST", "COERCE", "MOBILIZE", "RETREAT"})
+TOLL_ROLES = ("killed", "injured")
+ARMED_MODES = frozenset({"aerial", "drone", "heavy-weapons", "explosives", "suicide-attack", "firearms",
+                         "unconventional", "destroy", "targeted", "primitive"})
+TOLL_FACTOR, TOLL_SLACK = 3, 5
 
 
 def _km(a: dict, b: dict) -> float | None:
@@ -96,26 +113,83 @@ def _location(a: dict, b: dict) -> int | None:
     return 1 if a["country"] and a["country"] == b["country"] else 0
 
 
-def pair_score(a: dict, b: dict) -> int | None:
-    """Evidence that two mentions report one event; None when they contradict each other."""
+def _casualties_agree(a: dict, b: dict) -> bool:
+    """False when both report a count of killed (or injured) too far apart to be one event.
+
+    Tolls do get revised (5 killed, later 12), so only a figure more than `TOLL_FACTOR` times the
+    other plus `TOLL_SLACK` counts as a contradiction (2 killed vs 40 killed: two events)."""
+    qa, qb = a["_q"], b["_q"]
+    for role in TOLL_ROLES:
+        if role in qa and role in qb:
+            (va, va_max), (vb, vb_max) = qa[role], qb[role]
+            if None in (va, va_max, vb, vb_max):
+                continue
+            if max(va, vb) > TOLL_FACTOR * min(va_max, vb_max) + TOLL_SLACK:
+                return False
+    return True
+
+
+def _dates_agree(a: dict, b: dict) -> bool:
+    """The windows overlap (no slack: a mention without a date of its own already covers its
+    publication day and the day before), year only meets year, and two day-precise dates of
+    their own must be the same day (a leader's threats on two days are two events)."""
     if (a["_prec"] == 3) != (b["_prec"] == 3):
-        return None
-    if a["_from"] > b["_to"] + timedelta(days=1) or b["_from"] > a["_to"] + timedelta(days=1):
+        return False
+    if a["_prec"] == 0 and b["_prec"] == 0:
+        return a["_from"] == b["_from"]
+    return a["_from"] <= b["_to"] and b["_from"] <= a["_to"]
+
+
+def _same_date(a: dict, b: dict) -> bool:
+    """Both without a date of their own, or the same date value."""
+    if a["_prec"] == 4 or b["_prec"] == 4:
+        return a["_prec"] == b["_prec"]
+    return a["date_value"] == b["date_value"]
+
+
+def _modes_agree(a: dict, b: dict) -> bool:
+    """Known modes must be the same (an invitation to investigate is not an allegation), except
+    that an armed attack's weapon is reported differently by different sources."""
+    x, y = a["mode"], b["mode"]
+    if x is None or y is None or x == y:
+        return True
+    return a["event_type"] == "ASSAULT" and x in ARMED_MODES and y in ARMED_MODES
+
+
+def pair_score(a: dict, b: dict) -> int | None:
+    """Evidence that two mentions report one event; None when they contradict each other or
+    share too little to be called the same event (see the module docstring for the rules)."""
+    if not _dates_agree(a, b) or not _modes_agree(a, b):
         return None
     loc = _location(a, b)
     act = _codes(a["actor_code"], b["actor_code"])
     tgt = _codes(a["target_code"], b["target_code"])
     if loc is None or act is None or tgt is None:
         return None
+    same_article = a["article_id"] == b["article_id"]
+    if a["event_type"] in PLACE_BOUND:
+        if not _casualties_agree(a, b):
+            return None
+        if same_article:
+            # the same place on the same date (a sentence dated otherwise tells background), or
+            # the same known actor and target (a retelling may drop the place)
+            evident = (loc == 2 and (act == 1 or tgt == 1 or _same_date(a, b))) or (act == 1 and tgt == 1)
+        else:  # the same place, and one more thing: the same party or the same day-precise date
+            evident = loc == 2 and (act == 1 or tgt == 1 or a["_prec"] == b["_prec"] == 0)
+    else:
+        # said/decided by someone: the same known actor, and the same target or fine place; a
+        # month or year ("this month they accused...") cannot single out one statement among many
+        coarse = 1 <= a["_prec"] <= 3 or 1 <= b["_prec"] <= 3
+        evident = act == 1 and (tgt == 1 or loc == 2) and (not coarse or _same_date(a, b))
+    if not evident:
+        return None
     score = loc + act + tgt
-    if a["article_id"] == b["article_id"]:
-        same_date = a["_prec"] == b["_prec"] == 4 or (a["_prec"] < 4 and a["date_value"] == b["date_value"])
-        return score + 10 if score >= 2 or (score == 1 and same_date) else None
-    return score if loc == 2 or (act == 1 and tgt == 1) else None
+    return score + 10 if same_article else score
 
 
-def _prepare(m: dict) -> dict:
+def _prepare(m: dict, quantities: dict[str, dict[str, tuple[int, int]]] | None = None) -> dict:
     m = dict(m)
+    m["_q"] = (quantities or {}).get(m["mention_id"], {})
     report = m.get("published") or m["partition_day"]
     m["_report"] = report
     dated = m["date_from"] is not None and m["date_source"] != "published"
@@ -137,7 +211,8 @@ def order_key(m: dict) -> tuple:
     return (m["_report"], m["article_id"], m["sentence_index"], m["trigger_start"], m["mention_id"])
 
 
-def cluster(mentions: Iterable[dict], seeds: Iterable[Iterable[dict]] = ()) -> list[list[dict]]:
+def cluster(mentions: Iterable[dict], seeds: Iterable[Iterable[dict]] = (),
+            quantities: dict[str, dict[str, tuple[int, int]]] | None = None) -> list[list[dict]]:
     """Clusters of one event type's asserted mentions (each cluster in report order).
 
     `seeds` are clusters already formed by earlier-reported mentions (all reported before every
@@ -147,9 +222,10 @@ def cluster(mentions: Iterable[dict], seeds: Iterable[Iterable[dict]] = ()) -> l
     Candidates come from an index (day, country) -> clusters, so a mention is only compared with
     clusters whose dates overlap its own and whose place is in the same country (or unknown).
     """
-    ms = sorted((_prepare(m) for m in mentions), key=order_key)
+    ms = sorted((_prepare(m, quantities) for m in mentions), key=order_key)
     clusters: list[list[dict]] = sorted(
-        (sorted((_prepare(m) for m in seed), key=order_key) for seed in seeds), key=lambda c: order_key(c[0]))
+        (sorted((_prepare(m, quantities) for m in seed), key=order_key) for seed in seeds),
+        key=lambda c: order_key(c[0]))
     if clusters and ms and order_key(clusters[-1][-1]) > order_key(ms[0]):
         raise ValueError("seed clusters must precede the mentions to cluster in report order")
     country_of: list[str | None] = [next((m["country"] for m in c if m["country"]), None) for c in clusters]
@@ -289,6 +365,6 @@ def deduplicate(mentions: list[dict], quantities: dict[str, dict[str, tuple[int,
         seeds_by_type[members[0]["event_type"]].append(members)
     events = []
     for etype in sorted(set(by_type) | set(seeds_by_type)):
-        for members in cluster(by_type.get(etype, []), seeds_by_type.get(etype, [])):
+        for members in cluster(by_type.get(etype, []), seeds_by_type.get(etype, []), quantities):
             events.append(canonical_event(members, quantities))
     return events

@@ -82,3 +82,26 @@ def test_schedule_requests_yesterday():
 
 def test_ingest_day_comes_from_the_file_time(landing):
     assert os.stat(landing / "undated.jsonl").st_mtime == INGEST_MTIME
+
+
+def test_a_tick_parses_only_new_or_changed_files(landing, instance, monkeypatch):
+    import assets.automation as automation
+
+    read: list[str] = []
+    real = automation.read_file
+
+    def spy(path, landing_dir, settings):
+        read.append(str(path))
+        return real(path, landing_dir, settings)
+
+    monkeypatch.setattr(automation, "read_file", spy)
+    _, cursor = tick(landing, instance)
+    assert sorted(read) == sorted(automation.file_fingerprints(landing))  # first tick: every file once
+    read.clear()
+    (landing / "late.jsonl").write_text(
+        json.dumps({"id": "late", "published": "2024-03-11", "text": RECORDS[1]["text"] + " وتجددت المظاهرات."},
+                   ensure_ascii=False) + "\n", encoding="utf-8")
+    runs, cursor = tick(landing, instance, cursor)
+    assert read == ["late.jsonl"] and sorted(runs) == ["2024-03-11"]
+    read.clear()
+    assert tick(landing, instance, cursor)[0] == {} and read == []  # nothing changed: nothing parsed

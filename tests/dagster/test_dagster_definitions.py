@@ -13,7 +13,8 @@ from assets.definitions import build_defs
 
 REPO = Path(__file__).resolve().parents[2]
 EXPECTED_ASSETS = {"raw_articles", "quarantine", "clean_articles", "analyses", "article_dates", "events",
-                   "warehouse", "charts"}
+                   "warehouse", "charts", "warehouse_snapshot"}
+UNPARTITIONED = {"charts", "warehouse_snapshot"}  # the snapshot is observed, not materialised
 
 
 def test_dagster_definitions_validate(tmp_path):
@@ -45,9 +46,11 @@ def test_assets_checks_pools_and_retries():
     assert by_key["warehouse"].op.pool == "duckdb_warehouse"
     assert by_key["warehouse"].op.retry_policy.max_retries >= 1
     assert by_key["warehouse"].op.retry_policy.backoff == dg.Backoff.EXPONENTIAL
-    for name in EXPECTED_ASSETS - {"charts"}:
+    for name in EXPECTED_ASSETS - UNPARTITIONED:
         assert by_key[name].partitions_def is not None, name
-    for name in EXPECTED_ASSETS:
+    for name in EXPECTED_ASSETS - {"warehouse_snapshot"}:
         assert by_key[name].code_versions_by_key[dg.AssetKey(name)], name
+    assert by_key["warehouse_snapshot"].is_observable
+    assert dg.AssetKey("warehouse_snapshot") in {d.asset_key for d in by_key["charts"].specs_by_key[dg.AssetKey("charts")].deps}
     job = defs.resolve_job_def("marsad_job")
     assert job.executor_def.name == "multiprocess"

@@ -12,7 +12,7 @@ from dagster._core.definitions.data_version import StaleStatus
 from dagster._utils.test.data_versions import get_stale_status_resolver
 
 from assets.definitions import build_defs
-from assets.versions import REPO_ROOT, code_versions, stage_files
+from assets.versions import REPO_ROOT, analyzer_identity, code_versions, stage_files
 from landing_fixture import DAYS
 from pipelines.records import Event, Span
 
@@ -85,6 +85,9 @@ def test_rematerialising_after_a_lexicon_edit_recomputes_only_stale_assets(
     defs = build_defs(versions=code_versions(tree), landing_dir=str(landing), warehouse_path=str(warehouse_path))
     _materialize(defs, instance, {k.to_user_string() for a in defs.assets for k in a.keys})
     assert _stale(instance, defs) == set()
+    # a day re-loaded with the same data leaves the charts fresh (same chart rows, same version)
+    _materialize(defs, instance, {"warehouse"})
+    assert _stale(instance, defs) == set()
     first = _counts(instance, defs)
 
     edit_one_entry(tree)
@@ -107,11 +110,36 @@ def test_rematerialising_after_a_lexicon_edit_recomputes_only_stale_assets(
         rounds.append(stale)
         _materialize(defs, instance, stale)
         assert len(rounds) < 5
-    # Dagster does not track staleness from daily partitions into the unpartitioned `charts`;
-    # they are redrawn by every run of `marsad_job` instead.
-    assert rounds == [{"events"}, {"warehouse"}]
+    # `charts` follows the warehouse through `warehouse_snapshot`'s data version (the chart rows).
+    assert rounds == [{"events"}, {"warehouse"}, {"charts"}]
 
     second = _counts(instance, defs)
     recomputed = {k for k in second if second[k] != first[k]}
-    assert recomputed == {"events", "warehouse"}
+    assert recomputed == {"events", "warehouse", "charts"}
     assert all(second[k] == first[k] + 1 for k in recomputed)
+
+
+def _fake_stanza_models(folder: Path) -> Path:
+    """The layout `describe_choice` accepts as the official models (contents are not loaded here)."""
+    (folder / "ar").mkdir(parents=True)
+    (folder / "resources.json").write_text('{"ar": {"default_processors": {}}}', encoding="utf-8")
+    for processor in ("tokenize", "mwt", "pos", "lemma", "depparse"):
+        (folder / "ar" / processor).mkdir()
+        (folder / "ar" / processor / "padt.pt").write_bytes(b"weights")
+    return folder
+
+
+def test_the_active_analyzer_is_part_of_the_analyses_version(tree, tmp_path, monkeypatch):
+    monkeypatch.delenv("MARSAD_STANZA_DIR", raising=False)
+    offline = analyzer_identity()
+    assert offline.startswith("offline:") and analyzer_identity() == offline
+    models = _fake_stanza_models(tmp_path / "stanza")
+    monkeypatch.setenv("MARSAD_STANZA_DIR", str(models))
+    stanza = analyzer_identity()
+    assert stanza.startswith("stanza:")
+    (models / "ar" / "pos" / "padt.pt").write_bytes(b"retrained weights")  # a replaced model
+    assert analyzer_identity() != stanza
+
+    base = code_versions(tree, analyzer=offline)
+    other = code_versions(tree, analyzer=stanza)
+    assert {k for k in base if base[k] != other[k]} == {"analyses"}

@@ -173,6 +173,8 @@ def test_dispersing_a_protest_reports_the_protest_too(text, protest_word):
     ("أشاد الوزير بمسيرة التنمية.", "PROTEST"),                 # the course of development
     ("نقل السفير احتجاج بلاده إلى وزارة الخارجية.", "PROTEST"),  # a diplomatic protest
     ("أعلنت الوزارة إسقاط طائرة مسيرة.", "PROTEST"),            # a drone, not a march
+    ("عبر الوزير عن احتجاجه على القرار.", "PROTEST"),           # a verbal objection
+    ("سلمت الخارجية السفير مذكرة احتجاج.", "PROTEST"),          # a note of protest
 ])
 def test_false_friends_do_not_fire_their_type(text, hidden):
     assert hidden not in _types(text)

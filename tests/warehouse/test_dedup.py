@@ -42,12 +42,16 @@ def score(a, b):
     return pair_score(_prepare(a), _prepare(b))
 
 
-def test_same_place_same_actor_one_day_apart_merge():
-    assert score(m("a"), m("b", value="2018-03-10")) is not None
+def test_same_place_same_actor_same_day_merge():
+    assert score(m("a"), m("b")) is not None
 
 
-def test_two_days_apart_do_not_merge():
-    assert score(m("a"), m("b", value="2018-03-11")) is None
+def test_different_day_precise_dates_never_merge():
+    assert score(m("a"), m("b", value="2018-03-10")) is None
+    assert score(m("a"), m("a", value="2018-03-10", sentence=2)) is None  # not even in one article
+    # a leader's threats on two days are two events
+    assert score(m("a", etype="THREATEN", actor="USA GOV", target="IRN"),
+                 m("b", etype="THREATEN", actor="USA GOV", target="IRN", value="2018-03-10")) is None
 
 
 def test_month_precision_joins_a_day_in_that_month_but_not_outside():
@@ -66,16 +70,66 @@ def test_nearby_town_merges_far_city_does_not():
     assert score(m("a"), m("b", place=ALEPPO)) is None
 
 
-def test_country_level_place_is_compatible_but_needs_other_evidence():
-    assert score(m("a", target="SYR REB"), m("b", place=SYRIA, target="SYR REB")) == 3  # + actor + target
-    assert score(m("a"), m("b", place=SYRIA)) is None  # same country + same actor: too weak
-    assert score(m("a", actor=None), m("b", place=SYRIA, actor=None)) is None  # only "somewhere in Syria"
+def test_place_bound_types_need_the_same_fine_place_across_articles():
+    # same country + same actor + same target + same day: still "somewhere in Syria"
+    assert score(m("a", target="SYR REB"), m("b", place=SYRIA, target="SYR REB")) is None
+    assert score(m("a", actor=None), m("b", place=SYRIA, actor=None)) is None
+    for etype in ("PROTEST", "COERCE", "MOBILIZE", "RETREAT"):
+        assert score(m("a", etype=etype, place=NOWHERE, target="SYR REB"),
+                     m("b", etype=etype, place=NOWHERE, target="SYR REB")) is None
+
+
+def test_same_place_alone_needs_a_party_or_the_same_day_across_articles():
+    undated = dict(value=None, precision=None, actor=None)
+    assert score(m("a", **undated), m("b", **undated)) is None  # Douma, undated, nobody named
+    assert score(m("a", actor=None), m("b", actor=None)) is not None  # Douma, both say 9 March
+    assert score(m("a", **undated), m("b", value=None, precision=None)) is None  # unknown actor is no evidence
+    assert score(m("a", value=None, precision=None), m("b", value=None, precision=None)) is not None
+
+
+def test_verbal_types_need_the_same_known_actor_and_target_or_fine_place():
+    kw = dict(etype="ACCUSE", place=NOWHERE, value=None, precision=None)
+    assert score(m("a", actor="USA GOV", **kw), m("b", actor="USA GOV", **kw)) is None  # same speaker only
+    assert score(m("a", actor="USA GOV", target="IRN", **kw), m("b", actor="USA GOV", target="IRN", **kw)) == 2
+    assert score(m("a", actor=None, target="IRN", **kw), m("b", actor=None, target="IRN", **kw)) is None
+    assert score(m("a", actor="USA GOV", target="IRN", **kw), m("b", actor=None, target="IRN", **kw)) is None
+    assert score(m("a", actor="USA GOV", target="IRN", **kw),
+                 m("a", actor=None, target="IRN", sentence=4, **kw)) is None  # also inside one article
+    place = dict(kw, place=DOUMA)
+    assert score(m("a", actor="RUS GOV", **place), m("b", actor="RUS", **place)) is not None
+    assert score(m("a", actor="RUS GOV", **dict(kw, place=SYRIA)),
+                 m("b", actor="RUS", **dict(kw, place=SYRIA))) is None  # a country is not a place to meet
+
+
+def test_verbal_month_precision_only_meets_the_same_month():
+    kw = dict(etype="ACCUSE", actor="EGY GOV", target="EGY COP", place=NOWHERE)
+    month = m("a", value="2018-03", precision="month", **kw)
+    assert score(month, m("b", **kw)) is None  # "this month they accused..." vs one statement
+    assert score(month, m("c", value="2018-03", precision="month", **kw)) is not None
+
+
+def test_known_modes_must_agree_except_weapons_of_an_attack():
+    kw = dict(etype="ACCUSE", actor="USA GOV", target="IRN")
+    assert score(m("a", mode="investigate", **kw), m("b", mode="allege", **kw)) is None
+    assert score(m("a", mode="allege", **kw), m("b", mode=None, **kw)) is not None
+    assert score(m("a", mode="aerial"), m("b", mode="heavy-weapons")) is not None  # sources differ on weapons
+    assert score(m("a", mode="aerial"), m("b", mode="abduct")) is None
+
+
+def test_casualty_figures_must_be_compatible():
+    a, b, c = m("a"), m("b"), m("c")
+    q = {a["mention_id"]: {"killed": (5, 5)}, b["mention_id"]: {"killed": (12, 15)},
+         c["mention_id"]: {"killed": (40, 40)}}
+    assert pair_score(_prepare(a, q), _prepare(b, q)) is not None  # a revised toll
+    assert pair_score(_prepare(a, q), _prepare(c, q)) is None  # 5 vs 40 killed: two strikes
+    sizes = sorted(len(cl) for cl in cluster([a, b, c], quantities=q))
+    assert sizes == [1, 2]
 
 
 def test_undated_reports_merge_only_when_published_close_together():
     a = m("a", value=None, precision=None, published=date(2018, 3, 5))
-    assert score(a, m("b", value=None, precision=None, published=date(2018, 3, 7))) is not None
-    assert score(a, m("c", value=None, precision=None, published=date(2018, 3, 8))) is None
+    assert score(a, m("b", value=None, precision=None, published=date(2018, 3, 6))) is not None
+    assert score(a, m("c", value=None, precision=None, published=date(2018, 3, 7))) is None
 
 
 def test_actor_refinement_is_compatible_conflict_is_not():
@@ -84,26 +138,25 @@ def test_actor_refinement_is_compatible_conflict_is_not():
     assert score(m("a", target="ISIL"), m("b", target="SDF")) is None
 
 
-def test_missing_location_needs_actor_and_target_across_articles():
-    assert score(m("a", place=NOWHERE), m("b", place=NOWHERE)) is None
-    assert score(m("a", place=NOWHERE, target="ISIL"), m("b", place=NOWHERE, target="ISIL")) == 2
-
-
-def test_same_article_mentions_need_less_evidence():
-    # same country + same date is enough inside one article (not across articles)
-    assert score(m("a", place=SYRIA, actor=None), m("a", place=DOUMA, actor=None, sentence=3)) is not None
-    assert score(m("a", place=SYRIA, actor=None), m("b", place=DOUMA, actor=None)) is None
-    # ... but not with different dates, or with nothing shared at all
-    assert score(m("a", place=SYRIA, actor=None, value="2018-03-10"),
-                 m("a", place=DOUMA, actor=None, sentence=3)) is None
+def test_same_article_mentions_merge_only_when_they_corefer():
+    # an attack retold without its place: the same actor and target identify it
+    assert score(m("a", target="SYR REB"), m("a", place=NOWHERE, target="SYR REB", sentence=3)) is not None
+    # the same place and date, nobody named (the car bomb, then the bomber)
+    assert score(m("a", actor=None), m("a", actor=None, sentence=3)) is not None
+    # the same place, but a sentence dated otherwise tells background (an earlier attack)
+    assert score(m("a", actor=None, value=None, precision=None),
+                 m("a", actor=None, value="2018-03", precision="month", sentence=3)) is None
+    # country-level place and nothing else shared
+    assert score(m("a", place=SYRIA, actor=None), m("a", place=DOUMA, actor=None, sentence=3)) is None
     assert score(m("a", place=NOWHERE, actor=None), m("a", place=NOWHERE, actor=None, sentence=3)) is None
-    # a shared fine place is enough whatever the dates
-    assert score(m("a", actor=None, value="2018-03-10"), m("a", actor=None, sentence=3)) is not None
 
 
 def test_complete_linkage_prevents_chaining():
-    # b is compatible with a (1 day) and c (1 day), but a and c are 2 days apart: c must not join.
-    a, b, c = m("a", value="2018-03-09"), m("b", value="2018-03-10"), m("c", value="2018-03-11")
+    # b (undated, covers 9-10 March) is compatible with a (9th) and c (10th), but a and c are not.
+    a = m("a", value="2018-03-09", published=date(2018, 3, 10))
+    b = m("b", value=None, precision=None, published=date(2018, 3, 10))
+    c = m("c", value="2018-03-10", published=date(2018, 3, 11))
+    assert score(a, b) is not None and score(b, c) is not None and score(a, c) is None
     sizes = sorted(len(cl) for cl in cluster([a, b, c]))
     assert sizes == [1, 2]
 
@@ -124,14 +177,15 @@ def test_non_asserted_mentions_form_no_event():
 
 
 def test_canonical_date_place_casualties():
-    a = m("a", value="2018-03", precision="month", place=SYRIA, published=date(2018, 3, 10), target="CVL")
+    a = m("a", value="2018-03", precision="month", published=date(2018, 3, 10), target="CVL",
+          place=dict(DOUMA, geo_precision="admin2"))
     b = m("b", value="2018-03-09", precision="day", place=DOUMA, published=date(2018, 3, 11), source="cnn",
           target="CVL")
     c = m("c", value="2018-03-09", precision="day", place=DOUMA, published=date(2018, 3, 12), confidence=0.2,
           source="afp", target="CVL")
     q = {a["mention_id"]: {"killed": (7, 7)}, b["mention_id"]: {"killed": (12, 15)},
          c["mention_id"]: {"killed": (3, 3)}}
-    (cl,) = cluster([c, b, a])
+    (cl,) = cluster([c, b, a], quantities=q)
     ev = canonical_event(cl, q)
     assert (ev["date_value"], ev["time_precision"], ev["location_name"], ev["geo_precision"]) == (
         "2018-03-09", "day", "Douma", "city")
@@ -150,9 +204,9 @@ def test_undated_event_gets_first_report_day_precise_to_a_week():
 
 def test_publication_date_fallback_counts_as_undated():
     # b has no date of its own (the extractor used its publication day); it may still be a report
-    # of a's strike two days earlier, and a's explicit date wins.
+    # of a's strike the day before, and a's explicit date wins.
     a = m("a", value="2018-03-09", published=date(2018, 3, 10))
-    b = m("b", value="2018-03-11", published=date(2018, 3, 11), date_source="published")
+    b = m("b", value="2018-03-10", published=date(2018, 3, 10), date_source="published")
     (ev,) = deduplicate([a, b], {})
     assert (ev["n_mentions"], ev["date_value"], ev["time_precision"]) == (2, "2018-03-09", "day")
 
