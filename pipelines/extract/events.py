@@ -9,7 +9,8 @@ Per sentence:
    ("قتل 16 مدنيا", "أسفر عن مقتل", "لقي مصرعه" report an ASSAULT without an attack noun), with the
    modality of its own cue word;
 4. an event resting on nothing but a weak nominal trigger (a bare "الهجوم" that refers back to an
-   attack reported elsewhere) is dropped: it is background, not a report;
+   attack reported elsewhere) is dropped: it is background, not a report - unless a verb of
+   happening stands before it ("تتواصل الاحتجاجات"، "اندلعت الاشتباكات");
 5. actor/target/location come from `arguments`, the date from `temporal.event_date`; the confidence
    adds up the evidence used, and `explain` lists the lexicon entries and rules that fired.
 """

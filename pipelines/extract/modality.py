@@ -15,6 +15,11 @@ relative pronouns, "وقال"...). Then each cue is checked against its scope:
   saying only involvement is denied ("نفى مسؤوليته عن الهجوم" -> the attack is asserted);
 * post cues follow the trigger (هجوم محتمل، الهجوم المرتقب), "around" cues may be on either side
   (منذ 2011، العام الماضي، عار عن الصحة), "right" cues govern the rest of the sentence (يذكر أن).
+A cue may be restricted to some triggers (`only_entries`, `skip_types`, `nominal_only`): "منذ ..."
+dates a toll to the past but says a protest is still going on; "قضية/ملابسات/مسؤولية + noun" makes
+a mention the topic of talk, while a verb (قتل، هاجم) after such a word still reports.
+Without a publication date, an event dated by its year alone ("في 2013"، "يوليو 2013") is
+historical: reports of current events give the day.
 When several cues govern a trigger, negated > hypothetical > future > historical.
 """
 from __future__ import annotations

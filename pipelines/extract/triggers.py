@@ -16,6 +16,10 @@ How matching works (no regex per entry, everything is dict lookups on normalised
 * When an analyzer supplies lemmas (`Token.lemma`) for verbs, the lemma is looked up too, so forms
   the generator does not produce are still found.
 
+An entry with `also: TYPE/mode` reports a second event from the same words: dispersing or crushing
+a protest ("فرقت الشرطة المتظاهرين") is crowd control AND tells that the protest took place; the
+second match covers the protest noun of the tail and its entry id ends in `ALSO_SUFFIX`.
+
 A match covers whole words (clitics included, "وقصفت", "بالقصف"); `TriggerMatch.prefix` says which
 clitics were peeled off the first word, so callers can tell a definite noun ("ال") or a future
 verb ("س") without re-analysing. `weight` is the entry's reliability (verbs high, background nouns

@@ -89,6 +89,7 @@ def test_backfill_ten_days_multiprocess_then_rerun_one_day(shared_dir, tmp_path,
         before = day_fingerprints(db)
         assert sorted(before) == DAYS
         assert all(before[d][0] == len(ids[d]) for d in DAYS)
+        assert sum(1 for d in DAYS if before[d][3]) >= 5  # events were found: mention rows are compared too
 
         # Day 5 gets a correction: one article withdrawn from its file. Re-run that day alone.
         target = DAYS[4]
