@@ -147,6 +147,18 @@ def _accidental(g: _Group, sentence_text: str) -> bool:
     return _outcome_only(g, _cause_words("ambiguous_triggers")[0]) and _mentions_cause("accident", sentence_text)
 
 
+# Entries that also name a protest by words alone (a government's or an official's).
+_VERBAL_PROTEST_ENTRIES = frozenset({"احتجاج", "احتجاجا_على"})
+
+
+def _official_protest(g: _Group, sentence_text: str) -> bool:
+    """"استدعت الخارجية السفير احتجاجا على ...": a diplomatic protest (ACCUSE/REJECT in PLOVER),
+    not people demonstrating - unless a count of participants says a crowd was there."""
+    return (g.event_type == "PROTEST" and not g.quantities
+            and all(t.entry in _VERBAL_PROTEST_ENTRIES for t in g.triggers)
+            and _mentions_cause("official_protest", sentence_text))
+
+
 # Verbs that report an event going on or breaking out: with one of these right before it, a
 # definite noun is the subject of a report ("تتواصل الاحتجاجات", "اندلعت الاشتباكات"), not a
 # reference back to an event told elsewhere.
@@ -166,14 +178,24 @@ def _is_weak_nominal(t: TriggerMatch, sentence_text: str = "", sentence_start: i
                 or before and normalize(before[0]) in _HAPPENING)
 
 
-def _evidence(g: _Group, has_actor: bool, has_target: bool, has_location: bool, has_date: bool,
-              sentence_text: str = "", sentence_start: int = 0) -> float:
+WEAK_TRIGGER = 0.5  # below this a trigger needs a participant, place, count or date to be a report
+
+
+def _trigger_strength(g: _Group, sentence_text: str = "", sentence_start: int = 0) -> float:
     w = max((t.weight for t in g.triggers), default=0.0)
     if g.from_quantity:
         w = max(w, 0.75)
     if g.triggers and all(_is_weak_nominal(t, sentence_text, sentence_start) for t in g.triggers) \
             and not g.from_quantity:
         w *= 0.6
+    return w
+
+
+def _evidence(g: _Group, has_actor: bool, has_target: bool, has_location: bool, has_date: bool,
+              sentence_text: str = "", sentence_start: int = 0) -> float:
+    w = _trigger_strength(g, sentence_text, sentence_start)
+    if w < WEAK_TRIGGER and not (g.quantities or has_actor or has_target or has_location or has_date):
+        return 0.0  # "مسيرة غير طويلة زمنيا": a weak word with nothing concrete around it
     score = w
     if g.quantities:
         score += 0.25
@@ -321,7 +343,7 @@ def _assemble(g: _Group, sentence_counts: list[QuantityMention], view: SentenceV
     if date is not None:
         explain.append(f"date:{date.source}:{date.rule or '-'}")
     explain.append(f"evidence:{evidence:.2f}")
-    if evidence < MIN_EVIDENCE or _accidental(g, sent.text):
+    if evidence < MIN_EVIDENCE or _accidental(g, sent.text) or _official_protest(g, sent.text):
         return None
     mode = primary.mode or next((t.mode for t in g.triggers if t.mode), None)
     quantities = _dedupe([m.quantity for m in g.quantities])

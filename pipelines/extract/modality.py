@@ -300,14 +300,37 @@ def _analyze(norm: str) -> _Analysis:
                     continue
                 seen.add(cue.id)
                 hits.append(_CueHit(cue, i, i))
-    # "منذ 2011": a year after منذ dates the event to the past
+    # "منذ 2011": a year after منذ dates the event to the past; "منذ إعلان نيته ... نهاية 2013"
+    # (a year a few words on, same clause) makes a running total over years
     for i, w in enumerate(words[:-1]):
-        if _strip_conj(w.text) == "منذ" and _YEAR.match(words[i + 1].text):
+        if _strip_conj(w.text) != "منذ":
+            continue
+        if _YEAR.match(words[i + 1].text):
             hits.append(_CueHit(_SINCE_YEAR, i, i + 1))
+            continue
+        for k in range(i + 2, min(len(words), i + 9)):
+            if hard[k] != hard[i]:
+                break
+            if _YEAR.match(words[k].text) and not any(words[m].text.isdigit() and not _YEAR.match(words[m].text)
+                                                      for m in range(k - 2, k)):
+                hits.append(_CueHit(_SINCE_YEAR_LATER, i, i))
+                break
+    # "أكثر الأيام دموية منذ حرب 2014"، "أعنف هجوم منذ بداية الحرب": a superlative before منذ
+    # compares a current event with the past; it does not date it
+    hits = [h for h in hits if not (h.cue.id.startswith("hist.since") and any(
+        _strip_conj(words[k].text) in _SUPERLATIVE and hard[k] == hard[h.first]
+        and words[k + 1].text not in ("من", "عن")  # "أكثر من 500": a count, not a comparison
+        for k in range(max(0, h.first - 7), h.first)))]
     return _Analysis(tuple(words), tuple(hard), tuple(full), tuple(hits), tuple(w.end for w in words))
 
 
 _SINCE_YEAR = Cue("hist.since_year", "historical", "around", frozenset(), (), max_gap=8)
+_SUPERLATIVE = frozenset(normalize(w) for w in """
+اكثر اعنف اكبر اسوا ادمي اشد اول اخطر اعلي اعلى اوسع افدح اقوي اضخم الاكثر الاعنف الاكبر الاسوا الاشد
+الاول الاخطر الاعلي الاعلى الاوسع الاقوي الاضخم الادمي
+""".split())
+_SINCE_YEAR_LATER = Cue("hist.since_year", "historical", "around", frozenset(), (), max_gap=8,
+                        skip_types=frozenset({"PROTEST"}))  # a protest "منذ ..." is still going on
 _PAST_YEAR = Cue("hist.past_year", "historical", "around", frozenset(), (), max_gap=6)
 _BARE_YEAR = Cue("hist.bare_year", "historical", "around", frozenset(), (), max_gap=6)
 # Words before a year that date an event by its year alone ("في 2013"، "عام 2011"، "يوليو 2013").
@@ -316,6 +339,9 @@ _YEAR_LEAD = frozenset(normalize(w) for w in """
 يناير فبراير مارس أبريل ابريل مايو يونيو يوليو أغسطس اغسطس سبتمبر أكتوبر اكتوبر نوفمبر ديسمبر
 كانون الثاني شباط آذار نيسان أيار حزيران تموز آب أيلول تشرين الأول
 """.split())
+# A year after the trigger, in its clause, may stand further off: "قتل 1700 أسير من كتيبة ... في
+# معسكر سبايكر في يونيو 2014" (the place and month come between).
+_YEAR_AFTER_GAP = 11
 _PLUPERFECT = Cue("hist.pluperfect", "historical", "narrow", frozenset(), ())
 _SA_PREFIX = Cue("fut.sa_prefix", "future", "narrow", frozenset(), ())
 
@@ -454,16 +480,19 @@ def classify_modality(sentence: AnalyzedSentence, trigger: TriggerMatch,
             if not _YEAR.match(w.text) or a.hard[k] != a.hard[ti] or k == 0:
                 continue
             lead = [x.text for x in a.words[max(0, k - 3):k] if x.is_word]
+            if k == tj + 1:
+                add(_BARE_YEAR, k, k)  # "احتجاجات 2011"، "حرب 2006": the event named by its year
+                continue
             if not lead or _strip_conj(lead[-1]) not in _YEAR_LEAD or any(x.isdigit() for x in lead):
                 continue
             dist = k - tj - 1 if k > tj else ti - k - 1
-            if 0 <= dist <= (_BARE_YEAR.max_gap or 6):
+            if 0 <= dist <= (_YEAR_AFTER_GAP if k > tj else _BARE_YEAR.max_gap or 6):
                 add(_BARE_YEAR, k, k)
     else:
         for k, w in enumerate(a.words):
             if _YEAR.match(w.text) and int(w.text) < published.year and a.hard[k] == a.hard[ti]:
                 dist = k - tj - 1 if k > tj else ti - k - 1
-                if 0 <= dist <= (_PAST_YEAR.max_gap or 6):
+                if 0 <= dist <= (_YEAR_AFTER_GAP if k > tj else _PAST_YEAR.max_gap or 6):
                     add(_PAST_YEAR, k, k)
 
     if not found:
