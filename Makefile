@@ -37,7 +37,7 @@ ui: $(STAMP)
 	$(BIN)/dagster dev -w workspace.yaml
 
 bench: $(STAMP)
-	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.run --scaling --incremental --synthetic 1000000
 
 fuzz-nightly: $(STAMP)
 	HYPOTHESIS_PROFILE=nightly $(BIN)/python -m pytest tests -k "fuzz or property"
