@@ -24,6 +24,7 @@ from assets.resources import LandingFolder, Warehouse
 from pipelines.clean import clean_article
 from pipelines.extract import extract_events
 from pipelines.nlp import get_analyzer
+from pipelines.nlp.cache import nlp_cache_path
 from pipelines.process import ArticleResult, article_dates as find_article_dates
 from pipelines.warehouse import WarehouseBusy, snapshot_path
 from pipelines.records import AnalyzedSentence, Article, CleanArticle, Quarantined, TemporalExpression
@@ -186,8 +187,11 @@ def build_assets(versions: Mapping[str, str]) -> list[dg.AssetsDefinition]:
         description="Sentences and tokens (lemma, POS, dependencies, NER when the analyzer provides "
                     "them) with offsets into the original text.",
     )
-    def analyses(context: AssetExecutionContext, clean_articles: dict[str, list[CleanArticle]]):
-        analyzer = get_analyzer()
+    def analyses(context: AssetExecutionContext, clean_articles: dict[str, list[CleanArticle]],
+                 duckdb_warehouse: Warehouse):
+        # Analyses are cached by sentence hash beside the warehouse ($MARSAD_NLP_CACHE overrides),
+        # so re-materialising unchanged articles does no NLP work.
+        analyzer = get_analyzer(cache=nlp_cache_path(duckdb_warehouse.file))
         flat: list[CleanArticle] = _flat(clean_articles)
         analysed = analyzer.analyze_many(flat) if flat else []
         out: dict[str, list[list[AnalyzedSentence]]] = {}
@@ -370,15 +374,9 @@ def build_assets(versions: Mapping[str, str]) -> list[dg.AssetsDefinition]:
 
 
 def _cache_stats(analyzer: Any) -> dict[str, Any]:
-    """Cache hit statistics when the analyzer is the caching wrapper (`hits`/`misses` or `stats`)."""
+    """Hit/miss counts of the analysis cache (`pipelines.nlp.cache.CachedAnalyzer`), if any."""
     stats = getattr(analyzer, "stats", None)
-    stats = stats() if callable(stats) else stats
-    if isinstance(stats, Mapping):
-        return {f"cache_{k}": v for k, v in stats.items() if isinstance(v, (int, float, str))}
-    hits, misses = getattr(analyzer, "hits", None), getattr(analyzer, "misses", None)
-    if isinstance(hits, int) and isinstance(misses, int):
-        return {"cache_hits": hits, "cache_misses": misses}
-    return {}
+    return stats.as_metadata() if hasattr(stats, "as_metadata") else {}
 
 
 class _transient_only:

@@ -267,6 +267,22 @@ def _clauses(words: list[_W]) -> tuple[list[int], list[int]]:
     return hard, full
 
 
+def _compared(words, hard, at: int) -> bool:
+    """A superlative shortly before word `at`, in its clause ("أعنف هجوم منذ"، "أكثر الأيام دموية
+    منذ حرب 2014"): the period after it is a comparison, not the event's date."""
+    return any(_strip_conj(words[k].text) in _SUPERLATIVE and hard[k] == hard[at]
+               and words[k + 1].text not in ("من", "عن")  # "أكثر من 500": a count
+               for k in range(max(0, at - 8), at))
+
+
+def _compared_since(words, hard, at: int) -> bool:
+    """A year after "superlative ... منذ" ("أكثر الأيام دموية منذ حرب سنة 2014")."""
+    for m in range(max(0, at - 4), at):
+        if _strip_conj(words[m].text) == "منذ" and _compared(words, hard, m):
+            return True
+    return False
+
+
 @lru_cache(maxsize=4096)
 def _analyze(norm: str) -> _Analysis:
     words = [_W(m.group(), m.start(), m.end(), m.group()[0].isalnum() or m.group()[0] == "_")
@@ -315,12 +331,10 @@ def _analyze(norm: str) -> _Analysis:
                                                       for m in range(k - 2, k)):
                 hits.append(_CueHit(_SINCE_YEAR_LATER, i, i))
                 break
-    # "أكثر الأيام دموية منذ حرب 2014"، "أعنف هجوم منذ بداية الحرب": a superlative before منذ
-    # compares a current event with the past; it does not date it
-    hits = [h for h in hits if not (h.cue.id.startswith("hist.since") and any(
-        _strip_conj(words[k].text) in _SUPERLATIVE and hard[k] == hard[h.first]
-        and words[k + 1].text not in ("من", "عن")  # "أكثر من 500": a count, not a comparison
-        for k in range(max(0, h.first - 7), h.first)))]
+    # "أكثر الأيام دموية منذ حرب 2014"، "أعنف هجوم منذ بداية الحرب"، "أكبر المظاهرات في السنوات
+    # الأخيرة": a superlative before منذ/a past period compares a current event with the past
+    hits = [h for h in hits if not (h.cue.id.startswith(("hist.since", "hist.last_year"))
+                                    and _compared(words, hard, h.first))]
     return _Analysis(tuple(words), tuple(hard), tuple(full), tuple(hits), tuple(w.end for w in words))
 
 
@@ -477,7 +491,7 @@ def classify_modality(sentence: AnalyzedSentence, trigger: TriggerMatch,
         # No publication date to compare with: an event dated by its year (and at most its month)
         # is background - a report of current events gives the day ("الجمعة"، "في 30 مارس 2018").
         for k, w in enumerate(a.words):
-            if not _YEAR.match(w.text) or a.hard[k] != a.hard[ti] or k == 0:
+            if not _YEAR.match(w.text) or a.hard[k] != a.hard[ti] or k == 0 or _compared_since(a.words, a.hard, k):
                 continue
             lead = [x.text for x in a.words[max(0, k - 3):k] if x.is_word]
             if k == tj + 1:
@@ -490,7 +504,8 @@ def classify_modality(sentence: AnalyzedSentence, trigger: TriggerMatch,
                 add(_BARE_YEAR, k, k)
     else:
         for k, w in enumerate(a.words):
-            if _YEAR.match(w.text) and int(w.text) < published.year and a.hard[k] == a.hard[ti]:
+            if _YEAR.match(w.text) and int(w.text) < published.year and a.hard[k] == a.hard[ti] \
+                    and not _compared_since(a.words, a.hard, k):
                 dist = k - tj - 1 if k > tj else ti - k - 1
                 if 0 <= dist <= (_YEAR_AFTER_GAP if k > tj else _PAST_YEAR.max_gap or 6):
                     add(_PAST_YEAR, k, k)

@@ -25,11 +25,15 @@ _COMPACT_AFTER = 64  # part files before they are merged into one
 
 def default_cache_path() -> Path:
     """$MARSAD_NLP_CACHE, else `nlp_cache/` beside the warehouse ($MARSAD_WAREHOUSE or data/)."""
+    wh = os.environ.get("MARSAD_WAREHOUSE")
+    return nlp_cache_path(Path(wh) if wh else Path(__file__).resolve().parents[2] / "data" / "w.duckdb")
+
+
+def nlp_cache_path(warehouse: Path) -> Path:
+    """$MARSAD_NLP_CACHE, else `nlp_cache/` beside the given warehouse file."""
     if os.environ.get(ENV_CACHE):
         return Path(os.environ[ENV_CACHE]).expanduser()
-    wh = os.environ.get("MARSAD_WAREHOUSE")
-    base = Path(wh).expanduser().parent if wh else Path(__file__).resolve().parents[2] / "data"
-    return base / "nlp_cache"
+    return Path(warehouse).expanduser().parent / "nlp_cache"
 
 
 @dataclass

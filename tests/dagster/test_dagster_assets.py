@@ -118,3 +118,6 @@ def test_rematerialising_a_day_changes_nothing(loaded, landing, warehouse_path, 
     assert result.success
     after = {t: _rows(warehouse_path, f"SELECT count(*) FROM {t}")[0][0] for t in tables}
     assert after == before
+    # The day's sentences were analysed before: the NLP step is served from the cache.
+    meta = result.asset_materializations_for_node("analyses")[0].metadata
+    assert meta["nlp_cache_misses"].value == 0 and meta["nlp_cache_hits"].value > 0
