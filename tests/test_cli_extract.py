@@ -95,7 +95,7 @@ def test_missing_input_is_an_error(tmp_path: Path, capsys) -> None:
 
 
 def test_seed_article_gives_the_deployment_event(samples_dir: Path, capsys) -> None:
-    seed = samples_dir / "levant-coalition-iraq.txt"
+    seed = samples_dir / "2024-09-19-levant-coalition-iraq.txt"
     if not seed.exists():
         pytest.skip("seed sample absent")
     code, events, _ = _run(capsys, ["extract", str(seed), "--published", "2024-09-19"])
@@ -104,7 +104,7 @@ def test_seed_article_gives_the_deployment_event(samples_dir: Path, capsys) -> N
     mobilize = [e for e in events if e["event_type"] == "MOBILIZE" and e["quantities"]]
     assert mobilize, "no MOBILIZE event with counts"
     e = mobilize[0]
-    assert e["doc_id"] == "levant-coalition-iraq.txt" and e["modality"] == "asserted"
+    assert e["doc_id"] == "2024-09-19-levant-coalition-iraq.txt" and e["modality"] == "asserted"
     assert {(q["value"], q["role"]) for q in e["quantities"]} == {(900, "deployed"), (2500, "deployed")}
     assert {p["country"] for p in e["locations"]} >= {"SYR", "IRQ"}
     assert e["actor"]["code"].split()[0] == "USA"

@@ -25,7 +25,7 @@ def removed(text: str, fmt: str = "jsonl") -> list[tuple[str, str]]:
 
 
 def test_seed_page(samples_dir):
-    raw = (samples_dir / "levant-coalition-iraq.txt").read_text(encoding="utf-8")
+    raw = (samples_dir / "2024-09-19-levant-coalition-iraq.txt").read_text(encoding="utf-8")
     c = clean_article(parse_txt_page(raw, "seed.txt"))
     body = body_text(c)
     assert body.startswith("تصاعد التوترات يؤخر خطط انسحاب التحالف الدولي من العراق\n")  # title kept

@@ -27,8 +27,8 @@ def write(folder: Path, name: str, data: bytes | str) -> Path:
 # --- .txt pages ---------------------------------------------------------------------------------
 
 def test_seed_page_title_subtitle_and_offsets(samples_dir):
-    raw = (samples_dir / "levant-coalition-iraq.txt").read_text(encoding="utf-8")
-    art = parse_txt_page(raw, "levant-coalition-iraq.txt")
+    raw = (samples_dir / "2024-09-19-levant-coalition-iraq.txt").read_text(encoding="utf-8")
+    art = parse_txt_page(raw, "2024-09-19-levant-coalition-iraq.txt")
     assert art.title == "تصاعد التوترات يؤخر خطط انسحاب التحالف الدولي من العراق"
     assert art.abstract.startswith("التطورات الأخيرة في المنطقة")
     assert art.text == raw  # offsets slice the page as read
