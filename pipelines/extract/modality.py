@@ -358,6 +358,16 @@ _YEAR_LEAD = frozenset(normalize(w) for w in """
 _YEAR_AFTER_GAP = 11
 _PLUPERFECT = Cue("hist.pluperfect", "historical", "narrow", frozenset(), ())
 _SA_PREFIX = Cue("fut.sa_prefix", "future", "narrow", frozenset(), ())
+_SA_GOVERNOR = Cue("fut.sa_governor", "future", "narrow", frozenset(), ())
+# Words that look like سـ + imperfect but are nouns or numbers ("ستين" sixty, "سيول" floods).
+_NOT_SA_VERBS = frozenset({"ستين", "سنين", "سيول", "ستار", "سيناريو", "سيارات", "سيدات", "ستون"})
+
+
+def _is_sa_future_verb(word: str) -> bool:
+    """سـ + imperfect ("سيتوصل", "ستشن", "سنرد"): a future verb, not a noun that starts with س."""
+    w = _strip_conj(word)
+    return (len(w) >= 4 and w[0] == "س" and w not in _NOT_SA_VERBS
+            and not w.endswith(("ه", "ا", "ء", "ات")) and _is_imperfect(w[1:]))
 
 
 _OBJECT_MARKERS = frozenset({"الي", "علي", "لل", "ل"})
@@ -465,6 +475,15 @@ def classify_modality(sentence: AnalyzedSentence, trigger: TriggerMatch,
     # سـ attached to the trigger verb: "ستشن", "وسيقصف" (the matcher says which clitics it peeled)
     if trigger.prefix in ("س", "وس", "فس"):
         found.append((_PRIORITY["future"], 0, _SA_PREFIX, trigger.text[: len(trigger.prefix)]))
+
+    # a verbal-noun trigger that is the object of a future verb: "سيتوصل إلى اتفاق", "ستشن هجوما"
+    if trigger.kind == "noun":
+        for k in range(ti - 1, max(-1, ti - 4), -1):
+            if a.hard[k] != a.hard[ti]:
+                break
+            if _is_sa_future_verb(a.words[k].text):
+                add(_SA_GOVERNOR, k, k)
+                break
 
     # pluperfect "وكانت القوات قد قصفت": قد + perfect just before the trigger, كان earlier in the clause
     for k in range(max(0, ti - 3), ti):
