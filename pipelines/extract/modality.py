@@ -32,9 +32,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
-import yaml
 
-from pipelines.extract.triggers import _YAML_LOADER, LEXICON_DIR, TriggerMatch
+from pipelines.extract.triggers import LEXICON_DIR, TriggerMatch, read_lexicon_file
 from pipelines.records import AnalyzedSentence
 from pipelines.text import normalize, normalize_with_offsets
 
@@ -132,12 +131,7 @@ def _norm_list(v: object, where: str) -> list[str]:
 
 def load_cues(path: Path | None = None) -> list[Cue]:
     path = path or LEXICON_DIR / "modality.yaml"
-    try:
-        doc = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_YAML_LOADER)
-    except yaml.YAMLError as exc:
-        raise ModalityLexiconError(f"{path}: not valid YAML: {exc}") from exc
-    if not isinstance(doc, dict) or not isinstance(doc.get("cues"), list):
-        raise ModalityLexiconError(f"{path}: expected a mapping with a 'cues' list")
+    doc = read_lexicon_file(path, "cues", ModalityLexiconError)
     cues = []
     for d in doc["cues"]:
         where = f"{path}:{d.get('id')}"

@@ -322,6 +322,21 @@ def _entry_from_dict(d: dict, source_file: str) -> TriggerEntry:
     )
 
 
+def read_lexicon_file(path: Path, key: str, error: type[Exception] | None = None) -> dict:
+    """Parse one lexicon YAML file that must be a mapping holding a `key` list; `error` on anything else.
+
+    Shared by the trigger and modality lexicons so both reject a broken file the same way.
+    """
+    error = error or LexiconError
+    try:
+        doc = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_YAML_LOADER)
+    except yaml.YAMLError as exc:
+        raise error(f"{path}: not valid YAML: {exc}") from exc
+    if not isinstance(doc, dict) or not isinstance(doc.get(key), list):
+        raise error(f"{path}: expected a mapping with a list under '{key}'")
+    return doc
+
+
 def load_lexicon(paths: Iterable[Path] | None = None) -> Lexicon:
     """Load and validate trigger lexicon files (default: every `lexicons/triggers*.yaml`)."""
     paths = sorted(LEXICON_DIR.glob("triggers*.yaml")) if paths is None else list(paths)
@@ -329,12 +344,7 @@ def load_lexicon(paths: Iterable[Path] | None = None) -> Lexicon:
     sources: dict[str, str] = {}
     seen: set[str] = set()
     for path in paths:
-        try:
-            doc = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_YAML_LOADER)
-        except yaml.YAMLError as exc:
-            raise LexiconError(f"{path}: not valid YAML: {exc}") from exc
-        if not isinstance(doc, dict) or not isinstance(doc.get("entries"), list):
-            raise LexiconError(f"{path}: expected a mapping with an 'entries' list")
+        doc = read_lexicon_file(path, "entries")
         sources[Path(path).name] = str(doc.get("source", ""))
         for raw in doc["entries"]:
             e = _entry_from_dict(raw, Path(path).name)
