@@ -115,12 +115,17 @@ class Warehouse(dg.ConfigurableResource):
                 h.update(f"{name}\0{con.execute(sql).fetchall()!r}\0".encode("utf-8", "surrogatepass"))
         return h.hexdigest()[:16]
 
-    def load(self, results: Sequence[Any], quarantined: Sequence[Any], partition_key: str) -> Any:
-        """Replace exactly one day's rows (one transaction; see `pipelines.warehouse.load_results`)."""
+    def load(self, results: Sequence[Any], quarantined: Sequence[Any], partition_key: str,
+             publish: bool = True) -> Any:
+        """Replace exactly one day's rows (one transaction; see `pipelines.warehouse.load_results`).
+
+        `publish=False` leaves the read snapshot as it is: a run over many days publishes once, after
+        its last day, instead of copying the warehouse file once per day.
+        """
         from pipelines.warehouse import load_results
 
         self.file.parent.mkdir(parents=True, exist_ok=True)
-        return load_results(self.file, list(results), list(quarantined), partition_key)
+        return load_results(self.file, list(results), list(quarantined), partition_key, publish=publish)
 
 
 class _PartitionedPickles(dg.IOManager):

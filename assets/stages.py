@@ -297,9 +297,11 @@ def build_assets(versions: Mapping[str, str]) -> list[dg.AssetsDefinition]:
         duckdb_warehouse: Warehouse,
     ):
         per_day = []
-        for k in context.partition_keys:
-            with _transient_only(duckdb.IOException):
-                stats = duckdb_warehouse.load(events.get(k, []), quarantine.get(k, []), k)
+        keys = list(context.partition_keys)
+        for i, k in enumerate(keys):
+            with _transient_only(duckdb.IOException):  # each day commits; the snapshot is published once
+                stats = duckdb_warehouse.load(events.get(k, []), quarantine.get(k, []), k,
+                                              publish=i == len(keys) - 1)
             per_day.append({"day": k, "articles": stats.articles, "mentions": stats.mentions,
                             "quantities": stats.quantities, "replaced": stats.replaced_articles,
                             "seconds": round(stats.seconds, 2)})
