@@ -26,7 +26,7 @@ _COMPACT_AFTER = 64  # part files before they are merged into one
 def default_cache_path() -> Path:
     """$MARSAD_NLP_CACHE, else `nlp_cache/` beside the warehouse ($MARSAD_WAREHOUSE or data/)."""
     wh = os.environ.get("MARSAD_WAREHOUSE")
-    return nlp_cache_path(Path(wh) if wh else Path(__file__).resolve().parents[2] / "data" / "w.duckdb")
+    return nlp_cache_path(Path(wh) if wh else Path(__file__).resolve().parents[2] / "data" / "warehouse.duckdb")
 
 
 def nlp_cache_path(warehouse: Path) -> Path:
