@@ -11,8 +11,13 @@ VIOLENCE = ["قتل", "قصف", "غارة", "غارات", "هجوم", "هجما�
 PROTEST = ["تظاهر", "مظاهر", "احتجاج", "احتج", "اعتصام", "اعتصم", "معتصم", "مسيرة", "مسيرات",
            "إضراب", "اضراب", "مضرب", "شغب", "وقفة احتجاجية"]
 
+# Words that talk about violence without naming an act: the sentences where most non-events live.
+BROAD_VIOLENCE = ["الحرب", "حرب", "العنف", "الإرهاب", "إرهابي", "عسكري", "العسكرية", "ضربة", "ضربات",
+                  "صاروخ", "صواريخ", "معارك", "القتال", "قتلى", "جرحى", "ضحايا", "دمار", "تدمير"]
+
 VIOLENCE_RE = re.compile("|".join(map(re.escape, VIOLENCE)))
 PROTEST_RE = re.compile("|".join(map(re.escape, PROTEST)))
+BROAD_VIOLENCE_RE = re.compile("|".join(map(re.escape, BROAD_VIOLENCE)))
 KEYWORDS = {"ASSAULT": VIOLENCE_RE, "PROTEST": PROTEST_RE}
 
 

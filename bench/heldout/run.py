@@ -4,7 +4,7 @@ The repo keeps only references (article id + character offsets) and our labels
 (`detect_labels.tsv`); the sentence texts are rebuilt from ../shared/corpus at run time into a
 temporary CSV, which `../shared/eval/score.py detect` scores through the `marsad` CLI.
 
-    .venv/bin/python -m bench.heldout.run [--shared DIR] [--errors] [--json]
+    .venv/bin/python -m bench.heldout.run [--shared DIR] [--batch N] [--errors] [--analysis] [--json]
 
 `--errors` prints each false positive / false negative of the extractor (to the terminal only);
 `--analysis` adds recall and false-positive rate on the keyword-bearing sentences alone."""
@@ -53,6 +53,11 @@ class Labelled:
 
 def default_shared() -> Path:
     return Path(os.environ.get("MARSAD_SHARED_DIR", REPO.parent / "shared"))
+
+
+def batch_of(stratum: str) -> int:
+    """Batch 1's strata are bare names ("violence"); later batches end in their number ("violence2")."""
+    return int(stratum[-1]) if stratum[-1].isdigit() else 1
 
 
 def load_labels(path: Path = LABELS) -> list[Labelled]:
@@ -179,9 +184,9 @@ def print_errors(rows: list[tuple[str, str, Labelled]], preds: list[tuple[bool, 
 
 
 def evaluate(shared: Path, marsad: str | None = None, errors: bool = False,
-             analysis: bool = False) -> dict:
+             analysis: bool = False, batch: int | None = None) -> dict:
     marsad = marsad or str(REPO / ".venv" / "bin" / "marsad")
-    labels = load_labels()
+    labels = [lab for lab in load_labels() if batch is None or batch_of(lab.stratum) == batch]
     texts = sentence_texts(labels, shared / "corpus" / "ant_middleeast.jsonl")
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -218,11 +223,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--analysis", action="store_true",
                     help="also report recall / false-positive rate on keyword-bearing sentences")
     ap.add_argument("--json", action="store_true", help="print the results as one JSON object")
+    ap.add_argument("--batch", type=int, default=None,
+                    help="score one labelling batch only (1: stratified, 2: keyword sentences as drawn)")
     args = ap.parse_args(argv)
     if not (args.shared / "corpus" / "ant_middleeast.jsonl").exists():
         print(f"skipped: {args.shared} is absent (the held-out texts live there)")
         return 0
-    res = evaluate(args.shared, args.marsad, args.errors, args.analysis)
+    res = evaluate(args.shared, args.marsad, args.errors, args.analysis, args.batch)
     if args.json:
         print(json.dumps(res))
         return 0

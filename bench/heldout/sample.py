@@ -1,7 +1,7 @@
 """Draws the held-out detection sample (seeded, stratified) from ../shared/corpus.
 
 Prints candidate sentences with their article offsets for a human to label; writes nothing into the
-repo (corpus text must not be copied here). Usage: python -m bench.heldout.sample [SHARED_DIR]."""
+repo (corpus text must not be copied here). Usage: python -m bench.heldout.sample [SHARED_DIR] [--batch N]."""
 from __future__ import annotations
 
 import json
@@ -10,10 +10,14 @@ import re
 import sys
 from pathlib import Path
 
-from bench.heldout.keywords import PROTEST_RE, VIOLENCE_RE
+from bench.heldout.keywords import BROAD_VIOLENCE_RE, PROTEST_RE, VIOLENCE_RE
 
-SEED = 20181020
-STRATA = {"violence": 150, "protest": 100, "other": 50}
+# Batch 1 was stratified to hold many events; batch 2 draws keyword sentences as they come, plus
+# sentences that only talk *about* violence (war, terrorism, military), the mix the issue describes.
+BATCHES = {
+    1: (20181020, {"violence": 150, "protest": 100, "other": 50}),
+    2: (20181117, {"violence2": 240, "broad2": 90, "protest2": 150}),
+}
 SENTENCE_END = re.compile(r"(?<=[.!?؟])\s+|\n+")
 
 
@@ -31,7 +35,7 @@ def split_sentences(text: str):
 
 
 def candidates(corpus: Path, exclude: set[str]):
-    pools = {k: [] for k in STRATA}
+    pools: dict[str, list] = {"protest": [], "violence": [], "broad": [], "other": []}
     with corpus.open(encoding="utf-8") as f:
         for line in f:
             art = json.loads(line)
@@ -45,18 +49,26 @@ def candidates(corpus: Path, exclude: set[str]):
                 key = ("protest" if PROTEST_RE.search(sent) else
                        "violence" if VIOLENCE_RE.search(sent) else "other")
                 pools[key].append((art["id"], s, e, sent))
+                if key == "other" and BROAD_VIOLENCE_RE.search(sent):
+                    pools["broad"].append((art["id"], s, e, sent))
     return pools
 
 
-def main(shared: Path) -> None:
+def main(shared: Path, batch: int = 1) -> None:
     gold = shared / "gold" / "events_dev.jsonl"
     exclude = {json.loads(l)["article_id"] for l in gold.open(encoding="utf-8") if l.strip()}
+    if batch > 1:  # earlier batches' articles stay out, so no sentence is labelled twice
+        labels = Path(__file__).with_name("detect_labels.tsv").read_text(encoding="utf-8").splitlines()
+        exclude |= {line.split("\t", 1)[0] for line in labels[1:]}
+    seed, strata = BATCHES[batch]
     pools = candidates(shared / "corpus" / "ant_middleeast.jsonl", exclude)
-    rng = random.Random(SEED)
-    for stratum, n in STRATA.items():
-        pool = pools[stratum]
+    rng = random.Random(seed)
+    seen_articles: set[str] = set()
+    for stratum, n in strata.items():
+        pool = pools[stratum.rstrip("0123456789")]
         rng.shuffle(pool)
-        seen_articles: set[str] = set()
+        if batch == 1:  # batch 1 allowed one sentence per article per stratum; kept to reproduce it
+            seen_articles = set()
         picked = []
         for art_id, s, e, sent in pool:  # one sentence per article keeps the sample diverse
             if art_id in seen_articles:
@@ -70,4 +82,10 @@ def main(shared: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parents[3] / "shared")
+    import argparse
+
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("shared", nargs="?", type=Path, default=Path(__file__).resolve().parents[3] / "shared")
+    ap.add_argument("--batch", type=int, default=1, choices=sorted(BATCHES))
+    args = ap.parse_args()
+    main(args.shared, args.batch)
