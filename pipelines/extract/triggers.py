@@ -126,6 +126,11 @@ class TriggerEntry:
 
     imperfect_weight: float | None = None
 
+    @property
+    def has_verb(self) -> bool:
+        """The entry names an act someone does (a verb is among its forms), not only a thing."""
+        return any(kinds & {PERF, IMPERF} for kinds in self.forms.values())
+
     def weight_for(self, kind: str) -> float:
         if kind == NOUN and self.noun_weight is not None:
             return self.noun_weight
