@@ -12,6 +12,7 @@ sample is not biased towards what the extractor already knows. Prints candidates
 label; writes nothing into the repo. Usage: python -m bench.heldout.quantity_sample [SHARED_DIR]"""
 from __future__ import annotations
 
+import csv
 import json
 import random
 import re
@@ -23,7 +24,7 @@ from pipelines.text import normalize
 
 SEED = 20181205
 # "cue2" is a second draw from the cue pool (added to get more gold counts); earlier picks are unchanged.
-STRATA = {"cue": 110, "event": 40, "cue2": 60}
+STRATA = {"cue": 110, "event": 40, "cue2": 80}
 NEAR = 6  # words between the number and the keyword, at most
 
 # Words around which role-bearing counts cluster (stems, matched inside a word like keywords.py).
@@ -56,25 +57,39 @@ def _near(words: list[str], stems: list[str]) -> bool:
     return any(abs(i - j) <= NEAR and i != j for i in nums for j in keys)
 
 
+_ROLE_STEMS = [normalize(s) for s in ROLE_CUES]
+_EVENT_STEMS = [normalize(s) for s in VIOLENCE + PROTEST]
+
+
 def stratum_of(sentence: str) -> str | None:
-    words = _WORD.findall(sentence)
-    if _near(words, [normalize(s) for s in ROLE_CUES]):
+    """`cue`, `event` or None (not a candidate) for one sentence."""
+    words = _WORD.findall(normalize(sentence))
+    if _near(words, _ROLE_STEMS):
         return "cue"
-    if _near(words, [normalize(s) for s in VIOLENCE + PROTEST]):
+    if _near(words, _EVENT_STEMS):
         return "event"
     return None
 
 
+def _detection_articles(first_batch_only: bool) -> set[str]:
+    with Path(__file__).with_name("detect_labels.tsv").open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f, delimiter="\t"))
+    return {r["article_id"] for r in rows if not (first_batch_only and r["stratum"][-1:].isdigit())}
+
+
 def excluded_articles(shared: Path) -> set[str]:
-    """Dev-gold articles and articles already in the detection sample never enter this sample."""
+    """Articles kept out of the draw: the dev gold and the detection sample as it was when this
+    sample was drawn (detection batch 1; later batches are dropped after the draw, see `draw`)."""
     gold = shared / "gold" / "events_dev.jsonl"
     out = {json.loads(l)["article_id"] for l in gold.open(encoding="utf-8") if l.strip()}
-    labels = Path(__file__).with_name("detect_labels.tsv").read_text(encoding="utf-8").splitlines()
-    return out | {line.split("\t", 1)[0] for line in labels[1:] if line}
+    return out | _detection_articles(first_batch_only=True)
 
 
 def draw(shared: Path) -> list[tuple[str, str, int, int, str]]:
-    """(stratum, article_id, start, end, sentence) for the whole sample, in a fixed order."""
+    """(stratum, article_id, start, end, sentence) for the whole sample, in a fixed order.
+
+    Articles that a later detection batch labelled are dropped after the draw, so the draw itself
+    (and every earlier pick) stays reproducible while no article is in both samples."""
     exclude = excluded_articles(shared)
     pools: dict[str, list] = {"cue": [], "event": []}
     with (shared / "corpus" / "ant_middleeast.jsonl").open(encoding="utf-8") as f:
@@ -87,7 +102,7 @@ def draw(shared: Path) -> list[tuple[str, str, int, int, str]]:
                 sent = text[s:e]
                 if not 60 <= len(sent) <= 320:
                     continue
-                key = stratum_of(normalize(sent))
+                key = stratum_of(sent)
                 if key:
                     pools[key].append((art["id"], s, e, sent))
     rng = random.Random(SEED)
@@ -105,7 +120,8 @@ def draw(shared: Path) -> list[tuple[str, str, int, int, str]]:
             k += 1
             if k == n:
                 break
-    return picked
+    later_detection = _detection_articles(first_batch_only=False)
+    return [p for p in picked if p[1] not in later_detection]
 
 
 def main(shared: Path) -> None:

@@ -17,6 +17,7 @@ from bench.heldout.keywords import BROAD_VIOLENCE_RE, PROTEST_RE, VIOLENCE_RE
 BATCHES = {
     1: (20181020, {"violence": 150, "protest": 100, "other": 50}),
     2: (20181117, {"violence2": 240, "broad2": 90, "protest2": 150}),
+    3: (20181208, {"violence3": 240, "broad3": 90, "protest3": 150}),  # labelled after batch 2's rules
 }
 SENTENCE_END = re.compile(r"(?<=[.!?؟])\s+|\n+")
 

@@ -17,7 +17,7 @@ Per sentence:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Sequence
 
 from functools import lru_cache
@@ -25,7 +25,7 @@ from functools import lru_cache
 import yaml
 
 from pipelines.extract.arguments import SentenceView, find_arguments
-from pipelines.extract.modality import ModalityDecision, classify_modality
+from pipelines.extract.modality import ModalityDecision, classify_modality, is_verbal_noun_entry
 from pipelines.extract.quantities import LEXICONS, QuantityMention, find_quantity_mentions
 from pipelines.extract.quantities import lexicon as quantity_lexicon
 from pipelines.extract.triggers import ALSO_SUFFIX, TriggerMatch, find_triggers
@@ -191,15 +191,16 @@ def _unreported_nominal(g: _Group, s: AnalyzedSentence, dates: Sequence[Temporal
     Only ASSAULT: attack nouns are what news uses to refer back to an attack told elsewhere, while
     protests are reported with nouns ("مظاهرات في البصرة"). Held-out sentences: this halves the
     false positives on keyword sentences for about a tenth of the recall."""
-    if g.event_type != "ASSAULT" or g.quantities or g.from_quantity:
-        return False
+    if g.event_type != "ASSAULT" or g.from_quantity or any(m.quantity.role not in ATTACH_ONLY for m in g.quantities):
+        return False  # (people displaced by "هجوم القوات" do not make the attack news)
     sent = s.sentence
     if any(d.source != "published" and sent.start <= d.start < sent.end for d in dates):
         return False
     for t in g.triggers:
         if t.kind not in _NOMINAL_KINDS:
             return False
-        if _reported_before(sent.text[: max(0, t.start - sent.start)]) or _verb_after(s, t.end):
+        if _reported_before(sent.text[: max(0, t.start - sent.start)]) or _verb_after(s, t.end) \
+                or _told_with_object(t, sent.text, sent.start):
             return False
     return True
 
@@ -235,10 +236,73 @@ def _is_weak_nominal(t: TriggerMatch, sentence_text: str = "", sentence_start: i
 WEAK_TRIGGER = 0.5  # below this a trigger needs a participant, place, count or date to be a report
 
 
-def _trigger_strength(g: _Group, sentence_text: str = "", sentence_start: int = 0) -> float:
+# Nouns naming the people protesting: as the subject of a verb ("يطالب المتظاهرون"، "المحتجون
+# حاولوا اقتحام") they say a protest is going on, though no protest noun is there.
+_PARTICIPANT_ENTRIES = frozenset({"متظاهرين", "محتجين"})
+PARTICIPANTS_ACTING = 0.7
+_PARTICIPANT_EXPLAIN = tuple(f"trigger:{e} " for e in _PARTICIPANT_ENTRIES)
+
+
+_NOT_OBJECT_LAM = frozenset(normalize(w) for w in "لا لم لن لكن لكنه لكنها لدي له لها لهم لهما لي لنا لذلك لان لانه ليس ليست".split())
+
+
+def _told_with_object(t: TriggerMatch, sentence_text: str, sentence_start: int, reach: int = 4) -> bool:
+    """A verbal noun with its object after ل: "قصف القوات التركية للمدينة"، "استهداف الطيران لمواقع
+    المسلحين" - the noun phrase tells the whole act, as a clause would."""
+    if not is_verbal_noun_entry(t.entry):
+        return False
+    after = sentence_text[max(0, t.end - sentence_start):].split()[:reach]
+    for w in after:
+        n = normalize(w).lstrip("وف")
+        if _CLAUSE_END.search(w):
+            return n.startswith("ل") and len(n) > 3 and n not in _NOT_OBJECT_LAM
+        if n.startswith("ل") and len(n) > 3 and n not in _NOT_OBJECT_LAM:
+            return True
+    return False
+
+
+_STORMING_ENTRIES = frozenset({"اقتحام"})
+
+
+def _protesters_storming(groups: list[_Group], triggers: Sequence[TriggerMatch]) -> list[_Group]:
+    """"اقتحم المتظاهرون مبنى المحافظة": protesters storming a building riot (PROTEST/riot), they do
+    not assault - unless someone was hurt (a count keeps it an ASSAULT)."""
+    if not any(t.entry in _PARTICIPANT_ENTRIES for t in triggers):
+        return groups
+    out: list[_Group] = []
+    for g in groups:
+        if g.event_type == "ASSAULT" and not g.quantities and all(t.entry in _STORMING_ENTRIES for t in g.triggers):
+            riot = [replace(t, event_type="PROTEST", mode="riot") for t in g.triggers]
+            into = next((o for o in out + groups if o is not g and o.event_type == "PROTEST"
+                         and o.modality == g.modality), None)
+            rule = "type:PROTEST:riot.protesters_storming"
+            if into is not None:
+                into.triggers.extend(riot)
+                into.modality_rules.append(rule)
+                continue
+            g = _Group("PROTEST", g.modality, riot, g.modality_rules + [rule])
+        out.append(g)
+    return out
+
+
+def _verb_before(s: AnalyzedSentence, start: int) -> bool:
+    before = [t for t in s.tokens if t.end <= start and t.upos != "CCONJ"][-1:]
+    return bool(before) and before[0].upos in ("VERB", "AUX")
+
+
+def _participants_acting(g: _Group, s: AnalyzedSentence | None) -> bool:
+    return s is not None and g.event_type == "PROTEST" and any(
+        t.entry in _PARTICIPANT_ENTRIES and (_verb_before(s, t.start) or _verb_after(s, t.end, 2))
+        for t in g.triggers)
+
+
+def _trigger_strength(g: _Group, sentence_text: str = "", sentence_start: int = 0,
+                      s: AnalyzedSentence | None = None) -> float:
     w = max((t.weight for t in g.triggers), default=0.0)
     if g.from_quantity:
         w = max(w, 0.75)
+    if _participants_acting(g, s):
+        return max(w, PARTICIPANTS_ACTING)
     if g.triggers and all(_is_weak_nominal(t, sentence_text, sentence_start) for t in g.triggers) \
             and not g.from_quantity:
         w *= 0.6
@@ -246,8 +310,8 @@ def _trigger_strength(g: _Group, sentence_text: str = "", sentence_start: int = 
 
 
 def _evidence(g: _Group, has_actor: bool, has_target: bool, has_location: bool, has_date: bool,
-              sentence_text: str = "", sentence_start: int = 0) -> float:
-    w = _trigger_strength(g, sentence_text, sentence_start)
+              sentence_text: str = "", sentence_start: int = 0, s: AnalyzedSentence | None = None) -> float:
+    w = _trigger_strength(g, sentence_text, sentence_start, s)
     if w < WEAK_TRIGGER and not (g.quantities or has_actor or has_target or has_location or has_date):
         return 0.0  # "مسيرة غير طويلة زمنيا": a weak word with nothing concrete around it
     score = w
@@ -307,7 +371,7 @@ def extract_events(
         groups: list[_Group] = []
         for t in sorted(triggers, key=lambda t: t.start):
             md = classify_modality(s, t, published)
-            if md.rule == "hist.time_reference" and _verb_after(s, t.end):
+            if md.rule == "hist.time_reference" and (_verb_after(s, t.end) or _told_with_object(t, sent.text, sent.start)):
                 md = ModalityDecision("asserted", None, "default")  # "بعد هجوم شنه مسلحون": told by its own verb
             g = next((g for g in groups if g.event_type == t.event_type and g.modality == md.modality), None)
             if g is None:
@@ -334,6 +398,7 @@ def extract_events(
                            from_quantity=True)
                 groups.append(g)
             g.quantities.append(m)
+        groups = _protesters_storming(groups, triggers)
         for g in groups:
             if g.modality != "asserted" or g.event_type != "ASSAULT":
                 continue
@@ -362,6 +427,9 @@ def _drop_argument_triggers(events: list[Event]) -> list[Event]:
     paired = {_entry_of(x).removesuffix(ALSO_SUFFIX) for e in events for x in e.explain
               if x.startswith("trigger:") and ALSO_SUFFIX + " " in x}  # one phrase, two events
     for e in events:
+        if any(x.startswith(_PARTICIPANT_EXPLAIN) for x in e.explain):
+            out.append(e)  # "يطالب المتظاهرون": the protesters are the actor of the demand and a protest
+            continue
         inside = any(o is not e and o.modality == "asserted" and not e.quantities
                      and not any(x.startswith("trigger:") and _entry_of(x).removesuffix(ALSO_SUFFIX) in paired
                                  for x in e.explain)
@@ -391,7 +459,7 @@ def _assemble(g: _Group, sentence_counts: list[QuantityMention], view: SentenceV
     has_sentence_date = date is not None and date.source not in ("published",) and sent.start <= date.start < sent.end
     evidence = _evidence(g, args.actor is not None, args.target is not None,
                          args.location is not None and "location:dateline" not in args.rules, has_sentence_date,
-                         sent.text, sent.start)
+                         sent.text, sent.start, s)
     if g.modality == "asserted" and _unreported_nominal(g, s, dates):
         g.modality = "historical"
         g.modality_rules.append("modality:historical:background.unreported_noun")

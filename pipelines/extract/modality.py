@@ -351,6 +351,12 @@ _YEAR_LEAD = frozenset(normalize(w) for w in """
 # A year after the trigger, in its clause, may stand further off: "قتل 1700 أسير من كتيبة ... في
 # معسكر سبايكر في يونيو 2014" (the place and month come between).
 _YEAR_AFTER_GAP = 11
+_BARE_MONTH = Cue("hist.bare_month", "historical", "around", frozenset(), ())
+_MONTHS = frozenset(normalize(w) for w in """
+يناير فبراير مارس أبريل ابريل مايو يونيو يوليو أغسطس اغسطس سبتمبر أكتوبر اكتوبر نوفمبر ديسمبر
+شباط آذار نيسان أيار حزيران تموز أيلول
+""".split())  # (كانون/تشرين/آب are also ordinary words; the Gregorian name usually stands beside them)
+_MONTH_LEAD = frozenset(normalize(w) for w in "في خلال مطلع أواخر أوائل منتصف نهاية بداية شهر منذ".split())
 _PLUPERFECT = Cue("hist.pluperfect", "historical", "narrow", frozenset(), ())
 _PURPOSE_LAM = Cue("fut.purpose_lam", "future", "narrow", frozenset(), ())
 # Words after which ل + verbal noun is what happened to someone, not a purpose.
@@ -445,7 +451,7 @@ def _word_index(a: _Analysis, pos: int) -> int:
 
 
 @lru_cache(maxsize=None)
-def _is_verbal_noun_entry(entry: str) -> bool:
+def is_verbal_noun_entry(entry: str) -> bool:
     """The entry is an act someone does (it has a verb: قتل، شن هجوم، استهداف), not a thing (غارة)."""
     return any(e.id == entry and e.has_verb for e in default_lexicon().entries)
 
@@ -496,7 +502,7 @@ def classify_modality(sentence: AnalyzedSentence, trigger: TriggerMatch,
 
     # purpose ل on a verbal noun: "أرسل طائرات لقصف المدينة"، "لشن هجمات" - what is meant, not done
     # ("تعرضت لقصف"، "ضحية لهجوم": ل after a word of undergoing marks what happened)
-    if trigger.kind == "noun" and trigger.prefix.lstrip("وف") == "ل" and _is_verbal_noun_entry(trigger.entry):
+    if trigger.kind == "noun" and trigger.prefix.lstrip("وف") == "ل" and is_verbal_noun_entry(trigger.entry):
         prev = _strip_conj(a.words[ti - 1].text) if ti > 0 and a.words[ti - 1].is_word else ""
         used = any(_strip_conj(w.text) in _USED for w in a.words[max(0, ti - 6):ti])
         if prev not in _UNDERGO and not used:
@@ -537,6 +543,11 @@ def classify_modality(sentence: AnalyzedSentence, trigger: TriggerMatch,
             if not lead or _strip_conj(lead[-1]) not in _YEAR_LEAD:
                 continue
             add(_BARE_YEAR, k, k)
+        # ... and so is one dated by its month alone ("في أيار/مايو"، "في نيسان الماضي"): no day given
+        for k, w in enumerate(a.words):
+            prev = a.words[k - 1].text if k > 0 else ""
+            if _strip_conj(w.text) in _MONTHS and (prev in _MONTH_LEAD or prev[:1] in "وف" and prev[1:] in _MONTH_LEAD):
+                add(_BARE_MONTH, k, k)
     else:
         for k, w in enumerate(a.words):
             if _YEAR.match(w.text) and int(w.text) < published.year and a.hard[k] == a.hard[ti] \

@@ -561,6 +561,21 @@ def _lemmas_by_word(sentence: AnalyzedSentence, nt: NormalizedText,
     return out
 
 
+# Prepositions written as words: a verb cannot follow one, so an unvowelled قتل/قصف there is a noun.
+_PREPOSITIONS = frozenset(normalize(w) for w in """
+في من عن على الى حول خلال بعد قبل منذ اثر عقب جراء بسبب ضد عبر رغم بين دون اثناء ازاء نحو مع
+""".split())
+
+
+def _head_form(norm: str, start: int) -> str:
+    return norm[start:].split(" ", 1)[0]
+
+
+def _after_preposition(norm: str, start: int) -> bool:
+    before = norm[:start].split()[-1:]
+    return bool(before) and before[0].lstrip("وف") in _PREPOSITIONS
+
+
 def find_triggers(sentence: AnalyzedSentence, lexicon: Lexicon | None = None) -> list[TriggerMatch]:
     """Trigger matches in one sentence, at most one per span, offsets into the article text."""
     lex = lexicon or default_lexicon()
@@ -576,6 +591,9 @@ def find_triggers(sentence: AnalyzedSentence, lexicon: Lexicon | None = None) ->
         entry = lex.entries[idx]
         if entry.event_type == SUPPRESS:
             continue
+        if kind == PERF and not pre and NOUN in entry.forms.get(_head_form(nt.text, s), ()) \
+                and _after_preposition(nt.text, s):
+            kind = NOUN  # "حول قتل إسرائيل للفلسطينيين": after a preposition قتل is the verbal noun
         os_, oe = nt.to_original(s, e)
         out.append(TriggerMatch(entry.event_type, entry.mode, base + os_, base + oe, text[os_:oe],
                                 entry.id, entry.weight_for(kind), pre, kind))
