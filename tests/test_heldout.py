@@ -15,9 +15,10 @@ from bench.heldout import run  # noqa: E402
 from bench.heldout.keywords import keyword_says  # noqa: E402
 from bench.heldout.sample import split_sentences  # noqa: E402
 
-# Measured 2026-11-29 on 300 labelled sentences: ASSAULT F1 0.787-0.800, PROTEST F1 0.634-0.667
-# (the lexicons changed between runs). Floors leave a small margin; raise them as the extractor improves.
-FLOOR = {"ASSAULT": 0.75, "PROTEST": 0.60}
+# F1 floors per labelling batch (measured 2026-11-29; raise them as the extractor improves).
+# Batch 1: 300 stratified sentences, ASSAULT 0.796, PROTEST 0.747. Batch 2: 480 keyword sentences as
+# drawn, labelled under LABELLING.md, ASSAULT 0.743, PROTEST 0.648 (keyword baseline 0.61 / 0.52).
+FLOOR = {1: {"ASSAULT": 0.76, "PROTEST": 0.70}, 2: {"ASSAULT": 0.71, "PROTEST": 0.61}}
 ARABIC_RUN = re.compile(r"[\u0600-\u06FF]{2,}(?:\s+[\u0600-\u06FF]{2,}){3,}")
 
 
@@ -53,9 +54,10 @@ def test_projection_is_monotone_in_false_positives():
 
 
 @pytest.mark.shared
-def test_heldout_detection_f1_holds(shared_dir):
-    results = run.evaluate(shared_dir)
-    for etype, floor in FLOOR.items():
+@pytest.mark.parametrize("batch", sorted(FLOOR))
+def test_heldout_detection_f1_holds(shared_dir, batch):
+    results = run.evaluate(shared_dir, batch=batch)
+    for etype, floor in FLOOR[batch].items():
         got = results[etype]["extractor"]
         assert got["n"] >= 250
-        assert got["f1"] >= floor, f"{etype} held-out F1 {got['f1']:.3f} fell below {floor}"
+        assert got["f1"] >= floor, f"batch {batch} {etype} held-out F1 {got['f1']:.3f} fell below {floor}"
