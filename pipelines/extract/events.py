@@ -44,9 +44,10 @@ ROLE_EVENT: dict[str, tuple[str, str | None]] = {
     "launched": ("ASSAULT", None),
     "detained": ("COERCE", "arrest"),
     "deployed": ("MOBILIZE", "troops"),
-    "participants": ("PROTEST", "demo"),
 }
-ATTACH_ONLY = {"displaced": "ASSAULT"}  # attached when such an event exists, never creates one
+# Attached when such an event exists, never creates one: people displaced by fighting; a crowd
+# counts only beside a protest word ("شارك 500 طالب في المسابقة" is no demonstration).
+ATTACH_ONLY = {"displaced": "ASSAULT", "participants": "PROTEST"}
 MIN_EVIDENCE = 0.6  # below this an event is background, not a report (dev true events start at 0.86)
 _DATELINE_END = re.compile(r"\(|–|—| - |:")
 _DEFINITE = re.compile(r"^(?:و|ف)?(?:ال|بال|لل)")

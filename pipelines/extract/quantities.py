@@ -446,6 +446,7 @@ def _candidates(toks: list[_Tok], lex: _Lexicon) -> list[_Cand]:
         # noun + واحد/واحدة (one), noun + اثنين/اثنتان (two): the count follows its noun
         if (t.kind == "word" and t.norm in _AFTER_NOUN_COUNTS and i > 0
                 and toks[i - 1].kind == "word" and not _lookup(toks[i - 1], lex.words)
+                and not _lookup(toks[i - 1], lex.cues_before)  # "وأصيب اثنان": a verb, the count stands alone
                 and toks[i - 1].bases[-1] not in lex.not_counted):
             k = i - 1
             noun = _lookup(toks[k], lex.inherent) or _lookup(toks[k], lex.troops) or toks[k].bases[-1]
