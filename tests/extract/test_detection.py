@@ -65,6 +65,7 @@ def _asserted(text: str) -> set[str]:
     ("وشنت الطائرات في الأشهر الأخيرة سلسلة غارات على مواقع المسلحين.", "ASSAULT", False),
     ("وفي أيار/مايو قصفت الطائرات مواقع في ريف المدينة.", "ASSAULT", False),   # dated by its month alone
     ("وطرد البلدان الدبلوماسيين بسبب خلاف حول قتل الجنود للمتظاهرين.", "ASSAULT", False),  # verbal noun
+    ("وفكك خبراء المتفجرات 20 عبوة ناسفة على الطريق.", "ASSAULT", False),     # defused, not used
     # reports that must stay
     ("اقتحم المتظاهرون مبنى المحافظة في البصرة.", "PROTEST", True),
     ("ويطالب المتظاهرون في المدينة بتوفير فرص العمل.", "PROTEST", True),
