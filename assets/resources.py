@@ -11,7 +11,7 @@ import pickle
 from dataclasses import replace
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any, Iterator, Mapping, Sequence
 
 import dagster as dg
 import duckdb
@@ -54,9 +54,9 @@ class LandingFolder(dg.ConfigurableResource):
 class Warehouse(dg.ConfigurableResource):
     """The DuckDB warehouse file, and the three ways the assets touch it.
 
-    * `load`: the writer (one transaction per day, then the read snapshot is republished, all under
-      `pipelines.warehouse.writer_lock`). Every asset that writes is in the `duckdb_warehouse` pool
-      (limit 1, see dagster.yaml) and retries on lock errors.
+    * `load`: the writer (one transaction for all the run's days, then the read snapshot is
+      republished, all under `pipelines.warehouse.writer_lock`). Every asset that writes is in the
+      `duckdb_warehouse` pool (limit 1, see dagster.yaml) and retries on lock errors.
     * `read_snapshot`: what display reads use (metadata totals, previews, chart inputs). It opens the
       published snapshot (`snapshot_path`) read-only through `connect_readonly`, so it never takes
       DuckDB's file lock or the writer lock: an analyst's `marsad load` or another run keeps writing.
@@ -115,17 +115,13 @@ class Warehouse(dg.ConfigurableResource):
                 h.update(f"{name}\0{con.execute(sql).fetchall()!r}\0".encode("utf-8", "surrogatepass"))
         return h.hexdigest()[:16]
 
-    def load(self, results: Sequence[Any], quarantined: Sequence[Any], partition_key: str,
-             publish: bool = True) -> Any:
-        """Replace exactly one day's rows (one transaction; see `pipelines.warehouse.load_results`).
-
-        `publish=False` leaves the read snapshot as it is: a run over many days publishes once, after
-        its last day, instead of copying the warehouse file once per day.
-        """
-        from pipelines.warehouse import load_results
+    def load(self, by_day: Mapping[str, Sequence[Any]], quarantined: Sequence[Any] = ()) -> Any:
+        """Replace exactly the given days' rows, all days in one transaction with one re-clustering,
+        then publish the read snapshot once (see `pipelines.warehouse.load_partitions`)."""
+        from pipelines.warehouse import load_partitions
 
         self.file.parent.mkdir(parents=True, exist_ok=True)
-        return load_results(self.file, list(results), list(quarantined), partition_key, publish=publish)
+        return load_partitions(self.file, {k: list(v) for k, v in by_day.items()}, list(quarantined))
 
 
 class _PartitionedPickles(dg.IOManager):

@@ -1,9 +1,10 @@
 """Loading ArticleResults into the DuckDB warehouse, and publishing the read snapshot.
 
 Concurrency design: only the writer opens `warehouse.duckdb` (DuckDB allows one writing process;
-a second writer fails fast with a lock error). Each `load_results` call is ONE transaction; after
-it commits, the writer checkpoints, closes, copies the file to a temporary name in the same folder
-and `os.replace`s it onto `<name>.snapshot.duckdb`. Readers (`marsad sql`, analysts, exports) open
+a second writer fails fast with a lock error). Each load (`load_results`, or `load_partitions` for
+several partition days at once) is ONE transaction with ONE re-clustering; after it commits, the
+writer checkpoints, closes, copies the file to a temporary name in the same folder and
+`os.replace`s it onto `<name>.snapshot.duckdb`. Readers (`marsad sql`, analysts, exports) open
 the snapshot read-only: a rename is atomic, so a reader sees the previous complete load or the new
 one, never a half-written file, and an open reader keeps its old file until it reconnects. A writer
 killed mid-load leaves `warehouse.duckdb` as before the transaction (DuckDB's WAL) and the snapshot
@@ -19,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import Iterable, Iterator, Mapping, Sequence
 
 import duckdb
 import polars as pl
@@ -49,6 +50,16 @@ _EVENT_SCHEMA = {
 
 
 @dataclass
+class DayCounts:
+    """One partition day of a load: rows written, and stored articles it replaced (deleted first)."""
+
+    articles: int = 0
+    mentions: int = 0
+    quantities: int = 0
+    replaced: int = 0
+
+
+@dataclass
 class LoadStats:
     """What one load did (incoming counts) and the warehouse totals after it."""
 
@@ -62,9 +73,11 @@ class LoadStats:
     total_articles: int = 0
     total_mentions: int = 0
     total_events: int = 0
-    partition_key: str | None = None
+    partition_key: str | None = None  # the partition day, when the load covered exactly one
     seconds: float = 0.0
     snapshot: str = ""
+    partition_keys: list[str] = field(default_factory=list)  # every partition day the load replaced
+    by_day: dict[str, DayCounts] = field(default_factory=dict)  # per partition day (see DayCounts)
 
 
 def snapshot_path(db_path: str | os.PathLike) -> Path:
@@ -158,23 +171,51 @@ def load_results(
     With `partition_key` ("YYYY-MM-DD"), every stored article of that partition day is replaced by
     this input (so a re-run of a day drops articles no longer delivered). An article without a
     publication date belongs to the ingest day: the partition key, else today (UTC); once stored it
-    keeps its day.
+    keeps its day. One day of `load_partitions`.
+    """
+    return load_partitions(db_path, {partition_key: results}, quarantined, publish=publish)
+
+
+def load_partitions(
+    db_path: str | os.PathLike,
+    by_partition: Mapping[str | None, Sequence],
+    quarantined: Iterable[Quarantined] = (),
+    *,
+    publish: bool = True,
+) -> LoadStats:
+    """Load several partition days (`{"YYYY-MM-DD": results}`) in ONE transaction, re-cluster once.
+
+    Every stored article of the given days is deleted, then every given article inserted: a day
+    re-delivered without an article drops it, a day given empty is emptied, other days are
+    untouched. An undated article keeps the day it is stored under, else takes the first key it is
+    given under; an article given under two keys is stored once, in its last version. That is what
+    `load_results(results, partition_key=day)` day after day gives, but all or nothing (a failure
+    leaves every day as it was), with one re-clustering and one snapshot copy, which cost about as
+    much for one day as for a month. The key None means "no partition": only the given articles are
+    replaced, undated ones go to today (UTC).
     """
     t0 = time.perf_counter()
-    key_day = date.fromisoformat(partition_key) if partition_key else None
-    ingest_day = key_day or datetime.now(timezone.utc).date()
-    results = list(results)
+    keys = [k for k in by_partition if k is not None]
+    days = [(date.fromisoformat(k) if k else None, list(rs)) for k, rs in by_partition.items()]
     with writer_lock(db_path):
-        stats = _load_locked(db_path, results, quarantined, key_day, ingest_day)
-        stats.partition_key = partition_key
+        stats = _load_locked(db_path, days, quarantined, datetime.now(timezone.utc).date())
+        stats.partition_keys = keys
+        stats.partition_key = keys[0] if len(keys) == 1 else None
         if publish:
             stats.snapshot = str(_publish(db_path))
     stats.seconds = round(time.perf_counter() - t0, 3)
     return stats
 
 
-def _load_locked(db_path, results: list, quarantined: Iterable[Quarantined], key_day: date | None,
-                 ingest_day: date) -> LoadStats:
+def _load_locked(db_path, days: list[tuple[date | None, list]], quarantined: Iterable[Quarantined],
+                 today: date) -> LoadStats:
+    last_given: dict[str, int] = {}  # article id -> index of the last day that delivered it
+    first_day: dict[str, date] = {}  # article id -> first day that delivered it (its ingest day)
+    for i, (day, results) in enumerate(days):
+        for r in results:
+            last_given[r.clean.article.article_id] = i
+            first_day.setdefault(r.clean.article.article_id, day or today)
+    results = [r for i, (_, rs) in enumerate(days) for r in rs if last_given[r.clean.article.article_id] == i]
     con = connect_writer(db_path)
     try:
         undated = [r.clean.article.article_id for r in results if r.clean.article.published is None]
@@ -185,12 +226,12 @@ def _load_locked(db_path, results: list, quarantined: Iterable[Quarantined], key
                 [undated]).fetchall())
 
         def partition_day_of(art: Article) -> date:
-            return art.published or known_days.get(art.article_id) or ingest_day
+            return art.published or known_days.get(art.article_id) or first_day[art.article_id]
 
         frames = build_frames(results, quarantined, partition_day_of)
         con.execute("BEGIN TRANSACTION")
         try:
-            stats = _load(con, frames, key_day)
+            stats = _load(con, frames, sorted({d for d, _ in days if d is not None}))
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
@@ -201,7 +242,7 @@ def _load_locked(db_path, results: list, quarantined: Iterable[Quarantined], key
     return stats
 
 
-def _load(con: duckdb.DuckDBPyConnection, f: Frames, key_day: date | None) -> LoadStats:
+def _load(con: duckdb.DuckDBPyConnection, f: Frames, key_days: list[date]) -> LoadStats:
     con.register("new_articles", f.articles.to_arrow())
     con.register("new_sentences", f.sentences.to_arrow())
     con.register("new_mentions", f.mentions.to_arrow())
@@ -211,9 +252,18 @@ def _load(con: duckdb.DuckDBPyConnection, f: Frames, key_day: date | None) -> Lo
         con.execute(
             "CREATE OR REPLACE TEMP TABLE doomed AS "
             "SELECT article_id FROM new_articles UNION "
-            "SELECT article_id FROM articles WHERE partition_day = ?", [key_day])
-        replaced = con.execute(
-            "SELECT count(*) FROM articles WHERE article_id IN (SELECT article_id FROM doomed)").fetchone()[0]
+            "SELECT article_id FROM articles WHERE partition_day IN (SELECT unnest(?::DATE[]))", [key_days])
+        by_day = {d: DayCounts() for d in key_days}
+        for day, articles, mentions, quantities, replaced in con.execute(
+            "SELECT partition_day, count(*) FILTER (WHERE is_new), sum(n_mentions) FILTER (WHERE is_new),"
+            " sum(n_quantities) FILTER (WHERE is_new), count(*) FILTER (WHERE NOT is_new) FROM ("
+            "  SELECT partition_day, n_mentions,"
+            "   (SELECT count(*) FROM new_quantities q WHERE q.article_id = a.article_id) AS n_quantities,"
+            "   true AS is_new FROM new_articles a"
+            "  UNION ALL SELECT partition_day, 0, 0, false FROM articles"
+            "   WHERE article_id IN (SELECT article_id FROM doomed))"
+            " GROUP BY partition_day").fetchall():
+            by_day[day] = DayCounts(articles, mentions or 0, quantities or 0, replaced)
         affected = sorted({t for (t,) in con.execute(
             "SELECT DISTINCT event_type FROM event_mentions WHERE article_id IN (SELECT article_id FROM doomed) "
             "UNION SELECT DISTINCT event_type FROM new_mentions").fetchall()})
@@ -246,8 +296,10 @@ def _load(con: duckdb.DuckDBPyConnection, f: Frames, key_day: date | None) -> Lo
         "(SELECT count(*) FROM events)").fetchone()
     return LoadStats(
         articles=f.articles.height, sentences=f.sentences.height, mentions=f.mentions.height,
-        quantities=f.quantities.height, quarantined=f.quarantine.height, replaced_articles=replaced,
-        affected_types=affected, total_articles=totals[0], total_mentions=totals[1], total_events=totals[2])
+        quantities=f.quantities.height, quarantined=f.quarantine.height,
+        replaced_articles=sum(c.replaced for c in by_day.values()), affected_types=affected,
+        total_articles=totals[0], total_mentions=totals[1], total_events=totals[2],
+        by_day={d.isoformat(): by_day[d] for d in sorted(by_day)})
 
 
 _MENTION_FIELDS = (

@@ -1,7 +1,8 @@
 """Hand-written ArticleResults for warehouse tests (independent of extraction quality)."""
 from __future__ import annotations
 
-from datetime import date
+import random
+from datetime import date, timedelta
 
 from pipelines.process import ArticleResult
 from pipelines.records import (ActorMention, AnalyzedSentence, Article, CleanArticle, Event, Place, Quantity,
@@ -108,3 +109,24 @@ def sample_results() -> list[ArticleResult]:
         result("a8", T8, date(2018, 6, 1), "bbc", [dict(
             etype="ASSAULT", trigger="هاجم", actor="داعش", target="المعارضة", place="حلب")]),
     ]
+
+
+def random_results(seed: int, n: int = 60):
+    """Many overlapping reports: few places, actors and days, so clusters chain and compete."""
+    rng = random.Random(seed)
+    places = ["دوما", "حرستا", "حلب", None]
+    actors = ["القوات السورية", "النظام السوري", "المعارضة", None]
+    out = []
+    for i in range(n):
+        place, actor = rng.choice(places), rng.choice(actors)
+        day = date(2018, 3, 1) + timedelta(days=rng.randrange(10))
+        published = day + timedelta(days=rng.randrange(3))
+        dated = rng.random() < 0.7
+        words = [w for w in ("قصفت", actor, place) if w]
+        text = " ".join(words) + f" وقتل {i + 1} أشخاص."
+        spec = dict(etype="ASSAULT", trigger="قصفت", actor=actor, place=place,
+                    date_value=day.isoformat() if dated else published.isoformat(),
+                    precision="day", date_source="explicit" if dated else "published",
+                    quantities=[(str(i + 1), i + 1, "killed")])
+        out.append(result(f"r{i:03d}", text, published, rng.choice(["bbc", "cnn", "afp"]), [spec]))
+    return out

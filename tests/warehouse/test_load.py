@@ -11,7 +11,7 @@ from pipelines.records import Quarantined
 from pipelines.warehouse import load_results, run_readonly_sql, snapshot_path
 from pipelines.warehouse.load import rebuild_events
 
-from .builders import T2, result, sample_results
+from .builders import T2, random_results, result, sample_results
 
 TABLES = ("articles", "sentences", "event_mentions", "event_quantities", "events", "actors", "locations",
           "quarantine")
@@ -192,33 +192,10 @@ def test_second_writer_waits_for_the_lock_and_gives_up_clearly(tmp_path):
         pass
 
 
-def _random_results(seed: int, n: int = 60):
-    """Many overlapping reports: few places, actors and days, so clusters chain and compete."""
-    from datetime import timedelta
-
-    rng = random.Random(seed)
-    places = ["دوما", "حرستا", "حلب", None]
-    actors = ["القوات السورية", "النظام السوري", "المعارضة", None]
-    out = []
-    for i in range(n):
-        place, actor = rng.choice(places), rng.choice(actors)
-        day = date(2018, 3, 1) + timedelta(days=rng.randrange(10))
-        published = day + timedelta(days=rng.randrange(3))
-        dated = rng.random() < 0.7
-        words = [w for w in ("قصفت", actor, place) if w]
-        text = " ".join(words) + f" وقتل {i + 1} أشخاص."
-        spec = dict(etype="ASSAULT", trigger="قصفت", actor=actor, place=place,
-                    date_value=day.isoformat() if dated else published.isoformat(),
-                    precision="day", date_source="explicit" if dated else "published",
-                    quantities=[(str(i + 1), i + 1, "killed")])
-        out.append(result(f"r{i:03d}", text, published, rng.choice(["bbc", "cnn", "afp"]), [spec]))
-    return out
-
-
 @pytest.mark.parametrize("seed", [1, 2, 3])
 @pytest.mark.parametrize("arrival", ["shuffled", "chronological"])
 def test_incremental_reclustering_equals_full_rebuild(tmp_path, seed, arrival):
-    rs = _random_results(seed)
+    rs = random_results(seed)
     rng = random.Random(seed)
     db = tmp_path / "w.duckdb"
     order = rs[:]
@@ -247,7 +224,7 @@ def test_incremental_reclustering_equals_full_rebuild(tmp_path, seed, arrival):
 
 
 def test_partition_replacement_reclusters_like_a_fresh_load(tmp_path):
-    rs = _random_results(9, 40)
+    rs = random_results(9, 40)
     db, fresh = tmp_path / "w.duckdb", tmp_path / "fresh.duckdb"
     load_results(db, rs, publish=False)
     day = rs[5].clean.article.published.isoformat()
