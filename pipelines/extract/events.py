@@ -291,10 +291,23 @@ def _verb_before(s: AnalyzedSentence, start: int) -> bool:
     return bool(before) and before[0].upos in ("VERB", "AUX")
 
 
+# Protesters who only speak ("يقول المتظاهرون إنهم سيواصلون") report an intention, not an action.
+_SPEECH = frozenset(normalize(w) for w in """
+قال قالت قالوا يقول تقول يقولون اكد اكدت اكدوا يؤكد يؤكدون اضاف اضافت اضافوا يضيف صرح صرحوا
+اعلن اعلنوا يعلن يعلنون اعتبر اعتبروا يعتبر يعتبرون راي راوا يري يرون هدد هددوا يهدد يهددون توعد توعدوا
+""".split())
+
+
 def _participants_acting(g: _Group, s: AnalyzedSentence | None) -> bool:
     return s is not None and g.event_type == "PROTEST" and any(
         t.entry in _PARTICIPANT_ENTRIES and (_verb_before(s, t.start) or _verb_after(s, t.end, 2))
-        for t in g.triggers)
+        and not _speech_next_to(s, t) for t in g.triggers)
+
+
+def _speech_next_to(s: AnalyzedSentence, t: TriggerMatch) -> bool:
+    near = [k for k in s.tokens if k.end <= t.start and k.upos != "CCONJ"][-1:] + \
+        [k for k in s.tokens if k.start >= t.end][:2]
+    return any(k.upos in ("VERB", "AUX") and normalize(k.text).lstrip("وف") in _SPEECH for k in near)
 
 
 def _trigger_strength(g: _Group, sentence_text: str = "", sentence_start: int = 0,
@@ -304,6 +317,9 @@ def _trigger_strength(g: _Group, sentence_text: str = "", sentence_start: int = 
         w = max(w, 0.75)
     if _participants_acting(g, s):
         return max(w, PARTICIPANTS_ACTING)
+    if g.event_type == "PROTEST" and s is not None and any(
+            _verb_before(s, t.start) or _verb_after(s, t.end) for t in g.triggers):
+        return w  # "أدت الاحتجاجات إلى استقالة الحكومة"، "الاحتجاجات بدأت الأربعاء": told by a verb
     if g.triggers and all(_is_weak_nominal(t, sentence_text, sentence_start) for t in g.triggers) \
             and not g.from_quantity:
         w *= 0.6
@@ -372,7 +388,7 @@ def extract_events(
         groups: list[_Group] = []
         for t in sorted(triggers, key=lambda t: t.start):
             md = classify_modality(s, t, published)
-            if md.rule == "hist.time_reference" and (_verb_after(s, t.end) or _told_with_object(t, sent.text, sent.start)):
+            if md.rule == "hist.time_reference" and (_verb_after(s, t.end, 1) or _told_with_object(t, sent.text, sent.start)):
                 md = ModalityDecision("asserted", None, "default")  # "بعد هجوم شنه مسلحون": told by its own verb
             g = next((g for g in groups if g.event_type == t.event_type and g.modality == md.modality), None)
             if g is None:

@@ -66,6 +66,7 @@ class Cue:
     suffix: bool = False
     needs_imperfect: bool = False
     unless_next: frozenset[str] = frozenset()  # a word right after the cue that cancels it
+    unless_prev: frozenset[str] = frozenset()  # a word right before the cue that cancels it
     needs_object_marker: bool = False  # governs only what follows إلى/على or a ب/ل clitic
     # Restrictions on the trigger a cue may govern (empty = any):
     only_entries: frozenset[str] = frozenset()  # lexicon entry ids ("quantity:killed" for counts)
@@ -150,6 +151,7 @@ def load_cues(path: Path | None = None) -> list[Cue]:
             all_prefixes=d.get("prefixes") == "all", suffix=bool(d.get("suffix", False)),
             needs_imperfect=bool(d.get("needs_imperfect", False)),
             unless_next=frozenset(_norm_list(d.get("unless_next"), where)),
+            unless_prev=frozenset(_norm_list(d.get("unless_prev"), where)),
             needs_object_marker=bool(d.get("needs_object_marker", False)),
             only_entries=frozenset(str(x) for x in (d.get("only_entries") or ())),
             skip_types=frozenset(str(x).upper() for x in (d.get("skip_types") or ())),
@@ -358,6 +360,9 @@ _MONTHS = frozenset(normalize(w) for w in """
 """.split())  # (كانون/تشرين/آب are also ordinary words; the Gregorian name usually stands beside them)
 _MONTH_LEAD = frozenset(normalize(w) for w in "في خلال مطلع أواخر أوائل منتصف نهاية بداية شهر منذ".split())
 _PLUPERFECT = Cue("hist.pluperfect", "historical", "narrow", frozenset(), ())
+_RECENT_DAY = frozenset(normalize(w) for w in """
+أمس البارحة اليوم الليلة الأحد الإثنين الاثنين الثلاثاء الأربعاء الخميس الجمعة السبت
+""".split())
 _PURPOSE_LAM = Cue("fut.purpose_lam", "future", "narrow", frozenset(), ())
 # Words after which ل + verbal noun is what happened to someone, not a purpose.
 _UNDERGO = frozenset(normalize(w) for w in """
@@ -396,6 +401,8 @@ def _governs(hit: _CueHit, a: _Analysis, ti: int, tj: int, prefix: str = "") -> 
     if hit.last >= ti and hit.first <= tj:
         return False  # the cue is the trigger itself ("هدد" as a THREATEN trigger)
     if cue.unless_next and hit.last + 1 < len(words) and words[hit.last + 1].text in cue.unless_next:
+        return False
+    if cue.unless_prev and hit.first > 0 and words[hit.first - 1].text in cue.unless_prev:
         return False
     same_hard = a.hard[hit.first] == a.hard[ti] if hit.first < ti else a.hard[hit.last] == a.hard[tj]
     if cue.scope == "right":
@@ -527,6 +534,11 @@ def classify_modality(sentence: AnalyzedSentence, trigger: TriggerMatch,
             if _strip_conj(w.text) in _KANA and a.full[m] == a.full[ti]:
                 add(_PLUPERFECT, m, m)
                 break
+
+    # "وكانت الاحتجاجات بدأت الأربعاء": a pluperfect dated by a recent day tells this week's news
+    if any(c is _PLUPERFECT for _p, _d, c, _t in found) and any(
+            _strip_conj(w.text) in _RECENT_DAY and a.hard[k] == a.hard[ti] for k, w in enumerate(a.words)):
+        found = [f for f in found if f[2] is not _PLUPERFECT]
 
     # an explicit year before the publication year ("في عام 2014")
     if published is None:

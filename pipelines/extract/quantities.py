@@ -106,6 +106,13 @@ class _Lexicon:
     duals: dict[str, str]  # dual noun -> class or role
     cues_before: dict[str, frozenset[str]]  # word -> roles
     cues_after: dict[str, frozenset[str]]
+    cues_after_phrases: dict[tuple[str, ...], frozenset[str]]  # "قيد الاعتقال" -> detained
+    release_acts: frozenset[str]
+    release_phrases: frozenset[tuple[str, ...]]
+    agent_markers: frozenset[tuple[str, ...]]
+    group_nouns: frozenset[str]
+    toll_heads: frozenset[str]
+    toll_links: frozenset[str]
 
 
 def _load_yaml(name: str) -> dict:
@@ -155,14 +162,21 @@ def lexicon() -> _Lexicon:
             duals[normalize(f)] = cls
     cues_before: dict[str, set[str]] = {}
     cues_after: dict[str, set[str]] = {}
+    cues_after_phrases: dict[tuple[str, ...], set[str]] = {}
     for role, sides in roles.items():
         if role not in _ROLES:
             raise ValueError(f"roles.yaml: unknown role {role!r}")
         for w in sides.get("before", []):
             cues_before.setdefault(normalize(w), set()).add(role)
         for w in sides.get("after", []):
-            cues_after.setdefault(normalize(w), set()).add(role)
+            parts = tuple(normalize(w).split())
+            if len(parts) == 1:
+                cues_after.setdefault(parts[0], set()).add(role)
+            else:
+                cues_after_phrases.setdefault(parts, set()).add(role)
     norm_set = lambda xs: frozenset(normalize(x) for x in xs)  # noqa: E731
+    split_set = lambda xs: frozenset(tuple(normalize(x).split()) for x in xs)  # noqa: E731
+    releases = split_set(nouns["release_acts"])
     return _Lexicon(
         words=words, vague=vague, approx=approx, inherent=inherent, inherent_phrases=inherent_phrases,
         troops=norm_set(nouns["troops"]), not_counted=norm_set(nouns["not_counted"]),
@@ -171,6 +185,11 @@ def lexicon() -> _Lexicon:
         duals=duals,
         cues_before={k: frozenset(v) for k, v in cues_before.items()},
         cues_after={k: frozenset(v) for k, v in cues_after.items()},
+        cues_after_phrases={k: frozenset(v) for k, v in cues_after_phrases.items()},
+        release_acts=frozenset(r[0] for r in releases if len(r) == 1),
+        release_phrases=frozenset(r for r in releases if len(r) > 1),
+        agent_markers=split_set(nouns["agent_markers"]), group_nouns=norm_set(nouns["group_nouns"]),
+        toll_heads=norm_set(nouns["toll_heads"]), toll_links=norm_set(nouns["toll_links"]),
     )
 
 
