@@ -105,6 +105,7 @@ _INVOLVEMENT = frozenset(normalize(w) for w in
 _STOPPING = frozenset(normalize(w) for w in "وقف ايقاف انهاء توقف وقفا لوقف لانهاء بوقف".split())
 
 _HARD_PUNCT = frozenset(".!?؟؛;:")
+_QUOTES = frozenset('"«»“”„\'')
 _COMMAS = frozenset("،,")
 _BOUNDARY_WORDS = frozenset(normalize(w) for w in """
 فيما بينما لكن ولكن لكنه لكنها لكنهم بيد بعدما عقب اثر جراء حيث كما اذ ثم
@@ -363,6 +364,7 @@ _PLUPERFECT = Cue("hist.pluperfect", "historical", "narrow", frozenset(), ())
 _RECENT_DAY = frozenset(normalize(w) for w in """
 أمس البارحة اليوم الليلة الأحد الإثنين الاثنين الثلاثاء الأربعاء الخميس الجمعة السبت
 """.split())
+_DESCRIPTIVE = Cue("hist.descriptive", "historical", "narrow", frozenset(), ())
 _PURPOSE_LAM = Cue("fut.purpose_lam", "future", "narrow", frozenset(), ())
 # Words after which ل + verbal noun is what happened to someone, not a purpose.
 _UNDERGO = frozenset(normalize(w) for w in """
@@ -416,8 +418,9 @@ def _governs(hit: _CueHit, a: _Analysis, ti: int, tj: int, prefix: str = "") -> 
         between = words[hit.last + 1:ti]
         if len(between) > (cue.max_gap if cue.max_gap is not None else 2) or not same_full:
             return False
-        if any(not w.is_word for w in between):
+        if any(not w.is_word and w.text not in _QUOTES for w in between):
             return False
+        between = [w for w in between if w.is_word]  # "قد تشهد «معارك طاحنة»": quotes do not count
         if cue.needs_imperfect:
             nxt = words[hit.last + 1].text if hit.last + 1 < len(words) else ""
             if not _is_imperfect(nxt):
@@ -514,6 +517,11 @@ def classify_modality(sentence: AnalyzedSentence, trigger: TriggerMatch,
         used = any(_strip_conj(w.text) in _USED for w in a.words[max(0, ti - 6):ti])
         if prev not in _UNDERGO and not used:
             add(_PURPOSE_LAM, ti, ti)
+
+    # an imperfect verb right after a relative pronoun describes who someone is, not what happened:
+    # "الميليشيا التي تقاتل دعما لدمشق"، "الإرهابيين الذين يشنون هجمات"
+    if trigger.kind == "imperf" and ti > 0 and _strip_conj(a.words[ti - 1].text) in _RELATIVE:
+        add(_DESCRIPTIVE, ti - 1, ti - 1)
 
     # pluperfect "وكانت القوات قد قصفت": قد + perfect just before the trigger, كان earlier in the clause
     for k in range(max(0, ti - 3), ti):
