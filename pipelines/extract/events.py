@@ -177,7 +177,7 @@ _REPORTING = _HAPPENING | frozenset(normalize(w) for w in """
 طال طالت سقط سقطت استهدف استهدفت نظم نظمت ينظم تنظم نظموا شارك شاركت يشارك تشارك شاركوا
 اعلن اعلنت يعلن تعلن اكد اكدت يؤكد تؤكد افاد افادت يفيد تفيد ذكر ذكرت يذكر تذكر اورد اوردت
 نقل نقلت رصد رصدت سجل سجلت وثق وثقت تحدث تحدثت اشار اشارت ادي ادت اسفر اسفرت
-تبني تبنت يتبني تتبني استخدم استخدمت استخدموا
+تبني تبنت يتبني تتبني استخدم استخدمت استخدموا حصول وقوع شمل شملت استمر استمرت
 """.split())
 _NOMINAL_KINDS = frozenset({"noun"})
 
@@ -209,9 +209,15 @@ def _unreported_nominal(g: _Group, s: AnalyzedSentence, dates: Sequence[Temporal
 _CLAUSE_END = re.compile(r"[.،,:;؛!?؟\"«»()]")
 
 
+def _word_in(word: str, words: frozenset[str]) -> bool:
+    """The word, or the word without a leading و/ف, is in `words` (normalised)."""
+    n = normalize(word)
+    return n in words or n[:1] in "وف" and n[1:] in words
+
+
 def _reported_before(left: str, window: int = 8) -> bool:
     clause = _CLAUSE_END.split(left)[-1].split()[-window:]
-    return any((n := normalize(w)) in _REPORTING or n[:1] in "وف" and n[1:] in _REPORTING for w in clause)
+    return any(_word_in(w, _REPORTING) for w in clause)
 
 
 def _verb_after(s: AnalyzedSentence, end: int, reach: int = 3) -> bool:
@@ -226,12 +232,12 @@ def _verb_after(s: AnalyzedSentence, end: int, reach: int = 3) -> bool:
 
 def _is_weak_nominal(t: TriggerMatch, sentence_text: str = "", sentence_start: int = 0) -> bool:
     """A definite verbal noun ("الهجوم", "بالهجوم"): often a reference back, not a report -
-    unless a verb of happening stands right before it ("تتواصل الاحتجاجات")."""
+    unless a verb of happening or reporting stands just before it ("تتواصل الاثنين الاحتجاجات"،
+    "ووقع الهجوم"، "أكدت المصادر الغارة")."""
     if t.entry.endswith(ALSO_SUFFIX) or not (_DEFINITE.match(normalize(t.text)) and " " not in t.text.strip()):
         return False  # an `also` event rests on its verb ("فرقت الشرطة المتظاهرين")
-    before = sentence_text[: max(0, t.start - sentence_start)].split()[-1:]
-    return not (before and normalize(before[0]).lstrip("وف") in _HAPPENING
-                or before and normalize(before[0]) in _HAPPENING)
+    before = sentence_text[: max(0, t.start - sentence_start)].split()[-2:]
+    return not any(_word_in(w, _REPORTING) for w in before)
 
 
 WEAK_TRIGGER = 0.5  # below this a trigger needs a participant, place, count or date to be a report
@@ -241,6 +247,7 @@ WEAK_TRIGGER = 0.5  # below this a trigger needs a participant, place, count or 
 # حاولوا اقتحام") they say a protest is going on, though no protest noun is there.
 _PARTICIPANT_ENTRIES = frozenset({"متظاهرين", "محتجين"})
 PARTICIPANTS_ACTING = 0.7
+TOLD_BY_VERB = 0.7
 _PARTICIPANT_EXPLAIN = tuple(f"trigger:{e} " for e in _PARTICIPANT_ENTRIES)
 
 
@@ -254,7 +261,8 @@ def _told_with_object(t: TriggerMatch, sentence_text: str, sentence_start: int, 
         return False
     after = sentence_text[max(0, t.end - sentence_start):].split()[:reach]
     for w in after:
-        n = normalize(w).lstrip("وف")
+        n = normalize(w)
+        n = n[1:] if n[:1] in "وف" and len(n) > 2 else n
         if _CLAUSE_END.search(w):
             return n.startswith("ل") and len(n) > 3 and n not in _NOT_OBJECT_LAM
         if n.startswith("ل") and len(n) > 3 and n not in _NOT_OBJECT_LAM:
@@ -307,7 +315,7 @@ def _participants_acting(g: _Group, s: AnalyzedSentence | None) -> bool:
 def _speech_next_to(s: AnalyzedSentence, t: TriggerMatch) -> bool:
     near = [k for k in s.tokens if k.end <= t.start and k.upos != "CCONJ"][-1:] + \
         [k for k in s.tokens if k.start >= t.end][:2]
-    return any(k.upos in ("VERB", "AUX") and normalize(k.text).lstrip("وف") in _SPEECH for k in near)
+    return any(k.upos in ("VERB", "AUX") and _word_in(k.text, _SPEECH) for k in near)
 
 
 def _trigger_strength(g: _Group, sentence_text: str = "", sentence_start: int = 0,
@@ -317,6 +325,9 @@ def _trigger_strength(g: _Group, sentence_text: str = "", sentence_start: int = 
         w = max(w, 0.75)
     if _participants_acting(g, s):
         return max(w, PARTICIPANTS_ACTING)
+    if any(t.kind == "noun" and _DEFINITE.match(normalize(t.text)) and not _is_weak_nominal(t, sentence_text, sentence_start)
+           for t in g.triggers):
+        w = max(w, TOLD_BY_VERB)  # "ووقع الهجوم"، "أكدت المصادر حصول الغارة": the verb tells it happened
     if g.event_type == "PROTEST" and s is not None and any(
             _verb_before(s, t.start) or _verb_after(s, t.end) for t in g.triggers):
         return w  # "أدت الاحتجاجات إلى استقالة الحكومة"، "الاحتجاجات بدأت الأربعاء": told by a verb
