@@ -60,10 +60,24 @@ _COMPATIBLE = {
 _STRONG_INHERENT = {"killed", "injured", "launched"}  # outcome nouns: no verb can change them
 _NOT_A_NOUN = frozenset(normalize(w) for w in (
     "في", "على", "إلى", "عن", "مع", "بين", "حتى", "خلال", "منذ", "بعد", "قبل", "عند", "لدى", "أمس", "و",
-    "أو", "ثم", "قد", "لا", "لم", "الذي", "التي", "الذين", "أن", "إن", "يوم", "يوما", "على الأقل"))
+    "أو", "ثم", "قد", "لا", "لم", "الذي", "التي", "الذين", "أن", "إن", "يوم", "على الأقل"))
+# "يوما" (accusative) after a number counts days ("خلال 18 يوما"): it is looked up in not_counted.
 _PRECEDING_WINDOW = 7
+_TOLL_WINDOW = 25  # words between a toll head (حصيلة، عدد) and its إلى/بلغ
+_TOLL_NAMING = 4  # words after the head that name what is counted ("عدد الفلسطينيين الذين قتلوا")
+_VICTIM_ROLES = frozenset({"killed", "injured", "detained", "abducted"})
+_OUTCOME_ROLES = frozenset({"killed", "injured", "detained", "abducted", "displaced"})
+_OTHERS = frozenset(normalize(w) for w in ("آخر", "آخرون", "آخرين", "آخران", "آخرين", "أخرى", "أخريات"))
+_HELD_ROLES = frozenset({"detained", "abducted", "displaced"})  # what a release or a return undoes
+# Words inside a clause after the counted noun that do not end it: the pronoun of a coordinated noun
+# ("والموالين له") and the auxiliaries of a relative clause ("كان التنظيم قد خطفهن").
+_AFTER_NOUN_SKIP = frozenset(normalize(w) for w in ("له", "لها", "لهم", "لهما", "قد", "كان", "كانت", "كانوا"))
 _FOLLOWING_WINDOW = 6
+# A plural verb agrees with the counted subject, so it is trusted further away: long partitives
+# ("1500 من مقاتلي وحدات حماية الشعب وقوات الدفاع الذاتي قضوا").
+_FOLLOWING_VERB_WINDOW = 8
 _COORDINATION_WINDOW = 14
+_ALONGSIDE_WINDOW = 22  # "وقتل القائد، المطلوب رقم 2 على قائمة ...، إلى جانب 20 من مرافقيه"
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +125,8 @@ class _Lexicon:
     release_phrases: frozenset[tuple[str, ...]]
     agent_markers: frozenset[tuple[str, ...]]
     group_nouns: frozenset[str]
+    alongside_markers: frozenset[tuple[str, ...]]
+    seized_markers: frozenset[str]
     toll_heads: frozenset[str]
     toll_links: frozenset[str]
 
@@ -189,7 +205,7 @@ def lexicon() -> _Lexicon:
         release_acts=frozenset(r[0] for r in releases if len(r) == 1),
         release_phrases=frozenset(r for r in releases if len(r) > 1),
         agent_markers=split_set(nouns["agent_markers"]), group_nouns=norm_set(nouns["group_nouns"]),
-        toll_heads=norm_set(nouns["toll_heads"]), toll_links=norm_set(nouns["toll_links"]),
+        alongside_markers=split_set(nouns["alongside_markers"]), seized_markers=norm_set(nouns["seized_markers"]), toll_heads=norm_set(nouns["toll_heads"]), toll_links=norm_set(nouns["toll_links"]),
     )
 
 
@@ -377,6 +393,7 @@ class _Cand:
     role: str | None = None
     rule: str = ""
     cue_tok: int | None = None
+    victims_only: bool = False  # "الضباط الثلاثة": any definite noun, so only harm roles, never crowds
 
 
 def _counted_noun(toks: list[_Tok], j: int, lex: _Lexicon) -> tuple[int | None, int, str | None, str | None]:
@@ -389,8 +406,9 @@ def _counted_noun(toks: list[_Tok], j: int, lex: _Lexicon) -> tuple[int | None, 
         k += 1  # partitive: 3 من مسلحي داعش
         partitive = True
     elif toks[k].norm in _NOT_A_NOUN or (toks[k].conj and (
-            _lookup(toks[k], lex.cues_before) or _lookup(toks[k], lex.cues_after))):
-        return None, j, None, None  # "900 في سوريا", "قتل 5 وأصيب 10": no counted noun
+            _lookup(toks[k], lex.cues_before) or _lookup(toks[k], lex.cues_after)
+            or _lookup(toks[k], lex.toll_heads))):
+        return None, j, None, None  # "900 في سوريا", "قتل 5 وأصيب 10", "إلى 30 وعدد الجرحى": no counted noun
     for n in (4, 3, 2):
         if k + n > len(toks):
             continue
@@ -466,11 +484,22 @@ def _candidates(toks: list[_Tok], lex: _Lexicon) -> list[_Cand]:
         if (t.kind == "word" and t.norm in _AFTER_NOUN_COUNTS and i > 0
                 and toks[i - 1].kind == "word" and not _lookup(toks[i - 1], lex.words)
                 and not _lookup(toks[i - 1], lex.cues_before)  # "وأصيب اثنان": a verb, the count stands alone
+                and toks[i - 1].norm not in _NOT_A_NOUN  # "من بينهم اثنان": the count stands alone
+                and not _lookup(toks[i - 1], lex.subset_markers)
                 and toks[i - 1].bases[-1] not in lex.not_counted):
             k = i - 1
             noun = _lookup(toks[k], lex.inherent) or _lookup(toks[k], lex.troops) or toks[k].bases[-1]
             cands.append(_Cand(k, k, i + 1, _AFTER_NOUN_COUNTS[t.norm], None, k, i + 1, noun,
                                lex.inherent.get(noun), _noun_class(noun, lex), rule="noun+count"))
+            i += 1
+            continue
+        # definite noun + definite number: "الضباط الثلاثة" (the three officers)
+        definite = _definite_count(toks, i, lex)
+        if definite:
+            k = i - 1
+            noun = _lookup(toks[k], lex.inherent) or _lookup(toks[k], lex.troops) or toks[k].bases[-1]
+            cands.append(_Cand(k, k, i + 1, definite, None, k, i + 1, noun, lex.inherent.get(noun),
+                               _noun_class(noun, lex), rule="noun+definite", victims_only=True))
             i += 1
             continue
         parsed = _parse_number(toks, i, lex)
@@ -501,13 +530,39 @@ def _candidates(toks: list[_Tok], lex: _Lexicon) -> list[_Cand]:
         if noun in lex.not_counted or noun in lex.months:
             i = j
             continue
-        if toks[i].kind == "num" and noun_tok is None and 1900 <= value <= 2100:
+        if toks[i].kind == "num" and 1900 <= value <= 2100 and (noun_tok is None or (
+                i > 0 and toks[i - 1].kind in ("word", "punct") and _after_month(toks, i, lex))):
             i = j
             continue
         cands.append(_Cand(start, i, j, int(value), value_max, noun_tok, np_end, noun, inh,
                            _noun_class(noun, lex), rule=f"number{'+' + approx if approx else ''}"))
         i = max(j, i + 1)
     return cands
+
+
+_DEFINITE_COUNT_KINDS = frozenset({"unit", "ten", "tens"})
+
+
+def _definite_count(toks: list[_Tok], i: int, lex: _Lexicon) -> int | None:
+    """Value of a definite number word agreeing with the definite noun before it ("الجنود الخمسة").
+    Two is left out (الاثنين is Monday), and so are nouns that are not counts (الأيام الثلاثة)."""
+    t = toks[i]
+    if i == 0 or t.kind != "word" or not t.norm.startswith("ال"):
+        return None
+    entry = lex.words.get(t.norm[2:])
+    if entry is None or entry[0] not in _DEFINITE_COUNT_KINDS or entry[1] < 3:
+        return None
+    prev = toks[i - 1]
+    if (prev.kind != "word" or prev.norm in _NOT_A_NOUN or not any(b.startswith("ال") for b in prev.bases)
+            or _lookup(prev, lex.words) or _lookup(prev, lex.not_counted) or _lookup(prev, lex.months)
+            or _lookup(prev, lex.subset_markers)):
+        return None
+    return int(entry[1])
+
+
+def _after_month(toks: list[_Tok], i: int, lex: _Lexicon) -> bool:
+    """A year after a month name ("أكتوبر 2015", "أكتوبر/تشرين الأول 2015")."""
+    return any(toks[k].kind == "word" and _lookup(toks[k], lex.months) for k in range(max(0, i - 3), i))
 
 
 def _is_percent(toks: list[_Tok], j: int) -> bool:
@@ -527,92 +582,262 @@ def _cue_roles(tok: _Tok, table: dict[str, frozenset[str]]) -> frozenset[str]:
     return frozenset()
 
 
+def _token_roles(tok: _Tok, lex: _Lexicon) -> frozenset[str]:
+    """Every role a word can name, as a cue on either side or as an outcome noun."""
+    if tok.kind != "word":
+        return frozenset()
+    roles = _cue_roles(tok, lex.cues_before) | _cue_roles(tok, lex.cues_after)
+    noun = _lookup(tok, lex.inherent)
+    return roles | {lex.inherent[noun]} if noun else roles
+
+
+def _outcome_roles(tok: _Tok, lex: _Lexicon) -> frozenset[str]:
+    return _token_roles(tok, lex) & _OUTCOME_ROLES
+
+
+def _is_combined(toks: list[_Tok], k: int, lex: _Lexicon, used_cues: frozenset[int] = frozenset()) -> bool:
+    """Token k and a neighbour joined by و name two different outcomes ("قتل وجرح", "مقتل وإصابة",
+    "قتلى وجرحى"): the count is a joint total. Convention (the gold leaves such totals out, see
+    ../shared/README.md): a joint total gets no role, so it is neither killed nor injured. Not joint
+    when the first word already gave an earlier count its role (`used_cues`: "ثلاثة جنود قد قتلوا
+    وأصيب خمسة")."""
+    roles = _outcome_roles(toks[k], lex)
+    if not roles:
+        return False
+    pairs = []
+    if k + 1 < len(toks) and toks[k + 1].conj:
+        pairs.append((k, k + 1))
+    if toks[k].conj and k > 0:
+        pairs.append((k - 1, k))
+    for first, second in pairs:
+        a, b = _outcome_roles(toks[first], lex), _outcome_roles(toks[second], lex)
+        if (a and b and not a & b and first not in used_cues and not _has_subject_before(toks, first)
+                and toks[first].norm.startswith("ال") == toks[second].norm[1:].startswith("ال")):
+            return True  # "22 قتيلا والجرحى 40" joins two phrases, not two outcomes of one count
+    return False
+
+
+def _has_subject_before(toks: list[_Tok], k: int) -> bool:
+    """"إن طفلا قتل وأصيب 15": the first verb has its own (accusative, after إن) subject."""
+    return k > 0 and toks[k - 1].kind == "word" and toks[k - 1].norm.endswith("ا") and len(toks[k - 1].norm) > 3
+
+
+def _counts_others(toks: list[_Tok], c: _Cand) -> bool:
+    """"وأصيب اثنان آخران": a second group ("others"), so the cue pair before it is not a joint total."""
+    k = max(c.np_end_tok, c.end_tok)
+    return any(0 <= t < len(toks) and toks[t].kind == "word" and toks[t].bases[-1] in _OTHERS
+               for t in (c.noun_tok if c.noun_tok is not None else -1, k))
+
+
+def _phrase_at(toks: list[_Tok], k: int, phrases: dict | frozenset) -> tuple[str, ...] | None:
+    """The two-word phrase of `phrases` starting at token k (its first word may carry a clitic)."""
+    if k + 1 >= len(toks) or toks[k].kind != "word" or toks[k + 1].kind != "word":
+        return None
+    for first in toks[k].bases:
+        if (first, toks[k + 1].norm) in phrases:
+            return first, toks[k + 1].norm
+    return None
+
+
+def _is_release(toks: list[_Tok], k: int, lex: _Lexicon) -> bool:
+    return toks[k].kind == "word" and bool(
+        _lookup(toks[k], lex.release_acts) or _phrase_at(toks, k, lex.release_phrases))
+
+
+def _released(toks: list[_Tok], c: _Cand, lex: _Lexicon) -> bool:
+    """A release or return said of the count: the verb governing it ("أفرج عن 30 امرأة كان التنظيم
+    قد خطفهن") or one right after its noun phrase ("ثمانية من المعتقلين أطلق سراحهم")."""
+    k, steps = c.start_tok - 1, 0
+    while k >= 0 and steps < _PRECEDING_WINDOW and not _is_boundary(toks[k]):
+        if _is_release(toks, k, lex):
+            return True
+        if _cue_roles(toks[k], lex.cues_before):
+            break  # the nearest verb governs the count: "أفرج عن 5 واعتقل 3"
+        k -= 1
+        steps += 1
+    k, steps = max(c.np_end_tok, c.end_tok), 0
+    while k < len(toks) and steps < _FOLLOWING_WINDOW:
+        t = toks[k]
+        if _is_boundary(t) or t.norm == "،" or t.conj:
+            break  # "اعتقل 5 أشخاص وأفرج عن 3": the next clause is another act
+        if _is_release(toks, k, lex):
+            return True
+        k += 1
+        steps += 1
+    return False
+
+
+def _agent_or_group_before(toks: list[_Tok], k: int, start: int, lex: _Lexicon) -> bool:
+    """Token k (walking back from the count at `start`) ends an agent phrase ("على يد فريق من 12
+    عضوا") or is the من of a group size ("خلية من 5 أشخاص"): cues further back name the victims,
+    not this count."""
+    t = toks[k]
+    if t.kind != "word":
+        return False
+    if (t.norm,) in lex.agent_markers or (k > 0 and (toks[k - 1].norm, t.norm) in lex.agent_markers):
+        return True
+    if t.norm == "من" and k == start - 1:
+        return any(toks[g].kind == "word" and _lookup(toks[g], lex.group_nouns)
+                   for g in range(max(0, k - 2), k))
+    return False
+
+
+def _toll_role(toks: list[_Tok], c: _Cand, allowed: frozenset[str] | set[str],
+               lex: _Lexicon) -> tuple[str | None, int | None, bool]:
+    """(role, cue token, joint) for a running total: "ارتفعت حصيلة القتلى خلال 24 ساعة إلى 30",
+    "ارتفع عدد الذين قتلوا منذ 30 مارس إلى 45". The count after إلى/بلغ takes the role named just after
+    the nearest toll head in its clause, whatever stands in between (durations, dates, places)."""
+    link = c.start_tok - 1
+    if link < 0 or toks[link].kind != "word" or not _lookup(toks[link], lex.toll_links):
+        return None, None, False
+    for h in range(link - 1, max(-1, link - 1 - _TOLL_WINDOW), -1):
+        if _is_boundary(toks[h]):
+            break
+        if toks[h].kind == "word" and _lookup(toks[h], lex.toll_heads):
+            for m in range(h + 1, min(h + 1 + _TOLL_NAMING, link)):
+                if _is_combined(toks, m, lex):
+                    return None, None, True
+                roles = _token_roles(toks[m], lex) & allowed
+                if roles:
+                    return _pick(roles), m, False
+            break
+    return None, None, False
+
+
 def _assign_roles(toks: list[_Tok], cands: list[_Cand], lex: _Lexicon) -> None:
     owner: dict[int, int] = {}  # token -> candidate index
     for ci, c in enumerate(cands):
         for k in range(c.start_tok, max(c.np_end_tok, c.end_tok)):
             owner.setdefault(k, ci)
     for ci, c in enumerate(cands):
-        before = toks[c.start_tok - 1] if c.start_tok > 0 else None
-        before2 = toks[c.start_tok - 2] if c.start_tok > 1 else None
-        coordinated = toks[c.start_tok].conj or (before is not None and before.norm in ("و", "ف"))
-        # subset: "بينهم 14 طفلا", "من بينهم", or coordinated with a subset
-        for b in (before, before2):
-            if b is not None and b.kind == "word" and _lookup(b, lex.subset_markers):
-                c.subset = True
-        prev = cands[ci - 1] if ci > 0 else None
-        if (coordinated and prev is not None and prev.subset
-                and c.start_tok - max(prev.end_tok, prev.np_end_tok) <= 2):
-            c.subset = True
-        if c.vague and c.inherent is None and c.cls == "person" and c.noun is None:
-            continue
-        allowed = _COMPATIBLE["launched"] if c.inherent == "launched" else _COMPATIBLE[c.cls]
-        if c.inherent in _STRONG_INHERENT:
-            c.role, c.rule, c.cue_tok = c.inherent, c.rule + ";noun", c.noun_tok
-            if c.subset:
-                c.role = None
-            continue
-        # 1) the verb right after the noun phrase (its subject): "43 مدنيا قتلوا"
-        k = max(c.np_end_tok, c.end_tok)
-        steps = 0
-        while k < len(toks) and steps < _FOLLOWING_WINDOW:
-            t = toks[k]
-            if t.kind == "word" and (t.norm in ("له", "لها", "لهم", "لهما") or (t.conj and t.norm[1:3] == "ال")):
-                k += 1  # "35 مقاتلا من قوات النظام والموالين له ... لقوا حتفهم": a coordinated noun
-                steps += 1
-                continue
-            if _is_boundary(t) or (t.kind == "punct" and t.norm == "،") or (t.conj and k not in owner):
-                break  # "قتل شخص واحد وأصيب 7": وأصيب starts the next clause
-            if k in owner and owner[k] != ci:
-                other = cands[owner[k]]
-                if not (_lookup(toks[other.start_tok - 1], lex.subset_markers) if other.start_tok else False) and not other.subset:
-                    if not (toks[other.start_tok].conj or toks[other.start_tok - 1].norm == "و"):
-                        break
-                k = max(other.np_end_tok, other.end_tok)
-                continue
-            if t.kind == "word" and _lookup(t, lex.subset_markers):
-                k += 1
-                continue
-            if t.norm in _NOT_A_NOUN and not (t.norm == "علي" and k + 1 < len(toks) and toks[k + 1].norm == "الاقل"):
-                break  # "وطفلين في الهجوم في حين أصيب 40": the verb after a phrase is not theirs
-            roles = _cue_roles(t, lex.cues_after) & allowed
-            if roles:
-                c.role, c.rule, c.cue_tok = _pick(roles), c.rule + f";after:{t.norm}", k
-                break
-            k += 1
-            steps += 1
-        if c.role:
-            if c.subset:
-                c.role = None
-            continue
-        # 2) the nearest cue before, in the clause; a coordinated count inherits from the previous one
-        blocked = False
-        k = c.start_tok - 1
-        steps = 0
-        while k >= 0 and steps < _COORDINATION_WINDOW:
-            t = toks[k]
-            if _is_boundary(t):
-                break
-            if k in owner and owner[k] != ci:
-                other = cands[owner[k]]
-                if coordinated and c.noun is None:
-                    allowed = _COMPATIBLE[other.cls]  # "2500 جندي ... و900 في سوريا"
-                if coordinated and other.role and other.role in allowed and not c.subset:
-                    c.role, c.rule, c.cue_tok = other.role, c.rule + ";coordinated", other.cue_tok
-                break
-            if steps < _PRECEDING_WINDOW and _lookup(t, lex.role_blockers):
-                blocked = True  # "أفرج عن 50 معتقلا": a release, not an arrest
-                break
-            roles = _cue_roles(t, lex.cues_before) & allowed
-            if roles and steps < _PRECEDING_WINDOW:
-                c.role, c.rule, c.cue_tok = _pick(roles), c.rule + f";before:{t.norm}", k
-                break
-            k -= 1
-            steps += 1
-        if c.role is None and c.inherent and not blocked:
-            c.role, c.rule, c.cue_tok = c.inherent, c.rule + ";noun", c.noun_tok
+        _assign_role(toks, cands, ci, owner, lex)
         if c.subset:
             c.role = None
+        elif c.role in _HELD_ROLES and _released(toks, c, lex):
+            c.role, c.rule = None, c.rule + ";released"
+        elif c.role == "launched" and _seized(toks, c, lex):
+            c.role, c.rule = None, c.rule + ";seized"
+
+
+def _seized(toks: list[_Tok], c: _Cand, lex: _Lexicon) -> bool:
+    """Munitions found, seized, defused or traded ("اكتشاف وتفجير 74 عبوة ناسفة"), not launched: a
+    marker among the words governing the count, up to the nearest other count or the clause start."""
+    k, steps = c.start_tok - 1, 0
+    while k >= 0 and steps < _PRECEDING_WINDOW and not _is_boundary(toks[k]) and toks[k].kind != "num":
+        if toks[k].kind == "word" and _lookup(toks[k], lex.seized_markers):
+            return True
+        k -= 1
+        steps += 1
+    return False
+
+
+def _assign_role(toks: list[_Tok], cands: list[_Cand], ci: int, owner: dict[int, int], lex: _Lexicon) -> None:
+    """Role of candidate ci: outcome noun, verb after, running total, cue before, coordination."""
+    c = cands[ci]
+    before = toks[c.start_tok - 1] if c.start_tok > 0 else None
+    before2 = toks[c.start_tok - 2] if c.start_tok > 1 else None
+    coordinated = toks[c.start_tok].conj or (before is not None and before.norm in ("و", "ف"))
+    # subset: "بينهم 14 طفلا", "من بينهم", or coordinated with a subset
+    for b in (before, before2):
+        if b is not None and b.kind == "word" and _lookup(b, lex.subset_markers):
+            c.subset = True
+    prev = cands[ci - 1] if ci > 0 else None
+    if (coordinated and prev is not None and prev.subset
+            and c.start_tok - max(prev.end_tok, prev.np_end_tok) <= 2):
+        c.subset = True
+    if c.vague and c.inherent is None and c.cls == "person" and c.noun is None:
+        return
+    allowed = _COMPATIBLE["launched"] if c.inherent == "launched" else _COMPATIBLE[c.cls]
+    if c.victims_only:
+        allowed = allowed & _VICTIM_ROLES
+    if c.inherent in _STRONG_INHERENT:
+        if c.noun_tok is not None and _is_combined(toks, c.noun_tok, lex):
+            c.rule += ";joint"  # "40 قتيلا وجريحا"
+            return
+        c.role, c.rule, c.cue_tok = c.inherent, c.rule + ";noun", c.noun_tok
+        return
+    # 1) the verb right after the noun phrase (its subject, or a relative clause with it as object):
+    # "43 مدنيا قتلوا", "1500 من مقاتلي التنظيم وحلفائه قضوا", "30 امرأة كان التنظيم قد خطفهن"
+    k = max(c.np_end_tok, c.end_tok)
+    steps = 0
+    while k < len(toks) and steps < _FOLLOWING_VERB_WINDOW:
+        t = toks[k]
+        if t.kind == "word" and (t.norm in _AFTER_NOUN_SKIP or (t.conj and t.norm[1:3] == "ال")):
+            k += 1  # "35 مقاتلا من قوات النظام والموالين له ... لقوا حتفهم": a coordinated noun
+            steps += 1
+            continue
+        if _is_boundary(t) or (t.kind == "punct" and t.norm == "،"):
+            break
+        if t.conj and k not in owner:
+            if (_token_roles(t, lex) or _lookup(t, lex.role_blockers) or _lookup(t, lex.toll_heads)
+                    or _number_word(t, lex, True)):
+                break  # "قتل شخص واحد وأصيب 7", "إلى 30 وعدد الجرحى": the next clause
+            k += 1  # "30 امرأة وشابا خطفهم التنظيم": a coordinated noun
+            steps += 1
+            continue
+        if k in owner and owner[k] != ci:
+            other = cands[owner[k]]
+            if not (_lookup(toks[other.start_tok - 1], lex.subset_markers) if other.start_tok else False) and not other.subset:
+                if not (toks[other.start_tok].conj or toks[other.start_tok - 1].norm == "و"):
+                    break
+            k = max(other.np_end_tok, other.end_tok)
+            continue
+        if t.kind == "word" and _lookup(t, lex.subset_markers):
+            k += 1
+            continue
+        if t.norm == "بين" and k + 1 < len(toks) and _is_combined(toks, k + 1, lex):
+            c.rule += ";joint"  # "سقط 40 شخصا بين قتيل وجريح"
+            return
+        if t.norm in _NOT_A_NOUN and not (t.norm == "علي" and k + 1 < len(toks) and toks[k + 1].norm == "الاقل"):
+            break  # "وطفلين في الهجوم في حين أصيب 40": the verb after a phrase is not theirs
+        phrase = _phrase_at(toks, k, lex.cues_after_phrases)
+        roles = (lex.cues_after_phrases[phrase] if phrase else _cue_roles(t, lex.cues_after)) & allowed
+        if roles and (steps < _FOLLOWING_WINDOW or t.norm.endswith("وا")):
+            c.role, c.rule, c.cue_tok = _pick(roles), c.rule + f";after:{t.norm}", k
+            return
+        k += 1
+        steps += 1
+    # 2) a running total: "ارتفعت حصيلة القتلى خلال 24 ساعة إلى 30"
+    role, cue, joint = _toll_role(toks, c, allowed if c.noun is not None else set(_ROLES), lex)
+    if joint:
+        c.rule += ";joint"
+        return
+    if role:
+        c.role, c.rule, c.cue_tok = role, c.rule + f";toll:{toks[cue].norm}", cue
+        return
+    # 3) the nearest cue before, in the clause; a coordinated count inherits from the previous one
+    blocked = False
+    k = c.start_tok - 1
+    steps = 0
+    window, cue_window = _COORDINATION_WINDOW, _PRECEDING_WINDOW
+    if c.start_tok >= 2 and _phrase_at(toks, c.start_tok - 2, lex.alongside_markers):
+        coordinated, window, cue_window, k = True, _ALONGSIDE_WINDOW, _ALONGSIDE_WINDOW, c.start_tok - 3
+    while k >= 0 and steps < window:
+        t = toks[k]
+        if _is_boundary(t):
+            break
+        if k in owner and owner[k] != ci:
+            other = cands[owner[k]]
+            if coordinated and c.noun is None:
+                allowed = _COMPATIBLE[other.cls]  # "2500 جندي ... و900 في سوريا"
+            if coordinated and other.role and other.role in allowed and not c.subset:
+                c.role, c.rule, c.cue_tok = other.role, c.rule + ";coordinated", other.cue_tok
+            break
+        if steps < cue_window and (_lookup(t, lex.role_blockers) or _agent_or_group_before(toks, k, c.start_tok, lex)):
+            blocked = True  # "أفرج عن 50 معتقلا": a release; "على يد فريق من 12 عضوا": the attackers
+            break
+        roles = _cue_roles(t, lex.cues_before) & allowed
+        if roles and steps < cue_window:
+            used = frozenset(o.cue_tok for o in cands[:ci] if o.cue_tok is not None)
+            if _is_combined(toks, k, lex, used) and not _counts_others(toks, c):
+                c.rule += ";joint"  # "قتل وجرح 20 شخصا"
+                return
+            c.role, c.rule, c.cue_tok = _pick(roles), c.rule + f";before:{t.norm}", k
+            break
+        k -= 1
+        steps += 1
+    if c.role is None and c.inherent and not blocked:
+        c.role, c.rule, c.cue_tok = c.inherent, c.rule + ";noun", c.noun_tok
 
 
 def _pick(roles: frozenset[str]) -> str:

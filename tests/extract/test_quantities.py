@@ -75,7 +75,75 @@ ROLE_CASES = [
     ("تعرض نحو 361 طفلا لإصابات متفاوتة", [(361, "injured")]),
     ("اعتقلت الشرطة 12 متظاهرا، من ضمنهم 3 صحفيين", [(12, "detained")]),
     ("أصدرت الوزارة بيانا حول الهجوم", []),
+    ("قتل ما يربو على 40 ألف شخص في الحرب", [(40000, "killed")]),
 ]
+
+# Issue 4: counts tied to the wrong role or event. One table per error class, our own sentences.
+# 1. A running total: the role is named right after حصيلة/عدد, however much stands before إلى.
+TOLL_CASES = [
+    ("ارتفعت حصيلة القتلى في المدينة خلال 48 ساعة إلى 27 مدنيا", [(27, "killed")]),
+    ("ارتفع عدد الذين قتلوا منذ 12 أبريل الماضي في الأحياء الشرقية إلى 61", [(61, "killed")]),
+    ("وصل عدد المعتقلين منذ بدء الاحتجاجات في 5 مايو إلى 340", [(340, "detained")]),
+    ("ارتفع عدد اللاجئين الذين فروا من القتال خلال 3 أيام إلى 12 ألفا", [(12000, "displaced")]),
+    ("ارتفعت حصيلة القتلى والجرحى في المحافظة إلى 90", []),  # a joint total: see 5.
+    ("ارتفع عدد سكان المدينة خلال 10 سنوات إلى مليوني نسمة", []),
+    ("ارتفع عدد القتلى إلى 30 وعدد الجرحى إلى 55", [(30, "killed"), (55, "injured")]),
+]
+# 2. The role word far from the count: a long partitive or coordinated noun before the verb, a
+# relative clause with the counted people as object, a count joined by "إلى جانب".
+REACH_CASES = [
+    ("قضى 900 من مقاتلي الفصائل المسلحة في المعارك", [(900, "killed")]),
+    ("أكد المرصد أن 700 من عناصر الجماعة وحلفائها المحليين وقوات الحماية الذاتية قتلوا منذ بدء الهجوم",
+     [(700, "killed")]),
+    ("تتواصل المفاوضات من أجل الإفراج عن 14 صيادا وبحارا خطفتهم عصابة مسلحة", [(14, "abducted")]),
+    ("يعيش ذوو 25 امرأة كان المسلحون قد اختطفوهن في حالة ترقب", [(25, "abducted")]),
+    ("وقتل القائد الميداني، المطلوب رقم 3 لدى أجهزة الأمن في البلاد، إلى جانب 11 من مرافقيه",
+     [(11, "killed")]),
+    ("قتل 4 جنود، بالإضافة إلى 6 مدنيين", [(4, "killed"), (6, "killed")]),
+    ("قتل الجنود الأربعة في كمين قرب الحدود", [(4, "killed")]),
+    ("خلال الأيام الثلاثة الماضية وصلت المساعدات", []),
+    ("دعت إلى المشاركة في الانتخابات، وقاطعتها الأحزاب الخمسة", []),  # a definite count is never a crowd
+    ("قال المرصد إن 300 شخص قتلوا خلال 12 يوما", [(300, "killed")]),  # 12 يوما is a duration
+]
+# 3. The size of the attacking side is not a count of victims.
+AGENT_CASES = [
+    ("قتل الناشط على يد فريق من 12 عضوا", []),
+    ("اغتيل المحامي على أيدي مجموعة مسلحة من 7 أشخاص", []),
+    ("تعرض الصحفي للاختطاف من قبل 5 مسلحين ملثمين", []),
+    ("اعتقلت الشرطة خلية من 6 أشخاص", []),
+    ("قتل 9 مدنيين على يد مسلحين مجهولين", [(9, "killed")]),
+    ("هاجمت مجموعة من 20 مسلحا القرية وقتلوا 4 من سكانها", [(4, "killed")]),
+]
+# 4. Released or returned people are not (newly) detained or abducted; those still held are.
+RELEASE_CASES = [
+    ("أطلق سراح ثمانية من المعتقلين بكفالة", []),
+    ("أفرجت الجماعة عن 30 امرأة كانت قد خطفتهن العام الماضي", []),
+    ("قالت النيابة إن ستة أشخاص من الموقوفين أطلق سراحهم، بينما لا يزال أربعة آخرون قيد الاعتقال",
+     [(4, "detained")]),
+    ("لا يزال تسعة صحفيين رهن الاحتجاز", [(9, "detained")]),
+    ("اعتقلت الشرطة 5 أشخاص وأفرجت عن 3 آخرين", [(5, "detained")]),
+    ("عاد 200 نازح إلى قراهم بعد توقف القتال", []),
+    ("ضبطت القوات 40 صاروخا في مخزن للأسلحة", []),
+    ("عثر الجيش على 15 عبوة ناسفة وتم تفكيكها", []),
+    ("أطلقت الفصائل 12 صاروخا على البلدة", [(12, "launched")]),
+]
+# 5. Convention: a joint killed-and-injured total gets no role (the gold counts the killed and the
+# injured, never their sum); counts of each group still get their own role.
+JOINT_CASES = [
+    ("قتل وجرح 20 شخصا في القصف", []),
+    ("أسفر الانفجار عن مقتل وإصابة 35 مدنيا", []),
+    ("سقط 60 شخصا بين قتيل وجريح", []),
+    ("خلف القصف 18 قتيلا وجريحا", []),
+    ("قتل 5 أشخاص وجرح 12 آخرون", [(5, "killed"), (12, "injured")]),
+    ("أعلن الجيش أن جنديا قتل وأصيب اثنان آخران", [(2, "injured")]),
+    ("قال البيان إن أربعة جنود قتلوا وأصيب سبعة مدنيين", [(4, "killed"), (7, "injured")]),
+    ("أعلنت الوزارة مقتل 6 متظاهرين وإصابة نحو أربعين آخرين", [(6, "killed"), (40, "injured")]),
+    ("قتل 3 من المسلحين، من بينهم اثنان من القادة", [(3, "killed")]),
+    ("قالت الوكالة إن شرطيا قتل وأصيب 9 مدنيين في التفجير", [(9, "injured")]),
+    ("قدرت المصادر عدد القتلى بـ 14 قتيلا والجرحى بـ 30 جريحا", [(14, "killed"), (30, "injured")]),
+    ("اعتقلت في مارس 2016 وقضت عامين في السجن", []),  # a year after its month is no count
+]
+ROLE_CASES += TOLL_CASES + REACH_CASES + AGENT_CASES + RELEASE_CASES + JOINT_CASES
 
 
 @pytest.mark.parametrize("sentence,expected", ROLE_CASES)
@@ -134,3 +202,17 @@ def test_lexicons_load_and_are_normalised() -> None:
     assert lex.words["ثلاثه"] == ("unit", 3.0)
     assert "قتلي" in lex.inherent  # قتلى after normalisation
     assert "killed" in lex.cues_before["مقتل"]
+
+
+def test_release_and_joint_rules_are_reported() -> None:
+    released = find_quantity_mentions("أفرجت الجماعة عن 30 امرأة كانت قد خطفتهن")[0]
+    assert released.quantity.role is None and released.rule.endswith(";released")
+    joint = find_quantity_mentions("قتل وجرح 20 شخصا")[0]
+    assert joint.quantity.role is None and "joint" in joint.rule
+
+
+def test_toll_cue_is_the_named_outcome() -> None:
+    text = "ارتفعت حصيلة القتلى خلال 24 ساعة إلى 30 مدنيا"
+    ms = find_quantity_mentions(text)
+    assert [(m.quantity.value, m.quantity.role) for m in ms] == [(30, "killed")]  # 24 ساعة is a duration
+    assert text[ms[0].cue_start:ms[0].cue_end] == "القتلى"
