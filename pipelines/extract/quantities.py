@@ -9,10 +9,15 @@ casualty count or a distance, an age or a date. Everything language-specific liv
 lexicons (numbers, counted nouns, role cues) so analysts can extend them without touching code.
 
 Role rule, in order: a noun that *is* the outcome (قتيلا, جرحى, صواريخ); a verb right after the
-counted noun phrase whose subject it is ("43 مدنيا قتلوا"); the nearest cue before the number in
-its clause ("مقتل 62", "تنشر ... 900 جندي"); a count coordinated with the previous one inherits its
-role ("... 900 جندي في سوريا، و2500 جندي"). Subsets ("بينهم 14 طفلا") get no role so that nothing is
-counted twice. Vague amounts (عشرات، الآلاف) are found only with `vague=True`.
+counted noun phrase whose subject or relative-clause object it is ("43 مدنيا قتلوا", "30 امرأة
+خطفهن التنظيم"); a running total after إلى/بلغ takes what its toll head names ("ارتفعت حصيلة القتلى
+خلال 24 ساعة إلى 30"); the nearest cue before the number in its clause ("مقتل 62", "تنشر ... 900
+جندي"), not across an agent phrase or group size ("على يد فريق من 12 عضوا"); a count coordinated
+with the previous one (و, إلى جانب) inherits its role. Then vetoes: subsets ("بينهم 14 طفلا") get
+no role so that nothing is counted twice; joint totals ("قتل وجرح 20", "بين قتيل وجريح") get none
+(the gold counts killed and injured separately, never their sum); released or returned people
+("أطلق سراح ثمانية من المعتقلين") are not detained/abducted/displaced; found or seized munitions are
+not launched. Vague amounts (عشرات، الآلاف) are found only with `vague=True`.
 """
 from __future__ import annotations
 
