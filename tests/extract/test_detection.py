@@ -66,6 +66,7 @@ def _asserted(text: str) -> set[str]:
     ("وفي أيار/مايو قصفت الطائرات مواقع في ريف المدينة.", "ASSAULT", False),   # dated by its month alone
     ("وطرد البلدان الدبلوماسيين بسبب خلاف حول قتل الجنود للمتظاهرين.", "ASSAULT", False),  # verbal noun
     ("وفكك خبراء المتفجرات 20 عبوة ناسفة على الطريق.", "ASSAULT", False),     # defused, not used
+    ("ودخلت العاصمتان في معركة دبلوماسية حول القرار.", "ASSAULT", False),
     # reports that must stay
     ("ووقع الهجوم على الطريق الرئيسي قرب البلدة.", "ASSAULT", True),          # وقع tells it happened
     ("وأكدت مصادر محلية حصول الغارة دون تقديم حصيلة.", "ASSAULT", True),
