@@ -428,12 +428,12 @@ def extract_events(
             g.quantities.append(m)
         groups = _protesters_storming(groups, triggers)
         for g in groups:
-            if g.modality != "asserted" or g.event_type != "ASSAULT":
+            if g.modality != "asserted" or g.event_type not in ("ASSAULT", "PROTEST"):
                 continue
             if _outcome_only(g) and _mentions_cause("conflict", sent.text):
                 g.modality = "historical"  # a war's cumulative toll is background
                 g.modality_rules.append("modality:historical:background.war_toll")
-            elif _mentions_cause("legal", sent.text):
+            elif _mentions_cause("legal", sent.text):  # also "بتهمة التظاهر": charged with protesting
                 g.modality = "historical"  # a court case about a past act
                 g.modality_rules.append("modality:historical:background.legal")
         view = SentenceView.build(s)
