@@ -8,7 +8,11 @@ types and quantities are scored), which `../shared/eval/score.py events` scores 
 `marsad` CLI: quantities count per sentence as the set of (value, role) over the types found in
 both gold and prediction.
 
-    .venv/bin/python -m bench.heldout.quantity [--shared DIR] [--errors] [--json]
+    .venv/bin/python -m bench.heldout.quantity [--shared DIR] [--batch N] [--errors] [--json]
+
+`--batch N` scores one batch alone (default: all). A label's batch is given by its stratum through the
+sampler's explicit table (`quantity_sample.BATCHES`): `cue`, `event`, `cue2` are batch 1 (the set the
+extractor was later tuned on, so no longer held out), `cue3`, `event3` are batch 2 (a fresh blind draw).
 
 `--errors` prints the scorer's notes and, per sentence, gold vs. predicted quantities on the
 matched types (terminal only: corpus text never goes into the repo). The sample is drawn by
@@ -28,6 +32,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench.heldout.quantity_sample import BATCHES, batch_of
 from bench.heldout.run import REPO, CorpusMismatch, default_shared, prf, sentence_texts
 
 HERE = Path(__file__).resolve().parent
@@ -50,6 +55,10 @@ class QuantityLabel:
     sha1_8: str
     events: tuple[dict, ...]  # {"event_type": str, "quantities": [{"value": int|float, "role": str}]}
     note: str
+
+    @property
+    def batch(self) -> int:
+        return batch_of(self.stratum)
 
     @property
     def gold_quantities(self) -> set[tuple[float, str]]:
@@ -78,16 +87,22 @@ def parse_events(cell: str) -> tuple[dict, ...]:
     return tuple(events)
 
 
-def load_labels(path: Path = LABELS) -> list[QuantityLabel]:
+def load_labels(path: Path = LABELS, batch: int | None = None) -> list[QuantityLabel]:
+    """All labels, or only those of one batch (see `quantity_sample.BATCHES`)."""
+    if batch is not None and batch not in BATCHES:
+        raise ValueError(f"no quantity batch {batch}: known are {sorted(BATCHES)}")
     with path.open(encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
     out = []
     for n, r in enumerate(rows, start=2):
         try:
-            out.append(QuantityLabel(r["article_id"], int(r["start"]), int(r["end"]), r["stratum"],
-                                     r["sha1_8"], parse_events(r["events"]), r["note"] or ""))
+            lab = QuantityLabel(r["article_id"], int(r["start"]), int(r["end"]), r["stratum"],
+                                r["sha1_8"], parse_events(r["events"]), r["note"] or "")
+            lab_batch = lab.batch  # also rejects an unknown stratum
         except (ValueError, TypeError, KeyError) as exc:
             raise ValueError(f"{path.name} line {n}: {exc}") from exc
+        if batch is None or lab_batch == batch:
+            out.append(lab)
     return out
 
 
@@ -175,9 +190,10 @@ def end_to_end(gold: list[dict], pred: dict[str, list[dict]]) -> dict:
     return {"precision": p, "recall": r, "f1": f, "tp": tp, "fp": fp, "fn": fn}
 
 
-def evaluate(shared: Path, marsad: str | None = None, errors: bool = False) -> dict:
+def evaluate(shared: Path, marsad: str | None = None, errors: bool = False, batch: int | None = None) -> dict:
+    """Scores all labels, or one batch of them (`batch`)."""
     marsad = marsad or str(REPO / ".venv" / "bin" / "marsad")
-    labels = load_labels()
+    labels = load_labels(batch=batch)
     texts = sentence_texts(labels, shared / "corpus" / "ant_middleeast.jsonl")
     gold = gold_records(labels, texts)
     with tempfile.TemporaryDirectory() as tmp:
@@ -186,6 +202,7 @@ def evaluate(shared: Path, marsad: str | None = None, errors: bool = False) -> d
             for g in gold:
                 f.write(json.dumps(g, ensure_ascii=False) + "\n")
         summary, notes = run_scorer(gold_path, shared, marsad)
+    summary["batch"] = batch
     summary["gold_quantities"] = sum(len(lab.gold_quantities) for lab in labels)
     summary["sentences_with_quantities"] = sum(bool(lab.gold_quantities) for lab in labels)
     pred = predicted_events(gold, marsad)
@@ -212,6 +229,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shared", type=Path, default=default_shared())
     ap.add_argument("--marsad", default=None, help="extractor command (default: the repo's .venv/bin/marsad)")
+    ap.add_argument("--batch", type=int, choices=sorted(BATCHES), default=None,
+                    help="score one batch alone (1: tuned on, 2: fresh blind draw); default all")
     ap.add_argument("--errors", action="store_true", help="print the scorer's notes and the quantity disagreements")
     ap.add_argument("--json", action="store_true", help="print the results as one JSON object")
     args = ap.parse_args(argv)
@@ -220,7 +239,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"skipped: {args.shared} is absent (the held-out texts and the scorer live there)")
         return 0
     try:
-        res = evaluate(args.shared, args.marsad, args.errors)
+        res = evaluate(args.shared, args.marsad, args.errors, args.batch)
     except CorpusMismatch as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -229,7 +248,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps({k: v for k, v in res.items() if k not in ("notes", "diffs")}))
         return 0
-    print(f"held-out quantities: {res['n']} sentences ({res['sentences_with_quantities']} with gold quantities, "
+    which = "all batches" if args.batch is None else f"batch {args.batch}"
+    print(f"held-out quantities ({which}): {res['n']} sentences ({res['sentences_with_quantities']} with gold quantities, "
           f"{res['gold_quantities']} gold quantities) in {res['seconds']}s")
     print(f"  event type  P {res['type_precision']:.3f}  R {res['type_recall']:.3f}  F1 {res['type_f1']:.3f}")
     print(f"  quantity    P {res['quantity_precision']:.3f}  R {res['quantity_recall']:.3f}  "

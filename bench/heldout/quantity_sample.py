@@ -7,9 +7,14 @@ launch / crowd word, where most gold quantities live) and `event` (only near a v
 keyword: dates, ages, distances and background figures, which test spurious quantities).
 Articles in the dev gold or in the detection sample are left out; one sentence per article.
 
+Batches: batch 1 = strata `cue`, `event`, `cue2` (seed 20181205); batch 2 = `cue3`, `event3` (a fresh
+seed), drawn blind after the extractor had been tuned on batch 1's errors. Batch 2 also leaves out
+every article of batch 1 and of detection batches 1-3. Which batch a stratum belongs to is the
+explicit table `BATCHES` (`batch_of`), not a rule on the suffix: "cue2" is part of batch 1.
+
 The number vocabulary here is written independently of the extractor's lexicons on purpose, so the
 sample is not biased towards what the extractor already knows. Prints candidates for a human to
-label; writes nothing into the repo. Usage: python -m bench.heldout.quantity_sample [SHARED_DIR]"""
+label; writes nothing into the repo. Usage: python -m bench.heldout.quantity_sample [--batch N] [SHARED_DIR]"""
 from __future__ import annotations
 
 import csv
@@ -25,6 +30,12 @@ from pipelines.text import normalize
 SEED = 20181205
 # "cue2" is a second draw from the cue pool (added to get more gold counts); earlier picks are unchanged.
 STRATA = {"cue": 110, "event": 40, "cue2": 80}
+# Batch 2: a fresh blind draw (2026-11-29) once batch 1 had been used to tune the extractor.
+SEED_2 = 20261129
+STRATA_2 = {"cue3": 110, "event3": 40}
+BATCHES = {1: (SEED, STRATA), 2: (SEED_2, STRATA_2)}
+# Detection batches that existed when quantity batch 2 was drawn; later ones are dropped after the draw.
+DETECTION_BATCHES_AT_BATCH_2 = 3
 NEAR = 6  # words between the number and the keyword, at most
 
 # Words around which role-bearing counts cluster (stems, matched inside a word like keywords.py).
@@ -71,26 +82,52 @@ def stratum_of(sentence: str) -> str | None:
     return None
 
 
-def _detection_articles(first_batch_only: bool) -> set[str]:
+def batch_of(stratum: str) -> int:
+    """The quantity batch a stratum belongs to; raises ValueError for an unknown stratum."""
+    for batch, (_, strata) in BATCHES.items():
+        if stratum in strata:
+            return batch
+    raise ValueError(f"unknown quantity stratum {stratum!r}: known are {[s for _, st in BATCHES.values() for s in st]}")
+
+
+def _detection_batch(stratum: str) -> int:
+    """Detection strata: bare names are batch 1, later batches end in their number ("violence3")."""
+    return int(stratum[-1]) if stratum[-1:].isdigit() else 1
+
+
+def _detection_articles(max_batch: int | None) -> set[str]:
     with Path(__file__).with_name("detect_labels.tsv").open(encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f, delimiter="\t"))
-    return {r["article_id"] for r in rows if not (first_batch_only and r["stratum"][-1:].isdigit())}
+    return {r["article_id"] for r in rows if max_batch is None or _detection_batch(r["stratum"]) <= max_batch}
 
 
-def excluded_articles(shared: Path) -> set[str]:
-    """Articles kept out of the draw: the dev gold and the detection sample as it was when this
-    sample was drawn (detection batch 1; later batches are dropped after the draw, see `draw`)."""
+def _quantity_articles(batch: int) -> set[str]:
+    """Articles labelled in quantity batches before `batch` (read from the labels, not from a redraw)."""
+    with Path(__file__).with_name("quantity_labels.tsv").open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
+    return {r["article_id"] for r in rows if batch_of(r["stratum"]) < batch}
+
+
+def excluded_articles(shared: Path, batch: int = 1) -> set[str]:
+    """Articles kept out of the draw: the dev gold and the detection sample as it was when this batch
+    was drawn (batch 1: detection batch 1; batch 2: detection batches 1-3 and quantity batch 1).
+    Detection batches labelled later are dropped after the draw, see `draw`."""
     gold = shared / "gold" / "events_dev.jsonl"
     out = {json.loads(l)["article_id"] for l in gold.open(encoding="utf-8") if l.strip()}
-    return out | _detection_articles(first_batch_only=True)
+    if batch == 1:
+        return out | _detection_articles(max_batch=1)
+    return out | _detection_articles(max_batch=DETECTION_BATCHES_AT_BATCH_2) | _quantity_articles(batch)
 
 
-def draw(shared: Path) -> list[tuple[str, str, int, int, str]]:
-    """(stratum, article_id, start, end, sentence) for the whole sample, in a fixed order.
+def draw(shared: Path, batch: int = 1) -> list[tuple[str, str, int, int, str]]:
+    """(stratum, article_id, start, end, sentence) for one batch of the sample, in a fixed order.
 
     Articles that a later detection batch labelled are dropped after the draw, so the draw itself
     (and every earlier pick) stays reproducible while no article is in both samples."""
-    exclude = excluded_articles(shared)
+    if batch not in BATCHES:
+        raise ValueError(f"no quantity batch {batch}: known are {sorted(BATCHES)}")
+    seed, strata = BATCHES[batch]
+    exclude = excluded_articles(shared, batch)
     pools: dict[str, list] = {"cue": [], "event": []}
     with (shared / "corpus" / "ant_middleeast.jsonl").open(encoding="utf-8") as f:
         for line in f:
@@ -105,10 +142,10 @@ def draw(shared: Path) -> list[tuple[str, str, int, int, str]]:
                 key = stratum_of(sent)
                 if key:
                     pools[key].append((art["id"], s, e, sent))
-    rng = random.Random(SEED)
+    rng = random.Random(seed)
     seen: set[str] = set()
     picked = []
-    for stratum, n in STRATA.items():
+    for stratum, n in strata.items():
         pool = pools[stratum.rstrip("0123456789")]
         rng.shuffle(pool)
         k = 0
@@ -120,12 +157,12 @@ def draw(shared: Path) -> list[tuple[str, str, int, int, str]]:
             k += 1
             if k == n:
                 break
-    later_detection = _detection_articles(first_batch_only=False)
+    later_detection = _detection_articles(max_batch=None)
     return [p for p in picked if p[1] not in later_detection]
 
 
-def main(shared: Path) -> None:
-    for stratum, art_id, s, e, sent in draw(shared):
+def main(shared: Path, batch: int = 1) -> None:
+    for stratum, art_id, s, e, sent in draw(shared, batch):
         print(f"{stratum}\t{art_id}\t{s}\t{e}\t{sent}")
 
 
@@ -134,4 +171,6 @@ if __name__ == "__main__":
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("shared", nargs="?", type=Path, default=Path(__file__).resolve().parents[3] / "shared")
-    main(ap.parse_args().shared)
+    ap.add_argument("--batch", type=int, choices=sorted(BATCHES), default=1)
+    args = ap.parse_args()
+    main(args.shared, args.batch)

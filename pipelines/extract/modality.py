@@ -226,6 +226,11 @@ def _strip_conj(word: str) -> str:
     return word[1:] if word[:1] in ("و", "ف") and len(word) > 3 else word
 
 
+def _is_in(word: str, words: frozenset[str]) -> bool:
+    """The word is in `words` as written or after one و/ف ("وفي"، but also "فبراير" as itself)."""
+    return word in words or word[:1] in ("و", "ف") and word[1:] in words
+
+
 def _is_imperfect(word: str) -> bool:
     w = _strip_conj(word)
     if w in _T_PERFECT or w.endswith(("ت", "وا")) and not w.startswith(("ي", "ن")):
@@ -560,13 +565,13 @@ def classify_modality(sentence: AnalyzedSentence, trigger: TriggerMatch,
             if k == tj + 1:
                 add(_BARE_YEAR, k, k)  # "احتجاجات 2011"، "حرب 2006": the event named by its year
                 continue
-            if not lead or _strip_conj(lead[-1]) not in _YEAR_LEAD:
+            if not lead or not _is_in(lead[-1], _YEAR_LEAD):
                 continue
             add(_BARE_YEAR, k, k)
         # ... and so is one dated by its month alone ("في أيار/مايو"، "في نيسان الماضي"): no day given
         for k, w in enumerate(a.words):
             prev = a.words[k - 1].text if k > 0 else ""
-            if _strip_conj(w.text) in _MONTHS and (prev in _MONTH_LEAD or prev[:1] in "وف" and prev[1:] in _MONTH_LEAD):
+            if _is_in(w.text, _MONTHS) and _is_in(prev, _MONTH_LEAD):
                 add(_BARE_MONTH, k, k)
     else:
         for k, w in enumerate(a.words):
