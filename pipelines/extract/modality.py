@@ -360,6 +360,15 @@ _YEAR_LEAD = frozenset(normalize(w) for w in """
 # معسكر سبايكر في يونيو 2014" (the place and month come between).
 _YEAR_AFTER_GAP = 11
 _BARE_MONTH = Cue("hist.bare_month", "historical", "around", frozenset(), ())
+_TIMELINE = Cue("hist.timeline_entry", "historical", "right", frozenset(), ())
+
+
+def _is_timeline_entry(words) -> bool:
+    """The sentence opens with a date and a colon: "- 17 آذار/مارس:"، "18 سبتمبر 2016:"."""
+    head = [w for w in words[:8] if w.text not in ("-", "–", "—", "•", "*")]
+    if len(head) < 3 or not head[0].text.isdigit() or not _is_in(head[1].text, _MONTHS):
+        return False
+    return any(w.text == ":" for w in head[2:6])
 _MONTHS = frozenset(normalize(w) for w in """
 يناير فبراير مارس أبريل ابريل مايو يونيو يوليو أغسطس اغسطس سبتمبر أكتوبر اكتوبر نوفمبر ديسمبر
 شباط آذار نيسان أيار حزيران تموز أيلول
@@ -568,6 +577,9 @@ def classify_modality(sentence: AnalyzedSentence, trigger: TriggerMatch,
             if not lead or not _is_in(lead[-1], _YEAR_LEAD):
                 continue
             add(_BARE_YEAR, k, k)
+        # a timeline entry "17 آذار/مارس: إسرائيل تعلن ..." tells an earlier step of a story
+        if _is_timeline_entry(a.words):
+            add(_TIMELINE, 0, 0)
         # ... and so is one dated by its month alone ("في أيار/مايو"، "في نيسان الماضي"): no day given
         for k, w in enumerate(a.words):
             prev = a.words[k - 1].text if k > 0 else ""

@@ -127,6 +127,10 @@ class TriggerEntry:
     imperfect_weight: float | None = None
 
     @property
+    def has_noun(self) -> bool:
+        return any(NOUN in kinds for kinds in self.forms.values())
+
+    @property
     def has_verb(self) -> bool:
         """The entry names an act someone does (a verb is among its forms), not only a thing."""
         return any(kinds & {PERF, IMPERF} for kinds in self.forms.values())
@@ -562,18 +566,21 @@ def _lemmas_by_word(sentence: AnalyzedSentence, nt: NormalizedText,
 
 
 # Prepositions written as words: a verb cannot follow one, so an unvowelled قتل/قصف there is a noun.
+# من is a preposition too ("بعد يوم من شن الهجمات"), except as "whoever" after كل/جميع ("كل من قتل").
 _PREPOSITIONS = frozenset(normalize(w) for w in """
-في من عن على الى حول خلال بعد قبل منذ اثر عقب جراء بسبب ضد عبر رغم بين دون اثناء ازاء نحو مع
+في من عن على الى حول خلال بعد قبل اثر عقب جراء بسبب ضد عبر رغم بين دون اثناء ازاء نحو مع قرب
 """.split())
-
-
-def _head_form(norm: str, start: int) -> str:
-    return norm[start:].split(" ", 1)[0]
+_WHOEVER_BEFORE = frozenset(normalize(w) for w in "كل لكل وكل جميع لجميع وجميع بعض".split())
 
 
 def _after_preposition(norm: str, start: int) -> bool:
-    before = norm[:start].split()[-1:]
-    return bool(before) and before[0].lstrip("وف") in _PREPOSITIONS
+    before = norm[:start].split()[-2:]
+    if not before:
+        return False
+    prep = before[-1][1:] if before[-1][:1] in "وف" and len(before[-1]) > 2 else before[-1]
+    if prep == "من" and len(before) == 2 and before[0] in _WHOEVER_BEFORE:
+        return False
+    return prep in _PREPOSITIONS or before[-1] in _PREPOSITIONS
 
 
 def find_triggers(sentence: AnalyzedSentence, lexicon: Lexicon | None = None) -> list[TriggerMatch]:
@@ -591,8 +598,9 @@ def find_triggers(sentence: AnalyzedSentence, lexicon: Lexicon | None = None) ->
         entry = lex.entries[idx]
         if entry.event_type == SUPPRESS:
             continue
-        if kind == PERF and not pre and NOUN in entry.forms.get(_head_form(nt.text, s), ()) \
-                and _after_preposition(nt.text, s):
+        if kind in (PERF, IMPERF) and not pre and _after_preposition(nt.text, s):
+            if not entry.has_noun:
+                continue  # no verb follows a preposition, and this entry names no noun either
             kind = NOUN  # "حول قتل إسرائيل للفلسطينيين": after a preposition قتل is the verbal noun
         os_, oe = nt.to_original(s, e)
         out.append(TriggerMatch(entry.event_type, entry.mode, base + os_, base + oe, text[os_:oe],

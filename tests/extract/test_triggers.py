@@ -178,3 +178,11 @@ def test_dispersing_a_protest_reports_the_protest_too(text, protest_word):
 ])
 def test_false_friends_do_not_fire_their_type(text, hidden):
     assert hidden not in _types(text)
+
+
+@pytest.mark.parametrize("text,word", [
+    ("وقتل الجنود قرب تدمر في وسط البلاد.", "تدمر"),        # the city, not "she destroys"
+])
+def test_no_verb_reading_after_a_preposition(text, word):
+    sent = AnalyzedSentence(Sentence("d", 0, 0, len(text), text), ())
+    assert not [m for m in find_triggers(sent) if m.text == word and m.kind in ("perf", "imperf")]
