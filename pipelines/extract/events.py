@@ -274,6 +274,9 @@ def _told_with_object(t: TriggerMatch, sentence_text: str, sentence_start: int, 
 
 
 _STORMING_ENTRIES = frozenset({"اقتحام"})
+# Weapons named right after an act are that act's instrument and share its modality.
+_INSTRUMENT_ENTRIES = frozenset({"رصاص", "قذيفة", "صاروخ", "هاون", "سلاح_كيماوي", "غاز_سام", "قنبلة", "رشاش",
+                                 "مدفعية", "طيران_حربي", "طائرة_مسيرة", "برميل_متفجر", "غاز_مسيل"})
 
 
 def _protesters_storming(groups: list[_Group], triggers: Sequence[TriggerMatch]) -> list[_Group]:
@@ -400,10 +403,18 @@ def extract_events(
         places = _shift_places(find_places(sent.text, context), sent.start)
         actors = _shift_actors(find_actors(sent.text, published, context_countries=context), sent.start)
         groups: list[_Group] = []
+        previous: tuple[TriggerMatch, ModalityDecision] | None = None
+        decided: dict[tuple[int, int], ModalityDecision] = {}
         for t in sorted(triggers, key=lambda t: t.start):
             md = classify_modality(s, t, published)
             if md.rule == "hist.time_reference" and (_verb_after(s, t.end, 1) or _told_with_object(t, sent.text, sent.start)):
                 md = ModalityDecision("asserted", None, "default")  # "بعد هجوم شنه مسلحون": told by its own verb
+            if (t.entry in _INSTRUMENT_ENTRIES and previous is not None and previous[1].modality != "asserted"
+                    and md.modality == "asserted" and previous[0].event_type == t.event_type
+                    and len(sent.text[previous[0].end - sent.start:t.start - sent.start].split()) <= 2):
+                md = previous[1]  # "بعد يوم من مقتل 60 فلسطينيا برصاص الجيش": the weapon of that killing
+            previous = (t, md)
+            decided[(t.start, t.end)] = md
             g = next((g for g in groups if g.event_type == t.event_type and g.modality == md.modality), None)
             if g is None:
                 g = _Group(t.event_type, md.modality)
@@ -420,7 +431,9 @@ def extract_events(
             else:
                 continue
             pseudo = _pseudo_trigger(m, etype, mode, text)
-            md = classify_modality(s, pseudo, published)
+            # the count's cue word is often a trigger itself ("مقتل 60"): it shares that decision
+            md = next((d for (a, b), d in decided.items() if a < pseudo.end and pseudo.start < b), None) \
+                or classify_modality(s, pseudo, published)
             g = _nearest_group(groups, etype, md.modality, m.quantity.start)
             if g is None and role in ATTACH_ONLY:
                 continue
