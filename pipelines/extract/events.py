@@ -209,6 +209,17 @@ def _unreported_nominal(g: _Group, s: AnalyzedSentence, dates: Sequence[Temporal
     return True
 
 
+def _generic_present(g: _Group, s: AnalyzedSentence, dates: Sequence[TemporalExpression]) -> bool:
+    """An attack told only by imperfect verbs, with no count and no day: "يقتل النظام شعبه"،
+    "جيشها يستهدف فقط مسلحين"، "يشنون هجمات" - what someone does, not what happened."""
+    if g.event_type != "ASSAULT" or g.quantities or g.from_quantity:
+        return False
+    sent = s.sentence
+    if any(d.source != "published" and sent.start <= d.start < sent.end for d in dates):
+        return False
+    return bool(g.triggers) and all(t.kind == "imperf" for t in g.triggers)
+
+
 _CLAUSE_END = re.compile(r"[.،,:;؛!?؟\"«»()]")
 
 
@@ -504,6 +515,9 @@ def _assemble(g: _Group, sentence_counts: list[QuantityMention], view: SentenceV
     evidence = _evidence(g, args.actor is not None, args.target is not None,
                          args.location is not None and "location:dateline" not in args.rules, has_sentence_date,
                          sent.text, sent.start, s)
+    if g.modality == "asserted" and _generic_present(g, s, dates):
+        g.modality = "historical"
+        g.modality_rules.append("modality:historical:background.generic_present")
     if g.modality == "asserted" and _unreported_nominal(g, s, dates):
         g.modality = "historical"
         g.modality_rules.append("modality:historical:background.unreported_noun")
