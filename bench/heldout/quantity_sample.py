@@ -25,6 +25,7 @@ from pathlib import Path
 
 from bench.heldout.keywords import PROTEST, VIOLENCE
 from bench.heldout.sample import split_sentences
+from bench.heldout.run import batch_of as detection_batch_of
 from pipelines.text import normalize
 
 SEED = 20181205
@@ -90,15 +91,10 @@ def batch_of(stratum: str) -> int:
     raise ValueError(f"unknown quantity stratum {stratum!r}: known are {[s for _, st in BATCHES.values() for s in st]}")
 
 
-def _detection_batch(stratum: str) -> int:
-    """Detection strata: bare names are batch 1, later batches end in their number ("violence3")."""
-    return int(stratum[-1]) if stratum[-1:].isdigit() else 1
-
-
 def _detection_articles(max_batch: int | None) -> set[str]:
     with Path(__file__).with_name("detect_labels.tsv").open(encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f, delimiter="\t"))
-    return {r["article_id"] for r in rows if max_batch is None or _detection_batch(r["stratum"]) <= max_batch}
+    return {r["article_id"] for r in rows if max_batch is None or detection_batch_of(r["stratum"]) <= max_batch}
 
 
 def _quantity_articles(batch: int) -> set[str]:
@@ -157,7 +153,8 @@ def draw(shared: Path, batch: int = 1) -> list[tuple[str, str, int, int, str]]:
             k += 1
             if k == n:
                 break
-    later_detection = _detection_articles(max_batch=None)
+    # (detection batch 4 and later were drawn after both quantity batches and may share articles)
+    later_detection = _detection_articles(max_batch=DETECTION_BATCHES_AT_BATCH_2)
     return [p for p in picked if p[1] not in later_detection]
 
 
