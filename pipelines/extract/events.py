@@ -192,9 +192,12 @@ def _unreported_nominal(g: _Group, s: AnalyzedSentence, dates: Sequence[Temporal
     governs it earlier in its clause ("وقع انفجار"، "تعرضت الناقلة لهجوم"، "أعلن الجيش مقتل"), or
     when it is the subject of a verb right after it ("الغارات تسببت"، "القتلى الذين سقطوا").
 
-    Only ASSAULT: attack nouns are what news uses to refer back to an attack told elsewhere, while
-    protests are reported with nouns ("مظاهرات في البصرة"). Held-out sentences: this halves the
-    false positives on keyword sentences for about a tenth of the recall."""
+    Attack nouns are what news uses to refer back to an attack told elsewhere; protests are reported
+    with nouns ("مظاهرات في البصرة"), so a protest noun is background only when it also stands after a
+    preposition (`_protest_only_in_prepositions`). Held-out sentences: this halves the false
+    positives on keyword sentences for about a tenth of the recall."""
+    if g.event_type == "PROTEST":
+        return _protest_only_in_prepositions(g, s, dates)
     if g.event_type != "ASSAULT" or g.from_quantity or any(m.quantity.role not in ATTACH_ONLY for m in g.quantities):
         return False  # (people displaced by "هجوم القوات" do not make the attack news)
     sent = s.sentence
@@ -205,6 +208,27 @@ def _unreported_nominal(g: _Group, s: AnalyzedSentence, dates: Sequence[Temporal
             return False
         if _reported_before(sent.text[: max(0, t.start - sent.start)]) or _verb_after(s, t.end) \
                 or _told_with_object(t, sent.text, sent.start):
+            return False
+    return True
+
+
+_PREP_WORDS = frozenset(normalize(w) for w in "في على عن حول خلال ضد من الى بين اثناء".split())
+
+
+def _protest_only_in_prepositions(g: _Group, s: AnalyzedSentence, dates: Sequence[TemporalExpression]) -> bool:
+    """Protest nouns that only stand after a preposition ("دعمها للتظاهرات"، "مشاركته في الاحتجاجات"،
+    "تعليق على المظاهرات") with no count, day, or verb telling them: the topic of another story."""
+    if g.quantities or g.from_quantity:
+        return False
+    sent = s.sentence
+    if any(d.source != "published" and sent.start <= d.start < sent.end for d in dates):
+        return False
+    for t in g.triggers:
+        if t.kind != "noun" or t.entry.endswith(ALSO_SUFFIX):
+            return False
+        before = sent.text[: max(0, t.start - sent.start)].split()[-1:]
+        in_pp = t.prefix.lstrip("وف")[:1] in ("ب", "ل") or (before and _word_in(before[0], _PREP_WORDS))
+        if not in_pp or _reported_before(sent.text[: max(0, t.start - sent.start)]) or _verb_after(s, t.end):
             return False
     return True
 
