@@ -74,6 +74,10 @@ def _asserted(text: str) -> set[str]:
     ("وجاء القرار بعد يوم من مقتل 60 شخصا برصاص الشرطة خلال المواجهات.", "ASSAULT", False),  # time reference
     ("وتقول الحكومة إن جيشها يستهدف فقط المسلحين.", "ASSAULT", False),          # generic present
     ("وأعلنت الخارجية دعمها للتظاهرات ضد الحكومة.", "PROTEST", False),          # the topic of support
+    ("وقتل مدرب في حادث تحطم مروحية خلال تدريب.", "PROTEST", False),        # تحطم: crashed
+    ("ويزور الرئيس لندن وسط مظاهرات مزمعة ضد الزيارة.", "PROTEST", False),
+    ("وعين رئيسا للحكومة على وقع احتجاجات شعبية ضد الضرائب.", "PROTEST", False),
+    ("ويعقد البرلمان جلسة طارئة لبحث الاحتجاجات في المدينة.", "PROTEST", False),
     # reports that must stay
     ("وشارك الآلاف في مظاهرات في وسط العاصمة.", "PROTEST", True),
     ("وتقصف الطائرات منذ صباح اليوم أحياء المدينة.", "ASSAULT", True),           # present, with a day
