@@ -16,9 +16,11 @@ from bench.heldout.keywords import keyword_says  # noqa: E402
 from bench.heldout.sample import split_sentences  # noqa: E402
 
 # F1 floors per labelling batch (measured 2026-11-29; raise them as the extractor improves).
-# Batch 1: 300 stratified sentences, ASSAULT 0.796, PROTEST 0.747. Batch 2: 480 keyword sentences as
-# drawn, labelled under LABELLING.md, ASSAULT 0.743, PROTEST 0.648 (keyword baseline 0.61 / 0.52).
-FLOOR = {1: {"ASSAULT": 0.76, "PROTEST": 0.70}, 2: {"ASSAULT": 0.71, "PROTEST": 0.61}}
+# 1: 300 stratified sentences; 2-4: 480 keyword sentences each, drawn as they come and labelled under
+# LABELLING.md. Measured: 1 ASSAULT 0.830 PROTEST 0.773; 2 0.788 / 0.759; 3 0.714 / 0.742 (blind
+# when first scored: 0.684 / 0.679); 4 0.704 / 0.683 (blind when first scored: 0.702 / 0.656).
+FLOOR = {1: {"ASSAULT": 0.80, "PROTEST": 0.74}, 2: {"ASSAULT": 0.76, "PROTEST": 0.72},
+         3: {"ASSAULT": 0.68, "PROTEST": 0.70}, 4: {"ASSAULT": 0.67, "PROTEST": 0.64}}
 ARABIC_RUN = re.compile(r"[\u0600-\u06FF]{2,}(?:\s+[\u0600-\u06FF]{2,}){3,}")
 
 
