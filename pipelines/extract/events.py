@@ -179,7 +179,7 @@ _REPORTING = _HAPPENING | frozenset(normalize(w) for w in """
 نقل نقلت رصد رصدت سجل سجلت وثق وثقت تحدث تحدثت اشار اشارت ادي ادت اسفر اسفرت
 تبني تبنت يتبني تتبني استخدم استخدمت استخدموا حصول وقوع شمل شملت استمر استمرت
 اطلق اطلقت اطلقوا يطلق تطلق القي القت القوا يلقي تلقي امطر امطرت امطروا رشق رشقت رشقوا
-بدا بدات بداوا يبدا تبدا كثف كثفت كثفوا يكثف تكثف صعد صعدت يصعد تصعد واصل واصلت
+تزال يزال زالت مازالت مازال لاتزال لايزال بدا بدات بداوا يبدا تبدا كثف كثفت كثفوا يكثف تكثف صعد صعدت يصعد تصعد واصل واصلت
 واصلوا يواصل يواصلون استانف استانفت نفذت نفذوا
 """.split())
 _NOMINAL_KINDS = frozenset({"noun"})
@@ -253,7 +253,7 @@ def _word_in(word: str, words: frozenset[str]) -> bool:
     return n in words or n[:1] in "وف" and n[1:] in words
 
 
-def _reported_before(left: str, window: int = 8) -> bool:
+def _reported_before(left: str, window: int = 12) -> bool:
     clause = _CLAUSE_END.split(left)[-1].split()[-window:]
     return any(_word_in(w, _REPORTING) for w in clause)
 

@@ -269,18 +269,19 @@ def _clauses(words: list[_W]) -> tuple[list[int], list[int]]:
     return hard, full
 
 
-def _compared(words, hard, at: int) -> bool:
+def _compared(words, hard, at: int, reach: int = 8) -> bool:
     """A superlative shortly before word `at`, in its clause ("أعنف هجوم منذ"، "أكثر الأيام دموية
     منذ حرب 2014"): the period after it is a comparison, not the event's date."""
     return any(_strip_conj(words[k].text) in _SUPERLATIVE and hard[k] == hard[at]
                and words[k + 1].text not in ("من", "عن")  # "أكثر من 500": a count
-               for k in range(max(0, at - 8), at))
+               for k in range(max(0, at - reach), at))
 
 
 def _compared_since(words, hard, at: int) -> bool:
     """A year after "superlative ... منذ" ("أكثر الأيام دموية منذ حرب سنة 2014")."""
     for m in range(max(0, at - 4), at):
-        if _strip_conj(words[m].text) == "منذ" and _compared(words, hard, m):
+        # ("الأكبر على المحافظة التي بقيت بمنأى عن النزاع، منذ اندلاعه في العام 2011": a long clause)
+        if _strip_conj(words[m].text) == "منذ" and _compared(words, hard, m, reach=16):
             return True
     return False
 
@@ -572,6 +573,9 @@ def classify_modality(sentence: AnalyzedSentence, trigger: TriggerMatch,
                 continue
             lead = [x.text for x in a.words[max(0, k - 3):k] if x.is_word]
             if k == tj + 1:
+                nxt = a.words[k + 1] if k + 1 < len(a.words) else None
+                if nxt is not None and nxt.is_word and nxt.text.endswith(("ا", "ين")):
+                    continue  # "تحييد 1931 إرهابيا": a count, not a year
                 add(_BARE_YEAR, k, k)  # "احتجاجات 2011"، "حرب 2006": the event named by its year
                 continue
             if not lead or not _is_in(lead[-1], _YEAR_LEAD):
