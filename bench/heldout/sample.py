@@ -20,6 +20,7 @@ BATCHES = {
     3: (20181208, {"violence3": 240, "broad3": 90, "protest3": 150}),  # labelled after batch 2's rules
     4: (20181229, {"violence4": 240, "broad4": 90, "protest4": 150}),  # blind check after tuning on 1-3
     5: (20190112, {"violence5": 240, "broad5": 90, "protest5": 150}),  # blind check after tuning on 1-4
+    6: (20190126, {"violence6": 240, "broad6": 90, "protest6": 150}),  # blind check after tuning on 1-5
 }
 SENTENCE_END = re.compile(r"(?<=[.!?؟])\s+|\n+")
 
