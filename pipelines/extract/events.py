@@ -309,9 +309,11 @@ def _told_with_object(t: TriggerMatch, sentence_text: str, sentence_start: int, 
 
 
 _STORMING_ENTRIES = frozenset({"اقتحام"})
-# Weapons named right after an act are that act's instrument and share its modality.
-_INSTRUMENT_ENTRIES = frozenset({"رصاص", "قذيفة", "صاروخ", "هاون", "سلاح_كيماوي", "غاز_سام", "قنبلة", "رشاش",
-                                 "مدفعية", "طيران_حربي", "طائرة_مسيرة", "برميل_متفجر", "غاز_مسيل"})
+# Words that qualify the act named just before them share its modality, within so many words: the
+# weapon of an attack ("مقتل 60 برصاص الجيش"), the grievance of a protest ("دعت لإضراب ... احتجاجا على").
+_DEPENDENT_REACH = {**dict.fromkeys(("رصاص", "قذيفة", "صاروخ", "هاون", "سلاح_كيماوي", "غاز_سام", "قنبلة", "رشاش",
+                                     "مدفعية", "طيران_حربي", "طائرة_مسيرة", "برميل_متفجر", "غاز_مسيل"), 2),
+                    "احتجاجا_على": 12}
 
 
 def _protesters_storming(groups: list[_Group], triggers: Sequence[TriggerMatch]) -> list[_Group]:
@@ -444,9 +446,10 @@ def extract_events(
             md = classify_modality(s, t, published)
             if md.rule == "hist.time_reference" and (_verb_after(s, t.end, 1) or _told_with_object(t, sent.text, sent.start)):
                 md = ModalityDecision("asserted", None, "default")  # "بعد هجوم شنه مسلحون": told by its own verb
-            if (t.entry in _INSTRUMENT_ENTRIES and previous is not None and previous[1].modality != "asserted"
+            reach = _DEPENDENT_REACH.get(t.entry, 0)
+            if (reach and previous is not None and previous[1].modality != "asserted"
                     and md.modality == "asserted" and previous[0].event_type == t.event_type
-                    and len(sent.text[previous[0].end - sent.start:t.start - sent.start].split()) <= 2):
+                    and len(sent.text[previous[0].end - sent.start:t.start - sent.start].split()) <= reach):
                 md = previous[1]  # "بعد يوم من مقتل 60 فلسطينيا برصاص الجيش": the weapon of that killing
             previous = (t, md)
             decided[(t.start, t.end)] = md
