@@ -371,9 +371,10 @@ def _trigger_strength(g: _Group, sentence_text: str = "", sentence_start: int = 
         w = max(w, 0.75)
     if _participants_acting(g, s):
         return max(w, PARTICIPANTS_ACTING)
-    if any(t.kind == "noun" and _DEFINITE.match(normalize(t.text)) and not _is_weak_nominal(t, sentence_text, sentence_start)
+    if any(t.kind == "noun" and _reported_before(sentence_text[: max(0, t.start - sentence_start)])
            for t in g.triggers):
-        w = max(w, TOLD_BY_VERB)  # "ووقع الهجوم"، "أكدت المصادر حصول الغارة": the verb tells it happened
+        # "ووقع الهجوم"، "هز انفجار عنيف"، "تعرضت ناقلة نفط لهجوم": a verb of happening tells it happened
+        w = max(w, TOLD_BY_VERB)
     if g.event_type == "PROTEST" and s is not None and any(
             _verb_before(s, t.start) or _verb_after(s, t.end) for t in g.triggers):
         return w  # "أدت الاحتجاجات إلى استقالة الحكومة"، "الاحتجاجات بدأت الأربعاء": told by a verb
