@@ -22,6 +22,7 @@ BATCHES = {
     5: (20190112, {"violence5": 240, "broad5": 90, "protest5": 150}),  # blind check after tuning on 1-4
     6: (20190126, {"violence6": 240, "broad6": 90, "protest6": 150}),  # blind check after tuning on 1-5
     7: (20190209, {"violence7": 240, "broad7": 90, "protest7": 150}),  # blind check after tuning on 1-6
+    8: (20190223, {"violence8": 240, "broad8": 90, "protest8": 150}),  # blind check after tuning on 1-7
 }
 SENTENCE_END = re.compile(r"(?<=[.!?؟])\s+|\n+")
 
