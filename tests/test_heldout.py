@@ -16,14 +16,14 @@ from bench.heldout.keywords import keyword_says  # noqa: E402
 from bench.heldout.sample import split_sentences  # noqa: E402
 
 # F1 floors per labelling batch (measured 2026-11-29; raise them as the extractor improves).
-# 1: 300 stratified sentences; 2-7: 480 keyword sentences each, drawn as they come and labelled under
-# LABELLING.md. Measured (ASSAULT / PROTEST): 1 0.839 / 0.773; 2 0.791 / 0.771; 3 0.731 / 0.750;
-# 4 0.704 / 0.698; 5 0.780 / 0.667; 6 0.737 / 0.619; 7 0.775 / 0.529. Each of 3-7 was scored blind
-# once before the rules were tuned on it (see the README's quality table).
+# 1: 300 stratified sentences; 2-7: 480 keyword sentences each (8: 383), drawn as they come and
+# labelled under LABELLING.md. Measured (ASSAULT / PROTEST): 1 0.839 / 0.773; 2 0.791 / 0.771;
+# 3 0.731 / 0.750; 4 0.704 / 0.698; 5 0.777 / 0.675; 6 0.737 / 0.634; 7 0.775 / 0.590;
+# 8 0.741 / 0.556 (15 protests only). Each of 3-8 was scored blind once before rules were tuned on it.
 FLOOR = {1: {"ASSAULT": 0.80, "PROTEST": 0.74}, 2: {"ASSAULT": 0.76, "PROTEST": 0.74},
          3: {"ASSAULT": 0.70, "PROTEST": 0.72}, 4: {"ASSAULT": 0.67, "PROTEST": 0.66},
-         5: {"ASSAULT": 0.75, "PROTEST": 0.63}, 6: {"ASSAULT": 0.70, "PROTEST": 0.58},
-         7: {"ASSAULT": 0.74, "PROTEST": 0.49}}
+         5: {"ASSAULT": 0.74, "PROTEST": 0.64}, 6: {"ASSAULT": 0.70, "PROTEST": 0.60},
+         7: {"ASSAULT": 0.74, "PROTEST": 0.55}, 8: {"ASSAULT": 0.70, "PROTEST": 0.50}}
 ARABIC_RUN = re.compile(r"[\u0600-\u06FF]{2,}(?:\s+[\u0600-\u06FF]{2,}){3,}")
 
 
