@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.heldout.quantity_sample import BATCHES, batch_of
-from bench.heldout.run import REPO, CorpusMismatch, default_shared, prf, sentence_texts
+from bench.heldout.run import REPO, CorpusMismatch, default_shared, prf, run_extractor, sentence_texts
 
 HERE = Path(__file__).resolve().parent
 LABELS = HERE / "quantity_labels.tsv"
@@ -135,21 +135,8 @@ def run_scorer(gold_path: Path, shared: Path, marsad: str) -> tuple[dict, list[s
 
 def predicted_events(gold: list[dict], marsad: str) -> dict[str, list[dict]]:
     """The extractor's asserted events per gold id (for the side-by-side error listing)."""
-    with tempfile.TemporaryDirectory() as tmp:
-        inp = Path(tmp) / "in.jsonl"
-        with inp.open("w", encoding="utf-8") as f:
-            for g in gold:
-                f.write(json.dumps({"id": g["id"], "text": g["text"], "published": g["published"]},
-                                   ensure_ascii=False) + "\n")
-        out = subprocess.run(marsad.split() + ["extract", "--input", str(inp)], capture_output=True,
-                             text=True, check=True).stdout
-    events: dict[str, list[dict]] = {}
-    for line in out.splitlines():
-        if line.startswith("{"):
-            rec = json.loads(line)
-            if rec.get("modality", "asserted") == "asserted":
-                events.setdefault(str(rec.get("doc_id")), []).append(rec)
-    return events
+    found = run_extractor([{"id": g["id"], "text": g["text"], "published": g["published"]} for g in gold], marsad)
+    return {k: [e for e in evs if e.get("modality", "asserted") == "asserted"] for k, evs in found.items()}
 
 
 def quantity_diffs(gold: list[dict], labels: list[QuantityLabel], pred: dict[str, list[dict]]) -> list[dict]:

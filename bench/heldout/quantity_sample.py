@@ -24,7 +24,7 @@ import re
 from pathlib import Path
 
 from bench.heldout.keywords import PROTEST, VIOLENCE
-from bench.heldout.sample import split_sentences
+from bench.heldout.sample import corpus_sentences
 from bench.heldout.run import batch_of as detection_batch_of
 from pipelines.text import normalize
 
@@ -125,19 +125,10 @@ def draw(shared: Path, batch: int = 1) -> list[tuple[str, str, int, int, str]]:
     seed, strata = BATCHES[batch]
     exclude = excluded_articles(shared, batch)
     pools: dict[str, list] = {"cue": [], "event": []}
-    with (shared / "corpus" / "ant_middleeast.jsonl").open(encoding="utf-8") as f:
-        for line in f:
-            art = json.loads(line)
-            if art["id"] in exclude:
-                continue
-            text = art["text"] or ""
-            for s, e in split_sentences(text):
-                sent = text[s:e]
-                if not 60 <= len(sent) <= 320:
-                    continue
-                key = stratum_of(sent)
-                if key:
-                    pools[key].append((art["id"], s, e, sent))
+    for art_id, s, e, sent in corpus_sentences(shared / "corpus" / "ant_middleeast.jsonl", exclude):
+        key = stratum_of(sent)
+        if key:
+            pools[key].append((art_id, s, e, sent))
     rng = random.Random(seed)
     seen: set[str] = set()
     picked = []

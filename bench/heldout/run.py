@@ -123,21 +123,27 @@ def score_extractor(csv_path: Path, etype: str, shared: Path, marsad: str) -> di
             "f1": float(m.group(4)), "seconds": round(secs, 1)}
 
 
-def predictions(texts: list[str], etype: str, marsad: str) -> list[tuple[bool, list[dict]]]:
-    """Runs the extractor on the sentences; per sentence: (asserted `etype` found, its events)."""
+def run_extractor(docs: list[dict], marsad: str) -> dict[str, list[dict]]:
+    """Every event the `marsad extract` CLI prints for {id, text, published} docs, by doc id."""
     with tempfile.TemporaryDirectory() as tmp:
         inp = Path(tmp) / "in.jsonl"
         with inp.open("w", encoding="utf-8") as f:
-            for i, text in enumerate(texts):
-                f.write(json.dumps({"id": str(i), "text": text, "published": None}, ensure_ascii=False) + "\n")
+            for d in docs:
+                f.write(json.dumps(d, ensure_ascii=False) + "\n")
         out = subprocess.run(marsad.split() + ["extract", "--input", str(inp)], capture_output=True,
                              text=True, check=True).stdout
     events: dict[str, list[dict]] = {}
     for line in out.splitlines():
         if line.startswith("{"):
             rec = json.loads(line)
-            if rec.get("event_type") == etype:
-                events.setdefault(str(rec.get("doc_id")), []).append(rec)
+            events.setdefault(str(rec.get("doc_id")), []).append(rec)
+    return events
+
+
+def predictions(texts: list[str], etype: str, marsad: str) -> list[tuple[bool, list[dict]]]:
+    """Runs the extractor on the sentences; per sentence: (asserted `etype` found, its events)."""
+    found = run_extractor([{"id": str(i), "text": t, "published": None} for i, t in enumerate(texts)], marsad)
+    events = {k: [e for e in evs if e.get("event_type") == etype] for k, evs in found.items()}
     result = []
     for i in range(len(texts)):
         evs = events.get(str(i), [])

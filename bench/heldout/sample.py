@@ -40,8 +40,9 @@ def split_sentences(text: str):
         pos = m.end() if m else len(text)
 
 
-def candidates(corpus: Path, exclude: set[str]):
-    pools: dict[str, list] = {"protest": [], "violence": [], "broad": [], "other": []}
+def corpus_sentences(corpus: Path, exclude: set[str]):
+    """(article id, start, end, sentence) of every 60-320 character sentence of the articles not in
+    `exclude`, in corpus order (both samplers draw from this)."""
     with corpus.open(encoding="utf-8") as f:
         for line in f:
             art = json.loads(line)
@@ -49,14 +50,20 @@ def candidates(corpus: Path, exclude: set[str]):
                 continue
             text = art["text"] or ""
             for s, e in split_sentences(text):
-                sent = text[s:e]
-                if not 60 <= len(sent) <= 320 or len(sent.split()) < 8:
-                    continue
-                key = ("protest" if PROTEST_RE.search(sent) else
-                       "violence" if VIOLENCE_RE.search(sent) else "other")
-                pools[key].append((art["id"], s, e, sent))
-                if key == "other" and BROAD_VIOLENCE_RE.search(sent):
-                    pools["broad"].append((art["id"], s, e, sent))
+                if 60 <= e - s <= 320:
+                    yield art["id"], s, e, text[s:e]
+
+
+def candidates(corpus: Path, exclude: set[str]):
+    pools: dict[str, list] = {"protest": [], "violence": [], "broad": [], "other": []}
+    for art_id, s, e, sent in corpus_sentences(corpus, exclude):
+        if len(sent.split()) < 8:
+            continue
+        key = ("protest" if PROTEST_RE.search(sent) else
+               "violence" if VIOLENCE_RE.search(sent) else "other")
+        pools[key].append((art_id, s, e, sent))
+        if key == "other" and BROAD_VIOLENCE_RE.search(sent):
+            pools["broad"].append((art_id, s, e, sent))
     return pools
 
 
