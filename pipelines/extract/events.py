@@ -188,6 +188,12 @@ _REPORTING = _HAPPENING | frozenset(normalize(w) for w in """
 _NOMINAL_KINDS = frozenset({"noun"})
 
 
+def _day_in_sentence(s: AnalyzedSentence, dates: Sequence[TemporalExpression]) -> bool:
+    """The sentence names its own time ("الجمعة"، "أمس"), not just the publication date."""
+    sent = s.sentence
+    return any(d.source != "published" and sent.start <= d.start < sent.end for d in dates)
+
+
 def _unreported_nominal(g: _Group, s: AnalyzedSentence, dates: Sequence[TemporalExpression]) -> bool:
     """An attack that rests only on nouns no verb reports: "الهجوم" as the topic of a
     condemnation, "هجماتهم" in an analysis, "الغارات" behind a diplomatic row. A noun counts as
@@ -203,9 +209,9 @@ def _unreported_nominal(g: _Group, s: AnalyzedSentence, dates: Sequence[Temporal
         return _protest_only_in_prepositions(g, s, dates)
     if g.event_type != "ASSAULT" or g.from_quantity or any(m.quantity.role not in ATTACH_ONLY for m in g.quantities):
         return False  # (people displaced by "هجوم القوات" do not make the attack news)
-    sent = s.sentence
-    if any(d.source != "published" and sent.start <= d.start < sent.end for d in dates):
+    if _day_in_sentence(s, dates):
         return False
+    sent = s.sentence
     for t in g.triggers:
         if t.kind not in _NOMINAL_KINDS:
             return False
@@ -223,9 +229,9 @@ def _protest_only_in_prepositions(g: _Group, s: AnalyzedSentence, dates: Sequenc
     "تعليق على المظاهرات") with no count, day, or verb telling them: the topic of another story."""
     if g.quantities or g.from_quantity:
         return False
-    sent = s.sentence
-    if any(d.source != "published" and sent.start <= d.start < sent.end for d in dates):
+    if _day_in_sentence(s, dates):
         return False
+    sent = s.sentence
     for t in g.triggers:
         if t.kind != "noun" or t.entry.endswith(ALSO_SUFFIX):
             return False
@@ -241,8 +247,7 @@ def _generic_present(g: _Group, s: AnalyzedSentence, dates: Sequence[TemporalExp
     "جيشها يستهدف فقط مسلحين"، "يشنون هجمات" - what someone does, not what happened."""
     if g.event_type != "ASSAULT" or g.quantities or g.from_quantity:
         return False
-    sent = s.sentence
-    if any(d.source != "published" and sent.start <= d.start < sent.end for d in dates):
+    if _day_in_sentence(s, dates):
         return False
     return bool(g.triggers) and all(t.kind == "imperf" for t in g.triggers)
 
