@@ -23,7 +23,11 @@ BATCHES = {
     6: (20190126, {"violence6": 240, "broad6": 90, "protest6": 150}),  # blind check after tuning on 1-5
     7: (20190209, {"violence7": 240, "broad7": 90, "protest7": 150}),  # blind check after tuning on 1-6
     8: (20190223, {"violence8": 240, "broad8": 90, "protest8": 150}),  # blind check after tuning on 1-7
+    # From batch 9 on, the articles of earlier batches may give another sentence (the pool of unused
+    # articles ran out in batch 8); labelled sentences themselves stay out.
+    9: (20190309, {"violence9": 240, "broad9": 90, "protest9": 150}),  # blind check of the assessor
 }
+REUSE_ARTICLES_FROM = 9
 SENTENCE_END = re.compile(r"(?<=[.!?؟])\s+|\n+")
 
 
@@ -70,11 +74,18 @@ def candidates(corpus: Path, exclude: set[str]):
 def main(shared: Path, batch: int = 1) -> None:
     gold = shared / "gold" / "events_dev.jsonl"
     exclude = {json.loads(l)["article_id"] for l in gold.open(encoding="utf-8") if l.strip()}
-    if batch > 1:  # earlier batches' articles stay out, so no sentence is labelled twice
+    labelled: set[tuple[str, int, int]] = set()
+    if batch > 1:  # earlier batches' articles (or, from batch 9, sentences) stay out: none is labelled twice
         labels = Path(__file__).with_name("detect_labels.tsv").read_text(encoding="utf-8").splitlines()
-        exclude |= {line.split("\t", 1)[0] for line in labels[1:]}
+        rows = [line.split("\t", 3)[:3] for line in labels[1:]]
+        if batch < REUSE_ARTICLES_FROM:
+            exclude |= {art for art, _, _ in rows}
+        else:
+            labelled = {(art, int(s), int(e)) for art, s, e in rows}
     seed, strata = BATCHES[batch]
     pools = candidates(shared / "corpus" / "ant_middleeast.jsonl", exclude)
+    for key, pool in pools.items():
+        pools[key] = [c for c in pool if c[:3] not in labelled]
     rng = random.Random(seed)
     seen_articles: set[str] = set()
     for stratum, n in strata.items():
