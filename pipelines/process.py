@@ -57,12 +57,13 @@ def chunks(items: Iterable, size: int = CHUNK) -> Iterator[list]:
 
 
 def process_articles(articles: Iterable[Article], analyzer: Analyzer | None = None,
-                     chunk: int = CHUNK) -> list[ArticleResult]:
+                     chunk: int = CHUNK, assess: bool = True) -> list[ArticleResult]:
     """Run every stage on a batch of articles, `chunk` articles at a time.
 
     The analyzer sees a whole chunk at once (stanza batches its sentences), and extraction runs
     right after on the same chunk, so the per-sentence caches (normalisation, gazetteer scans) still
     hold the chunk's sentences: analysis and extraction share that work instead of redoing it.
+    `assess=False` gives the rules' events without the learned assessor (for its training recipe).
     """
     analyzer = analyzer or get_analyzer()
     results = []
@@ -71,6 +72,6 @@ def process_articles(articles: Iterable[Article], analyzer: Analyzer | None = No
         analyses = analyzer.analyze_many(cleans)
         for clean, sentences in zip(cleans, analyses):
             dates = article_dates(clean)
-            events = extract_events(clean, sentences, dates)
+            events = extract_events(clean, sentences, dates, assess=assess)
             results.append(ArticleResult(clean, list(sentences), dates, events))
     return results

@@ -15,15 +15,18 @@ from bench.heldout import run  # noqa: E402
 from bench.heldout.keywords import keyword_says  # noqa: E402
 from bench.heldout.sample import split_sentences  # noqa: E402
 
-# F1 floors per labelling batch (measured 2026-11-29; raise them as the extractor improves).
-# 1: 300 stratified sentences; 2-7: 480 keyword sentences each (8: 383), drawn as they come and
-# labelled under LABELLING.md. Measured (ASSAULT / PROTEST): 1 0.839 / 0.773; 2 0.791 / 0.771;
-# 3 0.731 / 0.750; 4 0.704 / 0.698; 5 0.777 / 0.675; 6 0.737 / 0.634; 7 0.775 / 0.590;
-# 8 0.741 / 0.556 (15 protests only). Each of 3-8 was scored blind once before rules were tuned on it.
-FLOOR = {1: {"ASSAULT": 0.80, "PROTEST": 0.74}, 2: {"ASSAULT": 0.76, "PROTEST": 0.74},
-         3: {"ASSAULT": 0.70, "PROTEST": 0.72}, 4: {"ASSAULT": 0.67, "PROTEST": 0.66},
-         5: {"ASSAULT": 0.74, "PROTEST": 0.64}, 6: {"ASSAULT": 0.70, "PROTEST": 0.60},
-         7: {"ASSAULT": 0.74, "PROTEST": 0.55}, 8: {"ASSAULT": 0.70, "PROTEST": 0.50}}
+# F1 floors per labelling batch: a regression pin, not a measure of generalisation. Batches 1-8 hold
+# 300, 6 x 480 and 383 sentences, batch 9 480 (a second sentence of earlier articles), all labelled
+# under LABELLING.md. The rules alone scored (ASSAULT / PROTEST) 1 0.839 / 0.773 ... 8 0.741 / 0.556
+# and, blind, 9 0.746 / 0.755. The assessor is fitted on all nine batches, so these in-sample scores
+# (2026-11-29: 1 0.870 / 0.841; 2 0.891 / 0.863; 3 0.861 / 0.889; 4 0.838 / 0.898; 5 0.900 / 0.875;
+# 6 0.878 / 0.800; 7 0.914 / 0.783; 8 0.866 / 0.800; 9 0.847 / 0.891) flatter it: its honest figures
+# are the leave-one-batch-out ones that tests/test_assessor_training.py pins.
+FLOOR = {1: {"ASSAULT": 0.83, "PROTEST": 0.80}, 2: {"ASSAULT": 0.85, "PROTEST": 0.82},
+         3: {"ASSAULT": 0.82, "PROTEST": 0.85}, 4: {"ASSAULT": 0.80, "PROTEST": 0.86},
+         5: {"ASSAULT": 0.86, "PROTEST": 0.83}, 6: {"ASSAULT": 0.84, "PROTEST": 0.76},
+         7: {"ASSAULT": 0.87, "PROTEST": 0.74}, 8: {"ASSAULT": 0.82, "PROTEST": 0.76},
+         9: {"ASSAULT": 0.81, "PROTEST": 0.85}}
 ARABIC_RUN = re.compile(r"[\u0600-\u06FF]{2,}(?:\s+[\u0600-\u06FF]{2,}){3,}")
 
 

@@ -12,7 +12,9 @@ Per sentence:
    attack reported elsewhere) is dropped: it is background, not a report - unless a verb of
    happening stands before it ("تتواصل الاحتجاجات"، "اندلعت الاشتباكات");
 5. actor/target/location come from `arguments`, the date from `temporal.event_date`; the confidence
-   adds up the evidence used, and `explain` lists the lexicon entries and rules that fired.
+   adds up the evidence used, and `explain` lists the lexicon entries and rules that fired;
+6. the assessor (`assessor.py`), a model learned from labelled sentences, weighs that evidence and
+   demotes asserted ASSAULT/PROTEST mentions that the sentence does not report as news.
 """
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ from functools import lru_cache
 import yaml
 
 from pipelines.extract.arguments import SentenceView, find_arguments
+from pipelines.extract.assessor import default_assessor
 from pipelines.extract.modality import ModalityDecision, classify_modality, is_verbal_noun_entry
 from pipelines.extract.quantities import LEXICONS, QuantityMention, find_quantity_mentions
 from pipelines.extract.quantities import lexicon as quantity_lexicon
@@ -188,10 +191,15 @@ _REPORTING = _HAPPENING | frozenset(normalize(w) for w in """
 _NOMINAL_KINDS = frozenset({"noun"})
 
 
+def own_times(s: AnalyzedSentence, dates: Sequence[TemporalExpression]) -> list[TemporalExpression]:
+    """The time expressions the sentence itself holds ("الجمعة"، "أمس"), not the publication date."""
+    sent = s.sentence
+    return [d for d in dates if d.source != "published" and sent.start <= d.start < sent.end]
+
+
 def _day_in_sentence(s: AnalyzedSentence, dates: Sequence[TemporalExpression]) -> bool:
     """The sentence names its own time ("الجمعة"، "أمس"), not just the publication date."""
-    sent = s.sentence
-    return any(d.source != "published" and sent.start <= d.start < sent.end for d in dates)
+    return bool(own_times(s, dates))
 
 
 def _unreported_nominal(g: _Group, s: AnalyzedSentence, dates: Sequence[TemporalExpression]) -> bool:
@@ -426,8 +434,12 @@ def extract_events(
     clean: CleanArticle,
     sentences: Sequence[AnalyzedSentence],
     dates: Sequence[TemporalExpression],
+    assess: bool = True,
 ) -> list[Event]:
-    """Events of one article (offsets into the original article text)."""
+    """Events of one article (offsets into the original article text).
+
+    `assess=False` leaves out the learned assessor (`assessor.py`): its training recipe needs the
+    events exactly as the rules leave them."""
     article = clean.article
     text = article.text
     published = article.published
@@ -502,7 +514,10 @@ def extract_events(
         view = SentenceView.build(s)
         assembled = [_assemble(g, counted, view, s, actors, places, fallback_place, dates, published, lead, text, clean)
                      for g in groups]
-        events.extend(_drop_argument_triggers([e for e in assembled if e is not None]))
+        found = _drop_argument_triggers([e for e in assembled if e is not None])
+        if assess and found:
+            found = default_assessor().assess(found, sent.text, sent.start, own_times(s, dates))
+        events.extend(found)
     return events
 
 

@@ -1,0 +1,313 @@
+"""Training recipe for the event assessor (`pipelines/extract/assessor.py`).
+
+Reads our labelled held-out sentences (`detect_labels.tsv`, texts rebuilt from ../shared/corpus),
+runs the extractor on them without the assessor, as the scorer does (no publication date), and fits
+one L2-regularised logistic model per type on the features of the rules' events. It measures itself
+first, never on a batch it was fitted on:
+
+* leave-one-batch-out: for each batch 2..N, fit on every other batch and score that one;
+* `--blind B`: fit on the batches before B only and score B (B was labelled after them).
+
+Then it fits on every batch and, with `--write`, replaces `pipelines/extract/lexicons/assessor.tsv`.
+
+    .venv/bin/python -m bench.heldout.train_assessor [--shared DIR] [--blind B] [--write]
+
+Word features are limited to the words of our own lexicons (triggers, modality cues, quantities,
+temporal and NLP lexicons), so the weights file names nothing but our rules, entries and words."""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+from bench.heldout.keywords import keyword_says
+from bench.heldout.run import TYPES, batch_of, default_shared, load_labels, prf, projected_f1, sentence_texts
+from pipelines.extract.assessor import WEIGHTS, Assessor, features
+from pipelines.extract.events import own_times
+from pipelines.records import Article, Event, TemporalExpression
+from pipelines.text import normalize
+
+REPO = Path(__file__).resolve().parents[2]
+LEXICON_FILES = ("pipelines/extract/lexicons/*.yaml", "pipelines/temporal/lexicon.yaml", "pipelines/nlp/lexicons/*.yaml")
+WORD_FEATURE = re.compile(r"^[wab]=")
+L2 = 3.0
+THRESHOLD = 0.5
+MIN_COUNT = 3  # a feature seen in fewer training candidates gets no weight
+
+
+@dataclass(frozen=True)
+class Part:
+    """One sentence as the analyzer split it, with all its events as the rules left them."""
+    text: str
+    start: int
+    events: tuple[Event, ...]
+    times: tuple[TemporalExpression, ...]
+
+
+@dataclass(frozen=True)
+class Example:
+    """One labelled sentence and type, run twice: as the scorer does (no publication date) and as the
+    product does (with its article's publication date), since dates change the rules' evidence."""
+    batch: int
+    etype: str
+    gold: bool
+    keyword: bool
+    parts: tuple[Part, ...]
+    dated_parts: tuple[Part, ...]
+
+    def training_rows(self) -> list[dict[str, float]]:
+        """Feature dicts of the parts that hold an event of this type (the assessor's inputs)."""
+        rows = []
+        for p in self.parts + self.dated_parts:
+            group = [e for e in p.events if e.event_type == self.etype]
+            if group:
+                rows.append(features(group, len(p.events) - len(group), p.text, p.start, p.times))
+        return rows
+
+    def said(self, assessor: Assessor | None, dated: bool = False) -> bool:
+        """Whether the extractor asserts this type here (with the assessor, when one is given)."""
+        for p in self.dated_parts if dated else self.parts:
+            evs = assessor.assess(list(p.events), p.text, p.start, p.times) if assessor else p.events
+            if any(e.event_type == self.etype and e.modality == "asserted" for e in evs):
+                return True
+        return False
+
+
+def lexicon_words() -> frozenset[str]:
+    words: set[str] = set()
+    for pattern in LEXICON_FILES:
+        for path in sorted(REPO.glob(pattern)):
+            words |= set(re.findall(r"[\u0621-\u064A]+", normalize(path.read_text(encoding="utf-8"))))
+    return frozenset(words)
+
+
+def load_examples(shared: Path) -> list[Example]:
+    from pipelines.process import process_articles
+
+    labels = [lab for lab in load_labels() if lab.label != "ambiguous"]
+    corpus = shared / "corpus" / "ant_middleeast.jsonl"
+    texts = sentence_texts(labels, corpus)
+    published = publication_dates(corpus, {lab.article_id for lab in labels})
+    keys = sorted(texts)
+
+    def run(dated: bool) -> dict[tuple[str, int, int], tuple[Part, ...]]:
+        articles = [Article(str(i), texts[k], "", published[k[0]] if dated else None) for i, k in enumerate(keys)]
+        return {key: tuple(Part(s.sentence.text, s.sentence.start,
+                                tuple(e for e in result.events if e.sentence_index == s.sentence.index),
+                                tuple(own_times(s, result.dates)))
+                           for s in result.sentences)
+                for key, result in zip(keys, process_articles(articles, assess=False))}
+
+    undated, dated = run(False), run(True)
+    out = []
+    for lab in labels:
+        key = (lab.article_id, lab.start, lab.end)
+        out.append(Example(batch_of(lab.stratum), lab.etype, lab.label == "yes", keyword_says(lab.etype, texts[key]),
+                           undated[key], dated[key]))
+    return out
+
+
+def publication_dates(corpus: Path, ids: set[str]) -> dict[str, date | None]:
+    from pipelines.ingest.core import parse_published
+
+    out = {}
+    with corpus.open(encoding="utf-8") as f:
+        for line in f:
+            art = json.loads(line)
+            if art["id"] in ids:
+                out[art["id"]] = parse_published(art.get("published"))
+    return out
+
+
+def fit(train: list[Example], etype: str, vocabulary: frozenset[str]) -> dict[str, float]:
+    """L2-regularised logistic regression (Newton-CG) on the type's candidates."""
+    rows, ys = [], []
+    for ex in train:
+        if ex.etype == etype:
+            for f in ex.training_rows():
+                rows.append(f)
+                ys.append(float(ex.gold))
+    counts = Counter(k for f in rows for k in f)
+    names = sorted(k for k, n in counts.items()
+                   if n >= MIN_COUNT and (not WORD_FEATURE.match(k) or k[2:] in vocabulary))
+    column = {k: i for i, k in enumerate(names)}
+    x = np.zeros((len(rows), len(names)))
+    for i, f in enumerate(rows):
+        for k, v in f.items():
+            j = column.get(k)
+            if j is not None:
+                x[i, j] = v
+    y = np.array(ys)
+    w = np.zeros(len(names))
+    for _ in range(30):  # Newton steps, each solved by conjugate gradients on Hessian-vector products
+        p = 1.0 / (1.0 + np.exp(-(x @ w)))
+        gradient = x.T @ (p - y) + L2 * w
+        if np.abs(gradient).max() < 1e-5:
+            break
+        curvature = p * (1 - p)
+        step = _conjugate_gradient(lambda v: x.T @ (curvature * (x @ v)) + L2 * v, gradient)
+        w -= step
+    return {k: float(v) for k, v in zip(names, w)}
+
+
+def _conjugate_gradient(hessian_times, b: np.ndarray, iterations: int = 100, tol: float = 1e-8) -> np.ndarray:
+    """Solves H v = b for a symmetric positive-definite H given only as v -> H v."""
+    v = np.zeros_like(b)
+    r = b.copy()
+    d = r.copy()
+    rr = r @ r
+    for _ in range(iterations):
+        hd = hessian_times(d)
+        alpha = rr / (d @ hd)
+        v += alpha * d
+        r -= alpha * hd
+        new_rr = r @ r
+        if new_rr < tol:
+            break
+        d = r + (new_rr / rr) * d
+        rr = new_rr
+    return v
+
+
+def train_assessor(train: list[Example], vocabulary: frozenset[str]) -> Assessor:
+    return Assessor({t: fit(train, t, vocabulary) for t in TYPES}, {t: THRESHOLD for t in TYPES})
+
+
+@dataclass
+class Tally:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    keyword_tp: int = 0
+    keyword_fp: int = 0
+    keyword_yes: int = 0
+    keyword_no: int = 0
+
+    def add(self, ex: Example, said: bool) -> None:
+        self.tp += said and ex.gold
+        self.fp += said and not ex.gold
+        self.fn += (not said) and ex.gold
+        if ex.keyword:
+            self.keyword_yes += ex.gold
+            self.keyword_no += not ex.gold
+            self.keyword_tp += said and ex.gold
+            self.keyword_fp += said and not ex.gold
+
+    def merge(self, other: "Tally") -> None:
+        for k, v in vars(other).items():
+            setattr(self, k, getattr(self, k) + v)
+
+    def f1(self) -> float:
+        return prf(self.tp, self.fp, self.fn)[2]
+
+    def keyword_rates(self) -> tuple[float, float]:
+        """Recall and false-positive rate on the keyword-bearing sentences."""
+        return (self.keyword_tp / self.keyword_yes if self.keyword_yes else 0.0,
+                self.keyword_fp / self.keyword_no if self.keyword_no else 0.0)
+
+    def projected_f1(self, etype: str) -> float:
+        return projected_f1(etype, *self.keyword_rates())
+
+    def line(self, etype: str) -> str:
+        p, r, f = prf(self.tp, self.fp, self.fn)
+        kr, fpr = self.keyword_rates()
+        return (f"P {p:.3f} R {r:.3f} F1 {f:.3f} | keyword sentences: recall {kr:.3f}, false-positive rate "
+                f"{fpr:.3f}, projected F1 {self.projected_f1(etype):.3f}")
+
+
+def score(test: list[Example], assessor: Assessor, etype: str, dated: bool = False) -> tuple[Tally, Tally]:
+    rules, assessed = Tally(), Tally()
+    for ex in test:
+        if ex.etype == etype:
+            rules.add(ex, ex.said(None, dated))
+            assessed.add(ex, ex.said(assessor, dated))
+    return rules, assessed
+
+
+Fold = tuple[str, list[Example], list[Example]]
+
+
+def leave_one_batch_out(examples: list[Example]) -> list[Fold]:
+    """Each batch from 2 on is scored by a model fitted on all the others (batch 1 always trains)."""
+    return [(f"batch {b}", [ex for ex in examples if ex.batch != b], [ex for ex in examples if ex.batch == b])
+            for b in sorted({ex.batch for ex in examples}) if b > 1]
+
+
+def blind_fold(examples: list[Example], batch: int) -> list[Fold]:
+    return [(f"blind {batch}", [ex for ex in examples if ex.batch < batch], [ex for ex in examples if ex.batch == batch])]
+
+
+def evaluate(folds: list[Fold], vocabulary: frozenset[str]
+             ) -> tuple[list[str], dict[tuple[str, bool], tuple[Tally, Tally]]]:
+    """Per fold and pooled: the rules alone vs. with the assessor fitted on the fold's training part,
+    as the scorer runs (no publication date); pooled also with dates, as the product runs. Returns
+    the report lines and the pooled (rules, assessed) tallies by (type, dated)."""
+    lines = []
+    pooled = {(t, dated): (Tally(), Tally()) for t in TYPES for dated in (False, True)}
+    for name, train, test in folds:
+        assessor = train_assessor(train, vocabulary)
+        for t in TYPES:
+            for dated in (False, True):
+                rules, assessed = score(test, assessor, t, dated)
+                for into, part in zip(pooled[(t, dated)], (rules, assessed)):
+                    into.merge(part)
+                if not dated:
+                    lines.append(f"{name} {t:8} rules    {rules.line(t)}")
+                    lines.append(f"{name} {t:8} assessed {assessed.line(t)}")
+    if len(folds) > 1:
+        for (t, dated), (rules, assessed) in pooled.items():
+            label = "pooled dated" if dated else "pooled"
+            lines.append(f"{label:12} {t:8} rules    {rules.line(t)}")
+            lines.append(f"{label:12} {t:8} assessed {assessed.line(t)}")
+    return lines, pooled
+
+
+def write_weights(assessor: Assessor, summary: list[str], path: Path = WEIGHTS) -> None:
+    header = [
+        "# Event assessor weights: event_type<TAB>feature<TAB>weight; @threshold = demote below this probability.",
+        f"# Written by `python -m bench.heldout.train_assessor --write` on {date.today().isoformat()}: logistic",
+        f"# regression (L2 {L2}, features seen at least {MIN_COUNT} times) fitted on our own labels of",
+        "# ANT corpus sentences (bench/heldout/detect_labels.tsv). Feature names are our rule ids, lexicon",
+        "# entries and words of our lexicons (w= anywhere, b= before the first trigger, a= after it).",
+        "# Measured before this fit (never on a batch a model was fitted on):",
+        *[f"#   {line}" for line in summary],
+    ]
+    body = []
+    for t in sorted(assessor.weights):
+        body.append(f"{t}\t@threshold\t{assessor.thresholds[t]}")
+        for k, v in sorted(assessor.weights[t].items(), key=lambda kv: (-abs(kv[1]), kv[0])):
+            if abs(v) >= 1e-4:
+                body.append(f"{t}\t{k}\t{v:.4f}")
+    path.write_text("\n".join(header + body) + "\n", encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--shared", type=Path, default=default_shared())
+    ap.add_argument("--blind", type=int, help="fit on the batches before B, score B")
+    ap.add_argument("--write", action="store_true", help="fit on every batch and write the weights file")
+    args = ap.parse_args(argv)
+    if not (args.shared / "corpus" / "ant_middleeast.jsonl").exists():
+        print(f"no corpus under {args.shared}", file=sys.stderr)
+        return 2
+    examples = load_examples(args.shared)
+    vocabulary = lexicon_words()
+    folds = blind_fold(examples, args.blind) if args.blind else leave_one_batch_out(examples)
+    summary, _ = evaluate(folds, vocabulary)
+    print("\n".join(summary))
+    if args.write:
+        pooled = [line for line in summary if line.startswith(("pooled", "blind"))]
+        write_weights(train_assessor(examples, vocabulary), pooled)
+        print(f"wrote {WEIGHTS}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
