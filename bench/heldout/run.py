@@ -57,7 +57,8 @@ def default_shared() -> Path:
 
 def batch_of(stratum: str) -> int:
     """Batch 1's strata are bare names ("violence"); later batches end in their number ("violence2")."""
-    return int(stratum[-1]) if stratum[-1].isdigit() else 1
+    m = re.search(r"\d+$", stratum)
+    return int(m.group()) if m else 1
 
 
 def load_labels(path: Path = LABELS) -> list[Labelled]:

@@ -26,6 +26,8 @@ BATCHES = {
     # From batch 9 on, the articles of earlier batches may give another sentence (the pool of unused
     # articles ran out in batch 8); labelled sentences themselves stay out.
     9: (20190309, {"violence9": 240, "broad9": 90, "protest9": 150}),  # blind check of the assessor
+    10: (20190323, {"violence10": 400, "broad10": 160, "protest10": 400}),  # blind check after fitting on 1-9
+    11: (20190406, {"violence11": 400, "broad11": 160, "protest11": 400}),  # blind check after fitting on 1-10
 }
 REUSE_ARTICLES_FROM = 9
 SENTENCE_END = re.compile(r"(?<=[.!?؟])\s+|\n+")
