@@ -57,8 +57,9 @@ def features(events: Sequence[Event], other_events: int, sentence_text: str, sen
                 f["q_role=" + line.split(" ", 2)[1]] = 1.0
             elif kind == "evidence":
                 evidence = max(evidence, float(line.split(":", 1)[1]))
-            elif kind == "date":
-                f["date=" + line.split(":")[1]] = 1.0
+            elif kind == "date":  # "date:explicit:year_cued+since": the source, and whether it opens a span
+                _, source, rule = (line.split(":", 2) + ["", ""])[:3]
+                f["date=" + source + ("+since" if rule.endswith("+since") else "")] = 1.0
             elif kind == "assessor":
                 continue
             else:  # argument and type rules: "actor:agent_verb:شنتها" -> "arg=actor:agent_verb"

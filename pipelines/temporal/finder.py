@@ -356,6 +356,8 @@ _SPACES = re.compile(r"\s+")
 _TRAILING_MARKS = frozenset(chr(c) for c in range(0x064B, 0x0660)) | {"\u0670", "\u0640"}
 _TOKEN_BREAK = re.compile(r"[\s،,.;؛:!؟?()\[\]{}«»\"'\-–—/\\]+")
 _PREV_WORD = re.compile(r"([^\W\d_]+)[\s,،]*$")
+# "منذ 7 أكتوبر"، "منذ صيف سنة 2014"، "ومنذ مطلع العام": the expression opens a span (normalised text)
+_SINCE_BEFORE = re.compile(r"(?:^|[^\w])و?منذ(?:\s+(?:صيف|شتاء|ربيع|خريف|مطلع|بدايه|اوايل|اواخر|منتصف|نهايه|اول))?[\s,،]*$")
 _NEXT_WORD = re.compile(r"[\s,،]*([^\W\d_]+)")
 # "2000 و3000 مقاتل", "من 2000 إلى 3000 شخص": the noun after the second number counts
 _NUMBER_PARTNER = re.compile(r"\s*(?:و|-|الي|حتي)\s*\d+(?:[.,]\d+)?")
@@ -489,8 +491,7 @@ def find_dates(text: str, published: date | None) -> list[TemporalExpression]:
         o_start, o_end = to_original(start, end)
         while o_end < len(text) and text[o_end] in _TRAILING_MARKS:
             o_end += 1  # keep the last letter's diacritics and tatweel ("غداً", "هـ") in the span
-        prev = _PREV_WORD.search(norm, max(0, start - 12), start)
-        rule = name + ("+since" if prev and prev.group(1) in ("منذ", "ومنذ") and name != "ago" else "")
+        rule = name + ("+since" if name != "ago" and _SINCE_BEFORE.search(norm, max(0, start - 24), start) else "")
         out.append(TemporalExpression(text[o_start:o_end], o_start, o_end, value,
                                       precision if value else None,  # type: ignore[arg-type]
                                       source, rule))  # type: ignore[arg-type]

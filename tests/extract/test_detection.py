@@ -1,8 +1,11 @@
 """Sentence-level detection on hand-written sentences (real pipeline, offline analyzer).
 
-Each row is a mechanism that once misfired on real corpus sentences: a false friend of a trigger,
-talk about an event that reports none, or a protest implied by its dispersal. The sentences are
-written for these tests (not copied from any corpus).
+The first table checks the rules alone: each row is a mechanism that once misfired on real corpus
+sentences (a false friend of a trigger, talk about an event that reports none, a protest implied by
+its dispersal). The second checks the learned assessor on top, on clear cases: plain reports stay
+asserted, and topics of other news that the rules let through are demoted. The assessor's own
+accuracy is measured on labelled corpus sentences (tests/test_assessor_training.py). The sentences
+are written for these tests (not copied from any corpus).
 """
 from __future__ import annotations
 
@@ -13,8 +16,8 @@ from pipelines.process import process_articles
 from pipelines.records import Article
 
 
-def _asserted(text: str) -> set[str]:
-    [result] = process_articles([Article(article_id="t", text=text)], OfflineAnalyzer())
+def _asserted(text: str, assess: bool = False) -> set[str]:
+    [result] = process_articles([Article(article_id="t", text=text)], OfflineAnalyzer(), assess=assess)
     return {e.event_type for e in result.events if e.modality == "asserted"}
 
 
@@ -121,3 +124,19 @@ def _asserted(text: str) -> set[str]:
 ])
 def test_sentence_level_detection(text, etype, expected):
     assert (etype in _asserted(text)) is expected, _asserted(text)
+
+
+@pytest.mark.parametrize("text,etype,expected", [
+    ("قتل خمسة مدنيين وأصيب عشرة آخرون في غارة جوية استهدفت سوقا شعبية في إدلب أمس.", "ASSAULT", True),
+    ("وشنت طائرات التحالف غارات على مواقع للمسلحين شمال المدينة فجر السبت.", "ASSAULT", True),
+    ("وأطلق مسلحون النار على حافلة تقل عمالا في الطريق الصحراوي، ما أدى إلى مقتل سبعة منهم.", "ASSAULT", True),
+    ("وتظاهر آلاف الطلاب أمام مبنى البرلمان اليوم احتجاجا على رفع الرسوم.", "PROTEST", True),
+    ("وخرج مئات المحتجين إلى الشوارع مساء الأحد مطالبين برحيل الحكومة.", "PROTEST", True),
+    # the rules assert these; the attack is only the topic of the news or the cause of a row
+    ("وتناولت الصحف البريطانية الهجوم الكيماوي وتداعياته على السياسة الغربية.", "ASSAULT", False),
+    ("وكانت العلاقات بين البلدين قد توترت بعد الهجوم الذي استهدف السفارة.", "ASSAULT", False),
+])
+def test_detection_with_the_assessor(text, etype, expected):
+    assert (etype in _asserted(text, assess=True)) is expected, _asserted(text, assess=True)
+    if not expected:
+        assert etype in _asserted(text), "the rules alone should assert it: this row tests the assessor"

@@ -248,6 +248,18 @@ def test_source_and_rule_are_reported() -> None:
         ("relative", "deictic"), ("explicit", "day_month+since"), ("explicit", "year_cued")]
 
 
+@pytest.mark.parametrize("text, since", [
+    ("أكثر الأيام دموية منذ صيف سنة 2014.", True),   # a season word between "منذ" and the year
+    ("تراجعت الهجمات ومنذ مطلع العام 2015.", True),
+    ("لم يحدث ذلك منذ أواخر عام 2011.", True),
+    ("اندلعت الحرب في صيف سنة 2014.", False),
+    ("زار الرئيس المدينة عام 2014.", False),
+])
+def test_since_marks_the_start_of_a_span(text: str, since: bool) -> None:
+    got = find_dates(text, THU)
+    assert len(got) == 1 and got[0].rule.endswith("+since") is since
+
+
 def test_offsets_survive_dropped_characters() -> None:
     text = "قُتِلَ مدنيون مساءَ الأحدِ الماضي، وفي ١٥ كانونِ الأول ٢٠٢٣."
     got = find_dates(text, date(2024, 1, 11))
