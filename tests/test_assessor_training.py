@@ -2,7 +2,8 @@
 
 Two guards: the shipped weights are what the recipe fits from the current rules (a rule or lexicon
 change that alters the features must come with a retrained table), and the assessor's honest,
-leave-one-batch-out detection scores do not fall below the level measured when it was built."""
+held-out detection scores (fitted on early batches, scored on later ones) do not fall below the
+level measured when it was built."""
 from __future__ import annotations
 
 import sys
@@ -16,9 +17,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/ runs from
 from bench.heldout import train_assessor as recipe  # noqa: E402
 from pipelines.extract.assessor import default_assessor  # noqa: E402
 
-# Measured 2026-11-29, batches 2-11 pooled, no publication date (as score.py runs): ASSAULT F1 0.775,
-# projected 0.662; PROTEST F1 0.733, projected 0.505 (the rules alone: 0.751 / 0.514, 0.728 / 0.334).
-CV_FLOOR = {"ASSAULT": {"f1": 0.75, "projected": 0.64}, "PROTEST": {"f1": 0.71, "projected": 0.47}}
+# Fitted on batches 1-9 and scored on 10-11 (1,920 sentences labelled after them), no publication
+# date (as score.py runs), measured 2026-11-29: ASSAULT F1 0.766, projected 0.646; PROTEST F1 0.741,
+# projected 0.517 (the rules alone: 0.753 / 0.519, 0.756 / 0.326). `python -m
+# bench.heldout.train_assessor` prints the leave-one-batch-out figures too (slower).
+CV_FLOOR = {"ASSAULT": {"f1": 0.74, "projected": 0.61}, "PROTEST": {"f1": 0.71, "projected": 0.48}}
 
 
 @pytest.fixture(scope="module")
@@ -42,10 +45,10 @@ def test_shipped_weights_are_the_recipe_fit(examples, vocabulary) -> None:
                               "retrain with python -m bench.heldout.train_assessor --write")
 
 
-def test_leave_one_batch_out_scores_hold(examples, vocabulary) -> None:
-    _, pooled = recipe.evaluate(recipe.leave_one_batch_out(examples), vocabulary)
+def test_scores_on_later_batches_hold(examples, vocabulary) -> None:
+    _, pooled = recipe.evaluate(recipe.later_batches_fold(examples, 10), vocabulary)
     for etype, floor in CV_FLOOR.items():
         rules, assessed = pooled[(etype, False)]
-        assert assessed.f1() >= floor["f1"], f"{etype} cross-validated F1 {assessed.f1():.3f} < {floor['f1']}"
+        assert assessed.f1() >= floor["f1"], f"{etype} held-out F1 {assessed.f1():.3f} < {floor['f1']}"
         assert assessed.projected_f1(etype) >= floor["projected"]
         assert assessed.projected_f1(etype) > rules.projected_f1(etype)  # the assessor must earn its place

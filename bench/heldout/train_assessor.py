@@ -6,7 +6,7 @@ one L2-regularised logistic model per type on the features of the rules' events.
 first, never on a batch it was fitted on:
 
 * leave-one-batch-out: for each batch 2..N, fit on every other batch and score that one;
-* `--blind B`: fit on the batches before B only and score B (B was labelled after them).
+* `--blind B`: fit on the batches before B only and score B and later (labelled after them).
 
 Then it fits on every batch and, with `--write`, replaces `pipelines/extract/lexicons/assessor.tsv`.
 
@@ -243,8 +243,10 @@ def leave_one_batch_out(examples: list[Example]) -> list[Fold]:
             for b in sorted({ex.batch for ex in examples}) if b > 1]
 
 
-def blind_fold(examples: list[Example], batch: int) -> list[Fold]:
-    return [(f"blind {batch}", [ex for ex in examples if ex.batch < batch], [ex for ex in examples if ex.batch == batch])]
+def later_batches_fold(examples: list[Example], batch: int) -> list[Fold]:
+    """Fit on the batches before `batch`, score it and every later one (each was labelled after those)."""
+    return [(f"batches {batch}+", [ex for ex in examples if ex.batch < batch],
+             [ex for ex in examples if ex.batch >= batch])]
 
 
 def evaluate(folds: list[Fold], vocabulary: frozenset[str]
@@ -264,7 +266,7 @@ def evaluate(folds: list[Fold], vocabulary: frozenset[str]
                 if not dated:
                     lines.append(f"{name} {t:8} rules    {rules.line(t)}")
                     lines.append(f"{name} {t:8} assessed {assessed.line(t)}")
-    if len(folds) > 1:
+    if folds:
         for (t, dated), (rules, assessed) in pooled.items():
             label = "pooled dated" if dated else "pooled"
             lines.append(f"{label:12} {t:8} rules    {rules.line(t)}")
@@ -294,7 +296,7 @@ def write_weights(assessor: Assessor, summary: list[str], path: Path = WEIGHTS) 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shared", type=Path, default=default_shared())
-    ap.add_argument("--blind", type=int, help="fit on the batches before B, score B")
+    ap.add_argument("--blind", type=int, help="fit on the batches before B, score B and the later ones")
     ap.add_argument("--write", action="store_true", help="fit on every batch and write the weights file")
     args = ap.parse_args(argv)
     if not (args.shared / "corpus" / "ant_middleeast.jsonl").exists():
@@ -302,11 +304,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     examples = load_examples(args.shared)
     vocabulary = lexicon_words()
-    folds = blind_fold(examples, args.blind) if args.blind else leave_one_batch_out(examples)
+    folds = later_batches_fold(examples, args.blind) if args.blind else leave_one_batch_out(examples)
     summary, _ = evaluate(folds, vocabulary)
     print("\n".join(summary))
     if args.write:
-        pooled = [line for line in summary if line.startswith(("pooled", "blind"))]
+        pooled = [line for line in summary if line.startswith(("pooled", "batches"))]
         write_weights(train_assessor(examples, vocabulary), pooled)
         print(f"wrote {WEIGHTS}")
     return 0
