@@ -73,15 +73,20 @@ def load_labels(path: Path = LABELS) -> list[Labelled]:
     return out
 
 
-def sentence_texts(labels: list[Labelled], corpus: Path) -> dict[tuple[str, int, int], str]:
-    """Cuts each labelled sentence out of its article and checks it against the stored hash."""
-    wanted = {lab.article_id for lab in labels}
-    articles: dict[str, str] = {}
+def read_articles(corpus: Path, ids: set[str]) -> dict[str, dict]:
+    """The corpus records (JSON objects) of the given article ids."""
+    out = {}
     with corpus.open(encoding="utf-8") as f:
         for line in f:
             art = json.loads(line)
-            if art["id"] in wanted:
-                articles[art["id"]] = art["text"] or ""
+            if art["id"] in ids:
+                out[art["id"]] = art
+    return out
+
+
+def sentence_texts(labels: list[Labelled], corpus: Path) -> dict[tuple[str, int, int], str]:
+    """Cuts each labelled sentence out of its article and checks it against the stored hash."""
+    articles = {k: art["text"] or "" for k, art in read_articles(corpus, {lab.article_id for lab in labels}).items()}
     texts = {}
     for lab in labels:
         key = (lab.article_id, lab.start, lab.end)

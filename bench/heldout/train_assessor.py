@@ -1,9 +1,10 @@
 """Training recipe for the event assessor (`pipelines/extract/assessor.py`).
 
 Reads our labelled held-out sentences (`detect_labels.tsv`, texts rebuilt from ../shared/corpus),
-runs the extractor on them without the assessor, as the scorer does (no publication date), and fits
-one L2-regularised logistic model per type on the features of the rules' events. It measures itself
-first, never on a batch it was fitted on:
+runs the extractor on them without the assessor twice, as the scorer does (no publication date) and
+as the product does (the article's date), and fits one L2-regularised logistic model per type on the
+features of the rules' events from both runs. It measures itself first, never on a batch it was
+fitted on (scores are for the scorer's run; pooled ones also for the dated run):
 
 * leave-one-batch-out: for each batch 2..N, fit on every other batch and score that one;
 * `--blind B`: fit on the batches before B only and score B and later (labelled after them).
@@ -17,7 +18,6 @@ temporal and NLP lexicons), so the weights file names nothing but our rules, ent
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sys
 from collections import Counter
@@ -28,7 +28,9 @@ from pathlib import Path
 import numpy as np
 
 from bench.heldout.keywords import keyword_says
-from bench.heldout.run import TYPES, batch_of, default_shared, load_labels, prf, projected_f1, sentence_texts
+from bench.heldout.run import (
+    TYPES, batch_of, default_shared, load_labels, prf, projected_f1, read_articles, sentence_texts,
+)
 from pipelines.extract.assessor import WEIGHTS, Assessor, features
 from pipelines.extract.events import own_times
 from pipelines.records import Article, Event, TemporalExpression
@@ -84,6 +86,7 @@ class Example:
 
 
 def lexicon_words() -> frozenset[str]:
+    """Every (normalised) Arabic word of our lexicons: the only words the model may weigh."""
     words: set[str] = set()
     for pattern in LEXICON_FILES:
         for path in sorted(REPO.glob(pattern)):
@@ -120,13 +123,7 @@ def load_examples(shared: Path) -> list[Example]:
 def publication_dates(corpus: Path, ids: set[str]) -> dict[str, date | None]:
     from pipelines.ingest.core import parse_published
 
-    out = {}
-    with corpus.open(encoding="utf-8") as f:
-        for line in f:
-            art = json.loads(line)
-            if art["id"] in ids:
-                out[art["id"]] = parse_published(art.get("published"))
-    return out
+    return {k: parse_published(art.get("published")) for k, art in read_articles(corpus, ids).items()}
 
 
 def fit(train: list[Example], etype: str, vocabulary: frozenset[str]) -> dict[str, float]:

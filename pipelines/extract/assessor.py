@@ -31,13 +31,14 @@ _QUOTES = ('"', "«", "»", "“", "”")
 # Our labellers read tear gas and dispersal as coercion, a narrower ASSAULT than PLOVER's crowd-control
 # mode that the product follows: the model's verdict is noted on such events but does not demote them.
 NOT_JUDGED_MODES = frozenset({"crowd-control"})
-_CASUALTY_ROLES = frozenset({"killed", "injured", "abducted", "detained", "participants"})
+_COUNTED_ROLES = frozenset({"killed", "injured", "abducted", "detained", "participants"})  # people hit or taking part
 _LENGTH_SCALE = 400  # characters: sentence length enters as min(len, 400) / 400
 
 
 def features(events: Sequence[Event], other_events: int, sentence_text: str, sentence_start: int,
              times: Sequence[TemporalExpression] = ()) -> dict[str, float]:
-    """Features of the events of one type in one sentence, as the rules left them.
+    """Features of the events of one type in one sentence, as the rules left them: read from each
+    event's `explain` lines (the record of the lexicon entries and rules used), its arguments and counts.
 
     `other_events` counts the sentence's events of other types; `times` are the time expressions the
     sentence itself holds (found with or without a publication date); offsets are into the article."""
@@ -70,7 +71,7 @@ def features(events: Sequence[Event], other_events: int, sentence_text: str, sen
     f["ev"] = evidence
     for t in times:
         f[f"time={t.source}:{t.rule or '-'}"] = 1.0
-    counted = any(q.role in _CASUALTY_ROLES for e in events for q in e.quantities)
+    counted = any(q.role in _COUNTED_ROLES for e in events for q in e.quantities)
     if counted:  # a toll with its own time is the mark of a specific, reported event
         f["count+time" if times else "count-no-time"] = 1.0
     f["n_events"] = float(min(3, len(events)))
