@@ -28,6 +28,7 @@ BATCHES = {
     9: (20190309, {"violence9": 240, "broad9": 90, "protest9": 150}),  # blind check of the assessor
     10: (20190323, {"violence10": 400, "broad10": 160, "protest10": 400}),  # blind check after fitting on 1-9
     11: (20190406, {"violence11": 400, "broad11": 160, "protest11": 400}),  # blind check after fitting on 1-10
+    12: (20190420, {"violence12": 400, "broad12": 160, "protest12": 400}),  # blind check after fitting on 1-11
 }
 REUSE_ARTICLES_FROM = 9
 SENTENCE_END = re.compile(r"(?<=[.!?؟])\s+|\n+")
