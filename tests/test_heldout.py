@@ -16,19 +16,19 @@ from bench.heldout.keywords import keyword_says  # noqa: E402
 from bench.heldout.sample import split_sentences  # noqa: E402
 
 # F1 floors per labelling batch: a regression pin, not a measure of generalisation. Batch 1 holds 300
-# stratified sentences; 2-8 480 each (8: 383) drawn as they come; 9 480 and 10-11 960 each, from a
+# stratified sentences; 2-8 480 each (8: 383) drawn as they come; 9 480 and 10-12 960 each, from a
 # second sentence of earlier articles too; all labelled under LABELLING.md. The rules alone scored
 # (ASSAULT / PROTEST) 0.70-0.84 / 0.56-0.77 on 1-8, and blind 0.746 / 0.755 on 9. The assessor is
-# fitted on all eleven batches, so these in-sample scores (2026-11-29: 1 0.863 / 0.806; 2 0.891 /
-# 0.863; 3 0.854 / 0.889; 4 0.835 / 0.898; 5 0.889 / 0.875; 6 0.875 / 0.800; 7 0.914 / 0.783;
-# 8 0.861 / 0.800; 9 0.843 / 0.891; 10 0.874 / 0.861; 11 0.847 / 0.868) flatter it: its honest figures
-# are the blind and leave-one-batch-out ones that tests/test_assessor_training.py pins.
+# fitted on all twelve batches, so these in-sample scores (2026-11-29: 1 0.863 / 0.806; 2 0.891 /
+# 0.863; 3 0.854 / 0.889; 4 0.830 / 0.898; 5 0.885 / 0.875; 6 0.872 / 0.800; 7 0.911 / 0.756;
+# 8 0.861 / 0.800; 9 0.850 / 0.891; 10 0.873 / 0.861; 11 0.846 / 0.864; 12 0.856 / 0.858) flatter it:
+# its honest figures are the blind and held-out ones that tests/test_assessor_training.py pins.
 FLOOR = {1: {"ASSAULT": 0.82, "PROTEST": 0.77}, 2: {"ASSAULT": 0.85, "PROTEST": 0.82},
          3: {"ASSAULT": 0.82, "PROTEST": 0.85}, 4: {"ASSAULT": 0.80, "PROTEST": 0.86},
          5: {"ASSAULT": 0.85, "PROTEST": 0.83}, 6: {"ASSAULT": 0.83, "PROTEST": 0.76},
-         7: {"ASSAULT": 0.87, "PROTEST": 0.74}, 8: {"ASSAULT": 0.82, "PROTEST": 0.76},
-         9: {"ASSAULT": 0.80, "PROTEST": 0.85}, 10: {"ASSAULT": 0.84, "PROTEST": 0.82},
-         11: {"ASSAULT": 0.81, "PROTEST": 0.83}}
+         7: {"ASSAULT": 0.87, "PROTEST": 0.72}, 8: {"ASSAULT": 0.82, "PROTEST": 0.76},
+         9: {"ASSAULT": 0.81, "PROTEST": 0.85}, 10: {"ASSAULT": 0.84, "PROTEST": 0.82},
+         11: {"ASSAULT": 0.81, "PROTEST": 0.82}, 12: {"ASSAULT": 0.82, "PROTEST": 0.82}}
 ARABIC_RUN = re.compile(r"[\u0600-\u06FF]{2,}(?:\s+[\u0600-\u06FF]{2,}){3,}")
 
 
