@@ -182,6 +182,8 @@ def train_assessor(train: list[Example], vocabulary: frozenset[str]) -> Assessor
 
 @dataclass
 class Tally:
+    """Detection counts of one type: overall, and on the keyword-bearing sentences that the
+    projection to the issue's hidden mix needs."""
     tp: int = 0
     fp: int = 0
     fn: int = 0
