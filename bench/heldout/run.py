@@ -163,16 +163,56 @@ def keyword_subset(rows: list[tuple[str, str, Labelled]], preds: list[tuple[bool
 
     The issue's hidden set is keyword-dominated with far fewer true events (its keyword baseline
     scores 0.28 / 0.12), so these two rates, not our F1, predict the score there."""
-    tp = fp = fn = tn = 0
+    tally = Tally()
     for (text, label, _), (said, _) in zip(rows, preds):
-        if not keyword_says(etype, text):
-            continue
-        gold = label == "yes"
-        tp += said and gold; fp += said and not gold; fn += (not said) and gold; tn += not (said or gold)
-    recall = tp / (tp + fn) if tp + fn else 0.0
-    fpr = fp / (fp + tn) if fp + tn else 0.0
-    return {"keyword_yes": tp + fn, "keyword_no": fp + tn, "recall": recall,
-            "false_positive_rate": fpr, "projected_f1": projected_f1(etype, recall, fpr)}
+        tally.add(label == "yes", keyword_says(etype, text), said)
+    recall, fpr = tally.keyword_rates()
+    return {"keyword_yes": tally.keyword_yes, "keyword_no": tally.keyword_no, "recall": recall,
+            "false_positive_rate": fpr, "projected_f1": tally.projected_f1(etype)}
+
+
+@dataclass
+class Tally:
+    """Detection counts of one type: overall, and on the keyword-bearing sentences that the
+    projection to the issue's hidden mix needs."""
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    keyword_tp: int = 0
+    keyword_fp: int = 0
+    keyword_yes: int = 0
+    keyword_no: int = 0
+
+    def add(self, gold: bool, keyword: bool, said: bool) -> None:
+        self.tp += said and gold
+        self.fp += said and not gold
+        self.fn += (not said) and gold
+        if keyword:
+            self.keyword_yes += gold
+            self.keyword_no += not gold
+            self.keyword_tp += said and gold
+            self.keyword_fp += said and not gold
+
+    def merge(self, other: "Tally") -> None:
+        for k, v in vars(other).items():
+            setattr(self, k, getattr(self, k) + v)
+
+    def f1(self) -> float:
+        return prf(self.tp, self.fp, self.fn)[2]
+
+    def keyword_rates(self) -> tuple[float, float]:
+        """Recall and false-positive rate on the keyword-bearing sentences."""
+        return (self.keyword_tp / self.keyword_yes if self.keyword_yes else 0.0,
+                self.keyword_fp / self.keyword_no if self.keyword_no else 0.0)
+
+    def projected_f1(self, etype: str) -> float:
+        return projected_f1(etype, *self.keyword_rates())
+
+    def line(self, etype: str) -> str:
+        p, r, f = prf(self.tp, self.fp, self.fn)
+        kr, fpr = self.keyword_rates()
+        return (f"P {p:.3f} R {r:.3f} F1 {f:.3f} | keyword sentences: recall {kr:.3f}, false-positive rate "
+                f"{fpr:.3f}, projected F1 {self.projected_f1(etype):.3f}")
 
 
 def projected_f1(etype: str, recall: float, false_positive_rate: float) -> float:

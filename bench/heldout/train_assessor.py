@@ -29,7 +29,7 @@ import numpy as np
 
 from bench.heldout.keywords import keyword_says
 from bench.heldout.run import (
-    TYPES, batch_of, default_shared, load_labels, prf, projected_f1, read_articles, sentence_texts,
+    TYPES, Tally, batch_of, default_shared, load_labels, read_articles, sentence_texts,
 )
 from pipelines.extract.assessor import WEIGHTS, Assessor, features
 from pipelines.extract.events import own_times
@@ -180,56 +180,12 @@ def train_assessor(train: list[Example], vocabulary: frozenset[str]) -> Assessor
     return Assessor({t: fit(train, t, vocabulary) for t in TYPES}, dict(THRESHOLDS))
 
 
-@dataclass
-class Tally:
-    """Detection counts of one type: overall, and on the keyword-bearing sentences that the
-    projection to the issue's hidden mix needs."""
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
-    keyword_tp: int = 0
-    keyword_fp: int = 0
-    keyword_yes: int = 0
-    keyword_no: int = 0
-
-    def add(self, ex: Example, said: bool) -> None:
-        self.tp += said and ex.gold
-        self.fp += said and not ex.gold
-        self.fn += (not said) and ex.gold
-        if ex.keyword:
-            self.keyword_yes += ex.gold
-            self.keyword_no += not ex.gold
-            self.keyword_tp += said and ex.gold
-            self.keyword_fp += said and not ex.gold
-
-    def merge(self, other: "Tally") -> None:
-        for k, v in vars(other).items():
-            setattr(self, k, getattr(self, k) + v)
-
-    def f1(self) -> float:
-        return prf(self.tp, self.fp, self.fn)[2]
-
-    def keyword_rates(self) -> tuple[float, float]:
-        """Recall and false-positive rate on the keyword-bearing sentences."""
-        return (self.keyword_tp / self.keyword_yes if self.keyword_yes else 0.0,
-                self.keyword_fp / self.keyword_no if self.keyword_no else 0.0)
-
-    def projected_f1(self, etype: str) -> float:
-        return projected_f1(etype, *self.keyword_rates())
-
-    def line(self, etype: str) -> str:
-        p, r, f = prf(self.tp, self.fp, self.fn)
-        kr, fpr = self.keyword_rates()
-        return (f"P {p:.3f} R {r:.3f} F1 {f:.3f} | keyword sentences: recall {kr:.3f}, false-positive rate "
-                f"{fpr:.3f}, projected F1 {self.projected_f1(etype):.3f}")
-
-
 def score(test: list[Example], assessor: Assessor, etype: str, dated: bool = False) -> tuple[Tally, Tally]:
     rules, assessed = Tally(), Tally()
     for ex in test:
         if ex.etype == etype:
-            rules.add(ex, ex.said(None, dated))
-            assessed.add(ex, ex.said(assessor, dated))
+            rules.add(ex.gold, ex.keyword, ex.said(None, dated))
+            assessed.add(ex.gold, ex.keyword, ex.said(assessor, dated))
     return rules, assessed
 
 
