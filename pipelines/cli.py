@@ -80,7 +80,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
     from pipelines.process import process_articles
 
     docs = load_docs(args)
-    for result in process_articles(docs):
+    whole = not args.sentence_level
+    for result in process_articles(docs, judge=whole, rank=whole):
         for ev in result.events:
             _emit(ev.to_json(explain=args.explain))
     return 0
@@ -107,6 +108,9 @@ CORE_COMMANDS = ("extract", "dates")
 def build_parser(areas: bool = True) -> argparse.ArgumentParser:
     """The full parser; `areas=False` leaves out the area command groups (their imports are heavy)."""
     parser = argparse.ArgumentParser(prog="marsad", description="Arabic news -> conflict events")
+    parser.add_argument("--sentence-level", action="store_true",
+                        help="extract with the rules and the sentence assessor only, without the "
+                             "article-level judge and role ranker (what the sentence-level held-out set measures)")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("extract", help="extract events, one JSON object per line")
     _add_doc_args(p)
@@ -124,7 +128,8 @@ def build_parser(areas: bool = True) -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     # `extract`/`dates` are the hot, scripted path (the scorer calls them): skip area imports.
-    parser = build_parser(areas=not (argv and argv[0] in CORE_COMMANDS))
+    verb = next((a for a in argv if not a.startswith("-")), None)
+    parser = build_parser(areas=verb not in CORE_COMMANDS)
     args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)

@@ -169,10 +169,12 @@ class Event:
     confidence: float = 0.5
     explain: list[str] = field(default_factory=list)
     locations: list[Place] = field(default_factory=list)  # every place the event is said to happen, best first
+    event_id: str | None = None  # shared by the records of one act in one article (`extract/coref.py`)
 
     def to_json(self, explain: bool = False) -> dict[str, Any]:
         out: dict[str, Any] = {
             "doc_id": self.doc_id,
+            "event_id": self.event_id,
             "sentence_index": self.sentence_index,
             "event_type": self.event_type,
             "mode": self.mode,

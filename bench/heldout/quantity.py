@@ -179,7 +179,7 @@ def end_to_end(gold: list[dict], pred: dict[str, list[dict]]) -> dict:
 
 def evaluate(shared: Path, marsad: str | None = None, errors: bool = False, batch: int | None = None) -> dict:
     """Scores all labels, or one batch of them (`batch`)."""
-    marsad = marsad or str(REPO / ".venv" / "bin" / "marsad")
+    marsad = marsad or f"{REPO / '.venv' / 'bin' / 'marsad'} --sentence-level"  # sentences, not articles
     labels = load_labels(batch=batch)
     texts = sentence_texts(labels, shared / "corpus" / "ant_middleeast.jsonl")
     gold = gold_records(labels, texts)

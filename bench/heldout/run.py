@@ -237,7 +237,9 @@ def print_errors(rows: list[tuple[str, str, Labelled]], preds: list[tuple[bool, 
 
 def evaluate(shared: Path, marsad: str | None = None, errors: bool = False,
              analysis: bool = False, batch: int | None = None) -> dict:
-    marsad = marsad or str(REPO / ".venv" / "bin" / "marsad")
+    # single sentences, not articles: the article-level judge and role ranker are measured on whole
+    # coded articles (bench/articles); this set guards the rules and the sentence assessor
+    marsad = marsad or f"{REPO / '.venv' / 'bin' / 'marsad'} --sentence-level"
     labels = [lab for lab in load_labels() if batch is None or batch_of(lab.stratum) == batch]
     texts = sentence_texts(labels, shared / "corpus" / "ant_middleeast.jsonl")
     results = {}

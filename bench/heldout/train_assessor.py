@@ -20,18 +20,17 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-import numpy as np
 
 from bench.heldout.keywords import keyword_says
 from bench.heldout.run import (
     TYPES, Tally, batch_of, default_shared, load_labels, read_articles, sentence_texts,
 )
 from pipelines.extract.assessor import WEIGHTS, Assessor, features
+from pipelines.learn import fit_logistic
 from pipelines.extract.events import own_times
 from pipelines.records import Article, Event, TemporalExpression
 from pipelines.text import normalize
@@ -109,7 +108,7 @@ def load_examples(shared: Path) -> list[Example]:
                                 tuple(e for e in result.events if e.sentence_index == s.sentence.index),
                                 tuple(own_times(s, result.dates)))
                            for s in result.sentences)
-                for key, result in zip(keys, process_articles(articles, assess=False))}
+                for key, result in zip(keys, process_articles(articles, assess=False, judge=False, rank=False))}
 
     undated, dated = run(False), run(True)
     out = []
@@ -134,46 +133,8 @@ def fit(train: list[Example], etype: str, vocabulary: frozenset[str]) -> dict[st
             for f in ex.training_rows():
                 rows.append(f)
                 ys.append(float(ex.gold))
-    counts = Counter(k for f in rows for k in f)
-    names = sorted(k for k, n in counts.items()
-                   if n >= MIN_COUNT and (not WORD_FEATURE.match(k) or k[2:] in vocabulary))
-    column = {k: i for i, k in enumerate(names)}
-    x = np.zeros((len(rows), len(names)))
-    for i, f in enumerate(rows):
-        for k, v in f.items():
-            j = column.get(k)
-            if j is not None:
-                x[i, j] = v
-    y = np.array(ys)
-    w = np.zeros(len(names))
-    for _ in range(30):  # Newton steps, each solved by conjugate gradients on Hessian-vector products
-        p = 1.0 / (1.0 + np.exp(-(x @ w)))
-        gradient = x.T @ (p - y) + L2 * w
-        if np.abs(gradient).max() < 1e-5:
-            break
-        curvature = p * (1 - p)
-        step = _conjugate_gradient(lambda v: x.T @ (curvature * (x @ v)) + L2 * v, gradient)
-        w -= step
-    return {k: float(v) for k, v in zip(names, w)}
-
-
-def _conjugate_gradient(hessian_times, b: np.ndarray, iterations: int = 100, tol: float = 1e-8) -> np.ndarray:
-    """Solves H v = b for a symmetric positive-definite H given only as v -> H v."""
-    v = np.zeros_like(b)
-    r = b.copy()
-    d = r.copy()
-    rr = r @ r
-    for _ in range(iterations):
-        hd = hessian_times(d)
-        alpha = rr / (d @ hd)
-        v += alpha * d
-        r -= alpha * hd
-        new_rr = r @ r
-        if new_rr < tol:
-            break
-        d = r + (new_rr / rr) * d
-        rr = new_rr
-    return v
+    return fit_logistic(rows, ys, l2=L2, min_count=MIN_COUNT,
+                        keep=lambda k: not WORD_FEATURE.match(k) or k[2:] in vocabulary)
 
 
 def train_assessor(train: list[Example], vocabulary: frozenset[str]) -> Assessor:

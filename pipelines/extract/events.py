@@ -28,11 +28,15 @@ import yaml
 
 from pipelines.extract.arguments import SentenceView, find_arguments
 from pipelines.extract.assessor import default_assessor
+from pipelines.extract.coref import assign_event_ids
+from pipelines.extract.judge import default_judge
+from pipelines.extract.mentions import ArticleMentions
+from pipelines.extract.ranker import default_ranker
 from pipelines.extract.modality import ModalityDecision, classify_modality, is_verbal_noun_entry
 from pipelines.extract.quantities import LEXICONS, QuantityMention, find_quantity_mentions
 from pipelines.extract.quantities import lexicon as quantity_lexicon
 from pipelines.extract.triggers import ALSO_SUFFIX, TriggerMatch, find_triggers
-from pipelines.gazetteer import article_countries, find_actors, find_places
+from pipelines.gazetteer import find_places
 from pipelines.records import (
     ActorMention, AnalyzedSentence, CleanArticle, Event, Place, Quantity, Span, TemporalExpression,
 )
@@ -67,15 +71,6 @@ class _Group:
     modality_rules: list[str] = field(default_factory=list)
     quantities: list[QuantityMention] = field(default_factory=list)
     from_quantity: bool = False
-
-
-def _shift_places(places: Sequence[Place], by: int) -> list[Place]:
-    return [Place(p.text, p.start + by, p.end + by, p.name, p.country, p.admin1, p.lat, p.lon,
-                  p.geonameid, p.precision) for p in places]
-
-
-def _shift_actors(actors: Sequence[ActorMention], by: int) -> list[ActorMention]:
-    return [ActorMention(a.text, a.start + by, a.end + by, a.code, a.country, a.name, a.sector) for a in actors]
 
 
 def _shift_quantity(m: QuantityMention, by: int) -> QuantityMention:
@@ -435,31 +430,28 @@ def extract_events(
     sentences: Sequence[AnalyzedSentence],
     dates: Sequence[TemporalExpression],
     assess: bool = True,
+    judge: bool = True,
+    rank: bool = True,
 ) -> list[Event]:
     """Events of one article (offsets into the original article text).
 
-    `assess=False` leaves out the learned assessor (`assessor.py`): its training recipe needs the
-    events exactly as the rules leave them."""
+    `assess=False` leaves out the learned assessor (`assessor.py`), `judge=False` the article-level
+    judge (`judge.py`) and `rank=False` the role ranker (`ranker.py`): their training recipes need
+    the events as the steps before them leave them."""
     article = clean.article
     text = article.text
     published = article.published
     lead = lead_date(text, published, dates) if sentences else None
-    fallback_place = dateline_place(text) if sentences else None
-    context: tuple[str, ...] | None = None  # the article's countries, computed when first needed
+    mentions, fallback_place = article_mentions(clean, sentences)
     events: list[Event] = []
-    for s in sentences:
+    for position, s in enumerate(sentences):
         sent = s.sentence
         triggers = find_triggers(s)
         quantities = [_shift_quantity(m, sent.start) for m in find_quantity_mentions(sent.text)]
         counted = [m for m in quantities if m.quantity.role and not m.subset and not m.vague]
         if not triggers and not counted:
             continue
-        if context is None:
-            body = " ".join(text[r.start:r.end] for r in clean.regions)
-            extra = [fallback_place.country] if fallback_place and fallback_place.country else []
-            context = tuple(article_countries(body, extra))
-        places = _shift_places(find_places(sent.text, context), sent.start)
-        actors = _shift_actors(find_actors(sent.text, published, context_countries=context), sent.start)
+        actors, places = mentions.of(position)
         groups: list[_Group] = []
         previous: tuple[TriggerMatch, ModalityDecision] | None = None
         decided: dict[tuple[int, int], ModalityDecision] = {}
@@ -518,7 +510,21 @@ def extract_events(
         if assess and found:
             found = default_assessor().assess(found, sent.text, sent.start, own_times(s, dates))
         events.extend(found)
-    return events
+    model = default_judge() if judge else None
+    if model is not None:
+        events = model.judge(events, sentences, dates, published)
+    ranker = default_ranker() if rank else None
+    if ranker is not None and events:
+        events = ranker.rank(events, sentences, mentions, fallback_place)
+    return assign_event_ids(events)
+
+
+def article_mentions(clean: CleanArticle, sentences: Sequence[AnalyzedSentence]
+                     ) -> tuple[ArticleMentions, Place | None]:
+    """The article's mentions (found on demand) and its dateline place, the fallback location."""
+    fallback_place = dateline_place(clean.article.text) if sentences else None
+    extra = (fallback_place.country,) if fallback_place and fallback_place.country else ()
+    return ArticleMentions(clean, sentences, extra), fallback_place
 
 
 def _entry_of(explain_line: str) -> str:

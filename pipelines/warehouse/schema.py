@@ -59,8 +59,40 @@ def apply_migrations(con: duckdb.DuckDBPyConnection, root: Path | None = None) -
             con.execute("ROLLBACK")
             raise
         applied.append(name)
+    refresh_type_quality(con)
     apply_views(con, root)
     return applied
+
+
+QUALITY = Path(__file__).resolve().parents[1] / "extract" / "lexicons" / "quality.tsv"
+_QUALITY_COLUMNS = ("event_type", "core_events", "true_records", "false_records", "missed",
+                    "blind_precision", "blind_recall")
+
+
+def read_type_quality(path: Path = QUALITY) -> list[tuple]:
+    """Rows of the shipped per-type quality table (header line, then one line per type)."""
+    rows = []
+    lines = [l for l in path.read_text(encoding="utf-8").splitlines() if l.strip() and not l.startswith("#")]
+    for n, line in enumerate(lines[1:], 2):
+        parts = line.split("\t")
+        if len(parts) != len(_QUALITY_COLUMNS):
+            raise ValueError(f"{path.name} row {n}: want {len(_QUALITY_COLUMNS)} tab-separated fields")
+        rows.append((parts[0], *map(int, parts[1:5]), *map(float, parts[5:])))
+    return rows
+
+
+def refresh_type_quality(con: duckdb.DuckDBPyConnection, path: Path = QUALITY) -> None:
+    """Replace `type_quality` with the table shipped beside the extractor's weights."""
+    rows = read_type_quality(path) if path.exists() else []
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute("DELETE FROM type_quality")
+        if rows:
+            con.executemany(f"INSERT INTO type_quality VALUES ({', '.join('?' * len(_QUALITY_COLUMNS))})", rows)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
 
 
 def view_files(root: Path | None = None) -> list[Path]:

@@ -5,7 +5,8 @@ sentences (a false friend of a trigger, talk about an event that reports none, a
 its dispersal). The second checks the learned assessor on top, on clear cases: plain reports stay
 asserted, and topics of other news that the rules let through are demoted. The assessor's own
 accuracy is measured on labelled corpus sentences (tests/test_assessor_training.py). The sentences
-are written for these tests (not copied from any corpus).
+are written for these tests (not copied from any corpus). The article-level judge that decides
+after both is tested on whole articles in test_judge.py.
 """
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ from pipelines.records import Article
 
 
 def _asserted(text: str, assess: bool = False) -> set[str]:
-    [result] = process_articles([Article(article_id="t", text=text)], OfflineAnalyzer(), assess=assess)
+    # the article-level judge is tested on whole articles (test_judge.py); these tables are sentences
+    [result] = process_articles([Article(article_id="t", text=text)], OfflineAnalyzer(), assess=assess, judge=False)
     return {e.event_type for e in result.events if e.modality == "asserted"}
 
 

@@ -10,6 +10,7 @@ from datetime import date
 import pytest
 
 from pipelines.extract import events as ev
+from pipelines.extract import mentions
 from pipelines.extract.modality import ModalityDecision
 from pipelines.extract.triggers import TriggerMatch
 from pipelines.records import (
@@ -65,9 +66,10 @@ def fake_places(text: str, context_countries=()) -> list[Place]:
 def fakes(monkeypatch):
     monkeypatch.setattr(ev, "find_triggers", fake_triggers)
     monkeypatch.setattr(ev, "classify_modality", fake_modality)
-    monkeypatch.setattr(ev, "find_actors", fake_actors)
+    monkeypatch.setattr(mentions, "find_actors", fake_actors)
+    monkeypatch.setattr(mentions, "find_places", fake_places)
     monkeypatch.setattr(ev, "find_places", fake_places)
-    monkeypatch.setattr(ev, "article_countries", lambda text, extra=(): list(extra))
+    monkeypatch.setattr(mentions, "article_countries", lambda text, extra=(): list(extra))
 
 
 def _extract(text: str, dates=(), published=date(2024, 9, 19), sentences=None):
@@ -76,7 +78,7 @@ def _extract(text: str, dates=(), published=date(2024, 9, 19), sentences=None):
     if sentences is None:
         sentences = [(0, len(text))]
     sents = [AnalyzedSentence(Sentence("doc", i, a, b, text[a:b]), ()) for i, (a, b) in enumerate(sentences)]
-    return ev.extract_events(clean, sents, list(dates))
+    return ev.extract_events(clean, sents, list(dates), judge=False, rank=False)  # the rules, not the models
 
 
 def test_casualty_report_is_an_assault_without_an_attack_noun() -> None:

@@ -222,7 +222,7 @@ def test_offsets_inside_a_longer_article():
     prefix = "عنوان الخبر. "
     text = "نفى الجيش قصف المستشفى."
     sent = AnalyzedSentence(Sentence("doc", 1, len(prefix), len(prefix) + len(text), text), ())
-    [m] = find_triggers(sent)
+    [m] = [t for t in find_triggers(sent) if t.event_type == "ASSAULT"]  # نفى itself is a REJECT
     assert m.start >= len(prefix)
     assert classify_modality(sent, m).modality == "negated"
 

@@ -1,0 +1,189 @@
+"""Is a candidate a real act of its type that the article reports as having happened? The judge.
+
+The rules (triggers, modality cues, arguments, counts, dates) propose candidate events and record
+why in `explain`; the sentence-level assessor weighs ASSAULT and PROTEST sentences. The judge decides
+for every type, with the article in view: a logistic model over the rules' evidence (read from
+`explain` by `assessor.features`), the candidate's place in the article (the lead sentence, the first
+mention of its type, how often the type recurs), the gap between its date and the publication date,
+and the type itself, each feature also crossed with the type. It was fitted on whole articles we
+coded under the codebook (`python -m bench.articles.train_judge`), so its probability is the
+record's `confidence`: the chance that it is a real, reported act of its type.
+
+The judge decides every candidate the rules asserted, including those the sentence-level assessor
+demoted (the assessor's probability is one of its features): at or above the threshold the record is
+asserted (`modality:asserted:judge.reported` when that overrules the assessor), below it the record
+is demoted to `historical` (`modality:historical:judge.not_reported`) and stays in the warehouse
+with its confidence, outside the counts. What the rules' own cues marked negated, hypothetical,
+future or background stands. A troop level (a MOBILIZE with its deployed count; see `troop_level`)
+is never demoted.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Sequence
+
+from pipelines.extract.assessor import DEMOTED_RULE as ASSESSOR_DEMOTED
+from pipelines.extract.assessor import features as sentence_features
+from pipelines.learn import sigmoid
+from pipelines.records import AnalyzedSentence, Event, TemporalExpression
+
+WEIGHTS = Path(__file__).with_name("lexicons") / "judge.tsv"
+DEMOTED_RULE = "modality:historical:judge.not_reported"
+RESTORED_RULE = "modality:asserted:judge.reported"  # an assessor demotion the judge overrules
+WORD_PREFIXES = ("w=", "b=", "a=")
+
+
+@dataclass(frozen=True)
+class SentenceInfo:
+    """What the judge reads of a candidate's sentence: its text, start, rank in the article and the
+    time expressions it holds itself."""
+    text: str
+    start: int
+    rank: int
+    times: tuple[TemporalExpression, ...]
+
+
+def _bucket(n: int, edges: Sequence[int]) -> str:
+    for e in edges:
+        if n <= e:
+            return str(e)
+    return f">{edges[-1]}"
+
+
+def _date_gap(e: Event, published: date | None) -> str:
+    d = e.date
+    if d is None:
+        return "none"
+    if d.source == "published":
+        return "published"
+    if published is None or not d.value:
+        return "undated"
+    try:
+        y, m, dd = (list(map(int, d.value.split("-"))) + [1, 1])[:3] if "W" not in d.value else (0, 0, 0)
+        if y == 0:
+            return "week"
+        days = (published - date(y, m, dd)).days
+    except ValueError:
+        return "undated"
+    if days < 0:
+        return "future"
+    return _bucket(days, (0, 1, 7, 30, 365))
+
+
+def candidate_features(events: Sequence[Event], infos: dict[int, SentenceInfo],
+                       published: date | None) -> list[dict[str, float]]:
+    """Features of each candidate of one article (same order)."""
+    by_type: dict[str, list[Event]] = {}
+    for e in sorted(events, key=lambda e: e.trigger.start):
+        by_type.setdefault(e.event_type, []).append(e)
+    per_sentence: dict[int, int] = {}
+    for e in events:
+        per_sentence[e.sentence_index] = per_sentence.get(e.sentence_index, 0) + 1
+    out = []
+    for e in events:
+        info = infos[e.sentence_index]
+        f = sentence_features([e], per_sentence[e.sentence_index] - 1, info.text, info.start, info.times)
+        same = by_type[e.event_type]
+        f["sent=" + _bucket(info.rank, (0, 1, 2, 5))] = 1.0
+        f["type_rank=" + _bucket(same.index(e), (0, 1))] = 1.0
+        f["type_n=" + _bucket(len(same), (1, 3))] = 1.0
+        f["gap=" + _date_gap(e, published)] = 1.0
+        if e.date is not None:
+            f["prec=" + e.date.precision] = 1.0
+        if e.actor is not None and e.actor.code:
+            f["actor_coded"] = 1.0
+        assessed = next((x for x in e.explain if x.startswith("assessor:p=")), None)
+        if assessed is not None:  # the sentence-level assessor's verdict is one piece of evidence
+            f["assessor_p"] = float(assessed[len("assessor:p="):].split(" ", 1)[0])
+        typed = {f"{e.event_type}|{k}": v for k, v in f.items() if not k.startswith(WORD_PREFIXES)}
+        f.update(typed)
+        f["type=" + e.event_type] = 1.0
+        out.append(f)
+    return out
+
+
+def sentence_infos(sentences: Sequence[AnalyzedSentence], dates: Sequence[TemporalExpression]
+                   ) -> dict[int, SentenceInfo]:
+    infos = {}
+    for rank, s in enumerate(sentences):
+        sent = s.sentence
+        own = tuple(d for d in dates if d.source != "published" and sent.start <= d.start < sent.end)
+        infos[sent.index] = SentenceInfo(sent.text, sent.start, rank, own)
+    return infos
+
+
+def judged(e: Event) -> bool:
+    """The judge decides what the rules asserted, including what the sentence-level assessor then
+    demoted (its verdict is one of the judge's features); negation, condition, future and the rules'
+    background cues stand."""
+    return e.modality == "asserted" or (e.modality == "historical" and bool(e.explain)
+                                         and e.explain[-1] == ASSESSOR_DEMOTED)
+
+
+def troop_level(e: Event) -> bool:
+    """A deployment with its troop count ("وتنشر الولايات المتحدة نحو 900 جندي في سوريا"). Coders read
+    a standing troop level as a state, not an act, but analysts track troop levels by month (the
+    `troop_movements` view), so the judge scores these and never demotes them."""
+    return e.event_type == "MOBILIZE" and any(q.role == "deployed" for q in e.quantities)
+
+
+@dataclass(frozen=True)
+class Judge:
+    weights: dict[str, float]
+    threshold: float
+
+    def probability(self, feats: dict[str, float]) -> float:
+        return sigmoid(sum(self.weights.get(k, 0.0) * v for k, v in feats.items()))
+
+    def judge(self, events: Sequence[Event], sentences: Sequence[AnalyzedSentence],
+              dates: Sequence[TemporalExpression], published: date | None) -> list[Event]:
+        """Every candidate with its confidence; asserted ones below the threshold demoted."""
+        if not events:
+            return []
+        feats = candidate_features(events, sentence_infos(sentences, dates), published)
+        out = []
+        for e, f in zip(events, feats):
+            p = self.probability(f)
+            note = f"judge:p={p:.2f} threshold {self.threshold:.2f}"
+            if not judged(e):
+                e = replace(e, confidence=p, explain=[*e.explain, note])
+            elif p >= self.threshold or troop_level(e):
+                e = replace(e, modality="asserted", confidence=p,
+                            explain=[*e.explain, note] + ([RESTORED_RULE] if e.modality != "asserted" else []))
+            else:
+                e = replace(e, modality="historical", confidence=p, explain=[*e.explain, note, DEMOTED_RULE])
+            out.append(e)
+        return out
+
+
+def parse_weights(text: str) -> Judge:
+    """`feature<TAB>weight` lines; `@threshold<TAB>p`; `#` comments."""
+    weights: dict[str, float] = {}
+    threshold = None
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        parts = line.split("\t")
+        if len(parts) != 2:
+            raise ValueError(f"judge weights line {n}: want 2 tab-separated fields, got {len(parts)}")
+        try:
+            value = float(parts[1])
+        except ValueError:
+            raise ValueError(f"judge weights line {n}: weight {parts[1]!r} is not a number") from None
+        if parts[0] == "@threshold":
+            threshold = value
+        else:
+            weights[parts[0]] = value
+    if threshold is None or not 0.0 <= threshold <= 1.0 or math.isnan(threshold):
+        raise ValueError("judge weights: no @threshold between 0 and 1")
+    return Judge(weights, threshold)
+
+
+@lru_cache(maxsize=1)
+def default_judge() -> Judge | None:
+    """The shipped judge, or None before one has been fitted."""
+    return parse_weights(WEIGHTS.read_text(encoding="utf-8")) if WEIGHTS.exists() else None

@@ -1,0 +1,50 @@
+"""The actor and place mentions of an article's sentences, found once and shared.
+
+The rules read a sentence's mentions to fill roles; the role ranker (`ranker.py`) also reads those
+of the sentence before and of the lead. Mentions are found on demand, once per sentence, with the
+article's countries as context; offsets are into the article text.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from pipelines.gazetteer import article_countries, find_actors, find_places
+from pipelines.records import ActorMention, AnalyzedSentence, CleanArticle, Place
+
+
+def _shift_places(places: Sequence[Place], by: int) -> list[Place]:
+    return [Place(p.text, p.start + by, p.end + by, p.name, p.country, p.admin1, p.lat, p.lon,
+                  p.geonameid, p.precision) for p in places]
+
+
+def _shift_actors(actors: Sequence[ActorMention], by: int) -> list[ActorMention]:
+    return [ActorMention(a.text, a.start + by, a.end + by, a.code, a.country, a.name, a.sector) for a in actors]
+
+
+@dataclass
+class ArticleMentions:
+    clean: CleanArticle
+    sentences: Sequence[AnalyzedSentence]
+    extra_countries: tuple[str, ...] = ()
+    _context: tuple[str, ...] | None = None
+    _cache: dict[int, tuple[list[ActorMention], list[Place]]] = field(default_factory=dict)
+
+    @property
+    def context(self) -> tuple[str, ...]:
+        """The article's countries, most mentioned first (computed when first needed)."""
+        if self._context is None:
+            text = self.clean.article.text
+            body = " ".join(text[r.start:r.end] for r in self.clean.regions)
+            self._context = tuple(article_countries(body, list(self.extra_countries)))
+        return self._context
+
+    def of(self, position: int) -> tuple[list[ActorMention], list[Place]]:
+        """Actors and places of the sentence at `position` in `sentences`."""
+        if position not in self._cache:
+            sent = self.sentences[position].sentence
+            published = self.clean.article.published
+            self._cache[position] = (
+                _shift_actors(find_actors(sent.text, published, context_countries=self.context), sent.start),
+                _shift_places(find_places(sent.text, self.context), sent.start))
+        return self._cache[position]

@@ -1,0 +1,195 @@
+"""Which mention is the actor, the target, the place? Candidates ranked per role by a learned model.
+
+The argument rules (`arguments.py`) pick one filler per role from the sentence's clause patterns.
+The ranker sees that pick beside every other candidate: the actor and place mentions of the event's
+sentence, of the sentence before it and of the lead sentence (news names the attacker once and then
+says "وقال" or "الغارات"), and the dateline place. Each candidate gets features (who proposed it, its
+side of and distance from the trigger, the word before it and its own clitic, whether it shares the
+trigger's clause, its sector or geographic precision, how often the article names it), each also
+crossed with the event type and the role; a logistic model per role scores them and the best one
+fills the role. Fitted on our coded articles by `python -m bench.articles.train_judge` beside the
+judge; weights in `lexicons/ranker.tsv`. Before weights exist the rules' picks stand.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
+from typing import Sequence
+
+from pipelines.extract.arguments import SentenceView
+from pipelines.extract.mentions import ArticleMentions
+from pipelines.learn import sigmoid
+from pipelines.records import ActorMention, AnalyzedSentence, Event, Place
+from pipelines.text import normalize
+
+WEIGHTS = Path(__file__).with_name("lexicons") / "ranker.tsv"
+ROLES = ("actor", "target", "location")
+_CLITICS = "وفبلك"
+
+
+@dataclass(frozen=True)
+class RoleCandidate:
+    role: str
+    value: ActorMention | Place
+    origin: str  # rules | sentence | previous | lead | dateline
+
+
+def _bucket(n: int, edges: Sequence[int]) -> str:
+    for e in edges:
+        if n <= e:
+            return str(e)
+    return f">{edges[-1]}"
+
+
+def _key(v) -> tuple[int, int]:
+    return (v.start, v.end)
+
+
+def candidates(e: Event, role: str, mentions: ArticleMentions, position: int,
+               dateline: Place | None) -> list[RoleCandidate]:
+    """The rules' pick first, then the other mentions of the sentence, the one before and the lead."""
+    out: list[RoleCandidate] = []
+    seen: set[tuple[int, int]] = set()
+
+    def add(v, origin):
+        if v is not None and _key(v) not in seen and not (v.start <= e.trigger.start < v.end):
+            seen.add(_key(v))
+            out.append(RoleCandidate(role, v, origin))
+
+    add(getattr(e, role), "rules")
+    for origin, pos in (("sentence", position), ("previous", position - 1), ("lead", 0)):
+        if pos < 0 or (origin == "lead" and position <= 1):
+            continue
+        actors, places = mentions.of(pos)
+        for v in (places if role == "location" else actors):
+            add(v, origin)
+    if role == "location":
+        add(dateline, "dateline")
+    return out
+
+
+def _name(v: ActorMention | Place) -> str:
+    """What the article calls the same entity: an actor's code, a place's name."""
+    return (v.code if isinstance(v, ActorMention) else v.name) or normalize(v.text)
+
+
+def _word_before(view: SentenceView, start: int) -> str:
+    i = view.word_before(start)
+    return view.words[i].norm if i >= 0 else "^"
+
+
+def candidate_features(e: Event, c: RoleCandidate, view: SentenceView, article_text: str,
+                       frequency: dict[str, int], local: bool = False) -> dict[str, float]:
+    """`local`: the event's own sentence offers candidates for the role (a mention further away then
+    has to beat them)."""
+    v = c.value
+    f: dict[str, float] = {"bias": 1.0, "origin=" + c.origin: 1.0}
+    if local and c.origin not in ("rules", "sentence"):
+        f["origin=" + c.origin + "+local"] = 1.0
+    if getattr(e, c.role) is not None and _key(getattr(e, c.role)) == _key(v):
+        f["picked"] = 1.0
+    first = normalize(v.text.split()[0]) if v.text.split() else ""
+    if first[:1] in _CLITICS and len(first) > 3:
+        f["clitic=" + first[0]] = 1.0
+    if first.startswith(("ال", "وال", "بال", "لل", "فال")):
+        f["definite"] = 1.0
+    if c.origin in ("rules", "sentence"):
+        words = view.words
+        tw = view.word_at(e.trigger.start)
+        cw = view.word_at(v.start)
+        f["side=" + ("before" if v.start < e.trigger.start else "after")] = 1.0
+        f["dist=" + _bucket(abs(cw - tw), (1, 3, 6, 12))] = 1.0
+        f["prev=" + _word_before(view, v.start)] = 1.0
+        if 0 <= cw < len(words) and 0 <= tw < len(words) and view.clause_of[cw] == view.clause_of[tw]:
+            f["same_clause"] = 1.0
+    if isinstance(v, Place):
+        f["prec=" + (v.precision or "-")] = 1.0
+        if e.actor is not None and e.actor.country and v.country == e.actor.country:
+            f["actor_country"] = 1.0
+    else:
+        f["sector=" + (v.sector or "-")] = 1.0
+        f["coded" if v.code else "uncoded"] = 1.0
+        if c.role == "target" and e.actor is not None and e.actor.code and v.code == e.actor.code:
+            f["same_as_actor"] = 1.0
+    f["freq=" + _bucket(frequency.get(_name(v), 0), (1, 2, 4))] = 1.0
+    typed = {f"{c.role}|{e.event_type}|{k}": x for k, x in f.items() if not k.startswith("prev=")}
+    f = {f"{c.role}|{k}": x for k, x in f.items()}
+    f.update(typed)
+    return f
+
+
+@dataclass(frozen=True)
+class Ranker:
+    weights: dict[str, float]
+
+    def score(self, feats: dict[str, float]) -> float:
+        return sigmoid(sum(self.weights.get(k, 0.0) * v for k, v in feats.items()))
+
+    def rank(self, events: Sequence[Event], sentences: Sequence[AnalyzedSentence], mentions: ArticleMentions,
+             dateline: Place | None) -> list[Event]:
+        return [self.rank_one(e, c) for e, c in zip(events, role_tables(events, sentences, mentions, dateline))]
+
+    def rank_one(self, e: Event, table: dict[str, list[tuple[RoleCandidate, dict[str, float]]]]) -> Event:
+        changes: dict[str, object] = {}
+        notes = []
+        for role, cands in table.items():
+            if not cands:
+                continue
+            best, p = max(((c, self.score(f)) for c, f in cands), key=lambda x: x[1])
+            if getattr(e, role) is None or _key(getattr(e, role)) != _key(best.value):
+                changes[role] = best.value
+                notes.append(f"ranker:{role} {best.origin} '{best.value.text}' p={p:.2f}")
+        if not changes:
+            return e
+        if "location" in changes:
+            changes["locations"] = [changes["location"], *[p for p in e.locations if _key(p) != _key(changes["location"])]]
+        if "actor" in changes:
+            changes["actors"] = [changes["actor"]]
+        return replace(e, explain=[*e.explain, *notes], **changes)
+
+
+def role_tables(events: Sequence[Event], sentences: Sequence[AnalyzedSentence], mentions: ArticleMentions,
+                dateline: Place | None) -> list[dict[str, list[tuple[RoleCandidate, dict[str, float]]]]]:
+    """Per event, per role: the candidates with their features (the recipe labels these)."""
+    position = {s.sentence.index: i for i, s in enumerate(sentences)}
+    text = mentions.clean.article.text
+    frequency: dict[str, int] = {}
+    for i in range(len(sentences)):
+        if any(e.sentence_index == sentences[i].sentence.index for e in events) or i == 0:
+            actors, places = mentions.of(i)
+            for v in (*actors, *places):
+                frequency[_name(v)] = frequency.get(_name(v), 0) + 1
+    views: dict[int, SentenceView] = {}
+    out = []
+    for e in events:
+        pos = position[e.sentence_index]
+        if pos not in views:
+            views[pos] = SentenceView.build(sentences[pos])
+        table = {}
+        for role in ROLES:
+            cands = candidates(e, role, mentions, pos, dateline)
+            local = any(c.origin in ("rules", "sentence") for c in cands)
+            table[role] = [(c, candidate_features(e, c, views[pos], text, frequency, local)) for c in cands]
+        out.append(table)
+    return out
+
+
+def parse_weights(text: str) -> Ranker:
+    weights: dict[str, float] = {}
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        parts = line.split("\t")
+        if len(parts) != 2:
+            raise ValueError(f"ranker weights line {n}: want 2 tab-separated fields, got {len(parts)}")
+        try:
+            weights[parts[0]] = float(parts[1])
+        except ValueError:
+            raise ValueError(f"ranker weights line {n}: weight {parts[1]!r} is not a number") from None
+    return Ranker(weights)
+
+
+@lru_cache(maxsize=1)
+def default_ranker() -> Ranker | None:
+    return parse_weights(WEIGHTS.read_text(encoding="utf-8")) if WEIGHTS.exists() else None

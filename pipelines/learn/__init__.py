@@ -1,0 +1,4 @@
+"""Learning helpers shared by the models Marsad ships (numpy only, weights as readable TSV)."""
+from .logistic import fit_logistic, sigmoid
+
+__all__ = ["fit_logistic", "sigmoid"]

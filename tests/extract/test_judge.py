@@ -1,0 +1,169 @@
+"""The article-level judge, the role ranker and within-article coreference: formats and semantics.
+
+Hand-written weight tables pin the mechanisms, not the fitted numbers (those are checked against the
+training recipe in tests/test_article_models.py, and measured on our blind articles)."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from pipelines.extract.assessor import DEMOTED_RULE as ASSESSOR_DEMOTED
+from pipelines.extract.coref import assign_event_ids
+from pipelines.extract.judge import (
+    DEMOTED_RULE, RESTORED_RULE, Judge, SentenceInfo, candidate_features, default_judge, parse_weights,
+)
+from pipelines.extract.ranker import Ranker, default_ranker
+from pipelines.extract.ranker import parse_weights as parse_ranker
+from pipelines.records import (
+    ActorMention, AnalyzedSentence, Event, Place, Quantity, Sentence, Span, TemporalExpression,
+)
+
+LEAD = "قصفت طائرات حربية بلدة سراقب أمس."
+SECOND = "وقال المرصد إن الغارات قتلت خمسة مدنيين."
+TEXT = LEAD + " " + SECOND
+PUBLISHED = date(2018, 2, 5)
+
+
+def sentences() -> list[AnalyzedSentence]:
+    b = len(LEAD) + 1
+    return [AnalyzedSentence(Sentence("d", 0, 0, len(LEAD), LEAD), ()),
+            AnalyzedSentence(Sentence("d", 1, b, b + len(SECOND), SECOND), ())]
+
+
+def event(etype="ASSAULT", sentence=0, word="قصفت", modality="asserted", explain=(), quantities=(),
+          location=None, when=None, actor=None) -> Event:
+    start = TEXT.index(word)
+    return Event("d", sentence, etype, Span(word, start, start + len(word)), modality,  # type: ignore[arg-type]
+                 explain=list(explain), quantities=list(quantities), location=location, date=when, actor=actor)
+
+
+def infos() -> dict[int, SentenceInfo]:
+    return {s.sentence.index: SentenceInfo(s.sentence.text, s.sentence.start, i, ()) for i, s in enumerate(sentences())}
+
+
+def test_features_place_the_candidate_in_its_article():
+    first, second = event(), event(sentence=1, word="الغارات")
+    f1, f2 = candidate_features([first, second], infos(), PUBLISHED)
+    assert f1["sent=0"] == f1["type_rank=0"] == f1["type_n=3"] == f1["type=ASSAULT"] == 1.0
+    assert f2["sent=1"] == f2["type_rank=1"] == 1.0
+    assert f1["ASSAULT|sent=0"] == 1.0  # crossed with the type
+    assert "ASSAULT|w=قصفت" not in f1  # sentence words are not crossed
+
+
+@pytest.mark.parametrize("value,source,gap", [
+    ("2018-02-04", "relative", "gap=1"), ("2018-02-05", "explicit", "gap=0"), ("2018-01-20", "explicit", "gap=30"),
+    ("2017-06-01", "explicit", "gap=365"), ("2016-01-01", "explicit", "gap=>365"), ("2018-02-09", "relative", "gap=future"),
+    ("2018-02-05", "published", "gap=published"), ("2018-01", "explicit", "gap=365"),  # from the 1st
+])
+def test_date_gap_feature(value, source, gap):
+    when = TemporalExpression("x", 0, 1, value, "day", source)
+    [f] = candidate_features([event(when=when)], infos(), PUBLISHED)
+    assert f[gap] == 1.0
+
+
+TABLE = "# written for this test\n@threshold\t0.5\nbias\t-2.0\nsent=0\t4.0\n"
+
+
+def test_weights_format_and_errors():
+    j = parse_weights(TABLE)
+    assert j.threshold == 0.5 and j.weights == {"bias": -2.0, "sent=0": 4.0}
+    with pytest.raises(ValueError, match="no @threshold"):
+        parse_weights("bias\t1.0\n")
+    with pytest.raises(ValueError, match="2 tab-separated"):
+        parse_weights("@threshold\t0.5\nbias\t1\t2\n")
+    with pytest.raises(ValueError, match="not a number"):
+        parse_weights("@threshold\t0.5\nbias\tx\n")
+
+
+def judged(events, table=TABLE):
+    return parse_weights(table).judge(events, sentences(), [], PUBLISHED)
+
+
+def test_the_lead_is_kept_and_a_later_mention_demoted():
+    lead, later = judged([event(), event(sentence=1, word="الغارات")])
+    assert lead.modality == "asserted" and lead.confidence == pytest.approx(0.881, abs=1e-3)
+    assert later.modality == "historical" and later.explain[-1] == DEMOTED_RULE
+    assert later.confidence == pytest.approx(0.119, abs=1e-3)
+
+
+def test_the_judge_never_asserts_what_the_rules_marked():
+    [e] = judged([event(modality="negated")])
+    assert e.modality == "negated" and e.confidence > 0.5  # scored, not promoted
+
+
+def test_the_judge_overrules_an_assessor_demotion():
+    demoted = event(modality="historical", explain=("assessor:p=0.30 threshold 0.50", ASSESSOR_DEMOTED))
+    [e] = judged([demoted])
+    assert e.modality == "asserted" and e.explain[-1] == RESTORED_RULE
+
+
+def test_a_troop_level_is_never_demoted():
+    troops = event(etype="MOBILIZE", sentence=1, word="الغارات",
+                   quantities=(Quantity("900", 0, 3, 900, role="deployed"),))
+    [e] = judged([troops], "@threshold\t0.5\nbias\t-5.0\n")
+    assert e.modality == "asserted" and e.confidence < 0.01
+
+
+def test_the_shipped_judge_loads():
+    j = default_judge()
+    assert j is not None and 0.0 < j.threshold < 1.0 and len(j.weights) > 100
+
+
+def place(name, word, country="SYR", precision="city", gid=1):
+    s = TEXT.index(word)
+    return Place(word, s, s + len(word), name, country, precision=precision, geonameid=gid)
+
+
+@pytest.mark.parametrize("a,b,same", [
+    (dict(), dict(sentence=1, word="الغارات"), True),  # nothing tells them apart
+    (dict(location=place("Saraqib", "سراقب")), dict(sentence=1, word="الغارات", location=place("Idlib", "المرصد", gid=2)), False),
+    (dict(location=place("Saraqib", "سراقب")), dict(sentence=1, word="الغارات", location=place("Syria", "المرصد", precision="country", gid=3)), True),
+    (dict(location=place("Saraqib", "سراقب")), dict(sentence=1, word="الغارات", location=place("Mosul", "المرصد", country="IRQ", gid=4)), False),
+    (dict(when=TemporalExpression("أمس", 0, 3, "2018-02-04", "day", "relative")),
+     dict(sentence=1, word="الغارات", when=TemporalExpression("x", 0, 1, "2018-02-02", "day", "explicit")), False),
+    (dict(when=TemporalExpression("أمس", 0, 3, "2018-02-04", "day", "relative")),
+     dict(sentence=1, word="الغارات", when=TemporalExpression("x", 0, 1, "2018-02-05", "day", "published")), True),
+    (dict(), dict(etype="PROTEST", sentence=1, word="الغارات"), False),
+    (dict(), dict(sentence=1, word="الغارات", modality="negated"), False),
+])
+def test_records_of_one_act_share_an_event_id(a, b, same):
+    x, y = assign_event_ids([event(**a), event(**b)])
+    assert x.event_id and y.event_id and (x.event_id == y.event_id) is same
+
+
+def test_event_ids_are_per_article_and_stable():
+    evs = assign_event_ids([event(), event(etype="PROTEST")])
+    assert [e.event_id for e in evs] == ["d#1", "d#2"]
+
+
+def test_ranker_weights_format():
+    assert parse_ranker("# c\nactor|bias\t1.5\n").weights == {"actor|bias": 1.5}
+    with pytest.raises(ValueError, match="not a number"):
+        parse_ranker("actor|bias\tx\n")
+
+
+def test_ranker_picks_the_best_scored_candidate_and_says_so(monkeypatch):
+    from pipelines.extract import mentions as m
+    monkeypatch.setattr(m, "find_places", lambda text, ctx=(): [Place(w, text.index(w), text.index(w) + len(w), w, "SYR", precision="city")
+                                                                 for w in ("سراقب",) if w in text])
+    monkeypatch.setattr(m, "find_actors", lambda text, on=None, context_countries=(): [
+        ActorMention(w, text.index(w), text.index(w) + len(w), "SYR MIL" if w == "طائرات" else None)
+        for w in ("طائرات", "المرصد") if w in text])
+    monkeypatch.setattr(m, "article_countries", lambda text, extra=(): ["SYR"])
+    from pipelines.extract.events import article_mentions
+    from pipelines.records import Article, CleanArticle, Region
+    clean = CleanArticle(Article("d", TEXT, published=PUBLISHED), (Region(0, len(TEXT)),))
+    mentions, dateline = article_mentions(clean, sentences())
+    e = event(sentence=1, word="الغارات")  # the rules found nobody in the second sentence
+    ranker = Ranker({"actor|origin=previous": 2.0, "actor|sector=-": 0.0, "location|origin=previous": 1.0,
+                     "actor|origin=sentence": -1.0})
+    [out] = ranker.rank([e], sentences(), mentions, dateline)
+    assert out.actor.text == "طائرات" and out.location.text == "سراقب"
+    assert any(x.startswith("ranker:actor previous 'طائرات'") for x in out.explain)
+    assert out.actors == [out.actor] and out.locations[0] == out.location
+
+
+def test_the_shipped_ranker_loads():
+    r = default_ranker()
+    assert r is not None and any(k.startswith("location|") for k in r.weights)
