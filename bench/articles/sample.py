@@ -49,7 +49,7 @@ def main(argv=None) -> None:
         mine = list(lists[k])
         prev = lists[k - 1]
         for j in range(a.per // 10):  # every tenth slot: an article of the previous helper's list
-            mine.insert(10 * j + 5, prev[10 * j])
+            mine.insert(10 * j + 5, prev[min(10 * j, len(prev) - 1)])
         (a.out / f"h{k + 1}.ids").write_text("\n".join(mine) + "\n", encoding="utf-8")
     print(f"{len(ids)} articles, {a.helpers} lists of {a.per}")
 

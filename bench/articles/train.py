@@ -180,40 +180,53 @@ def write_weights(judge: Judge, summary: list[str], path: Path = WEIGHTS) -> Non
         [f"@threshold\t{judge.threshold:.2f}"])
 
 
+@dataclass
+class Fitted:
+    """What the recipe produces: the shipped models (fitted on train+dev) and its report."""
+    judge: Judge
+    ranker: ranker_model.Ranker
+    report: list[str]
+    summary: list[str]
+
+
+def fit_all(rows: dict[str, list[dict]], corpus: dict[str, dict]) -> Fitted:
+    """Fit on train, choose the threshold and report on dev, then refit on train+dev."""
+    both = {s: candidates(rows[s], corpus) for s in ("train", "dev")}
+    cands = {s: both[s][0] for s in both}
+    roles = {s: both[s][1] for s in both}
+    report = []
+    for s in both:
+        n = [c for c in cands[s] if c.label is not None]
+        report.append(f"{s}: {len(rows[s])} articles, {len(n)} labelled candidates ({sum(c.label for c in n)} positive)")
+    points = scored(cands["dev"], fit(cands["train"]))
+    best = max(THRESHOLDS, key=lambda t: (prf_at(points, t)[2], -abs(t - 0.5)))
+    for t in THRESHOLDS:
+        pr, rc, f1 = prf_at(points, t)
+        report.append(f"dev threshold {t:.2f}: P {pr:.3f} R {rc:.3f} F1 {f1:.3f}" + ("  <- chosen" if t == best else ""))
+    report.append("dev rules alone: P {:.3f} R {:.3f} F1 {:.3f}".format(*prf_at([(1.0, y, a) for _, y, a in points], 0.5)))
+    ece, table = calibration(points)
+    report.append(f"dev calibration: ECE {ece:.3f}; " + "  ".join(f"{mp:.2f}->{r:.2f} (n={n})" for mp, r, n in table))
+    ranker = fit_ranker(roles["train"])
+    report.append("dev roles, rules: " + "  ".join(f"{k} {v}" for k, v in ranker_accuracy(roles["dev"], None).items()))
+    report.append("dev roles, ranker: " + "  ".join(f"{k} {v}" for k, v in ranker_accuracy(roles["dev"], ranker).items()))
+    summary = [f"fitted on {len(rows['train']) + len(rows['dev'])} coded articles (train+dev); "
+               f"threshold {best:.2f} chosen on dev; dev ECE {ece:.3f} (fit on train)"]
+    return Fitted(fit(cands["train"] + cands["dev"], best), fit_ranker(roles["train"] + roles["dev"]), report, summary)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--write", action="store_true")
     a = ap.parse_args(argv)
     rows = {s: split_rows(s) for s in ("train", "dev")}
-    corpus = read_corpus({r["id"] for rs in rows.values() for r in rs})
-    both = {s: candidates(rows[s], corpus) for s in rows}
-    cands = {s: both[s][0] for s in rows}
-    roles = {s: both[s][1] for s in rows}
-    for s in rows:
-        n = [c for c in cands[s] if c.label is not None]
-        print(f"{s}: {len(rows[s])} articles, {len(n)} labelled candidates ({sum(c.label for c in n)} positive)")
-    judge = fit(cands["train"])
-    points = scored(cands["dev"], judge)
-    best = max(THRESHOLDS, key=lambda t: (prf_at(points, t)[2], -abs(t - 0.5)))
-    for t in THRESHOLDS:
-        pr, rc, f1 = prf_at(points, t)
-        print(f"dev threshold {t:.2f}: P {pr:.3f} R {rc:.3f} F1 {f1:.3f}" + ("  <- chosen" if t == best else ""))
-    print("dev rules alone: P {:.3f} R {:.3f} F1 {:.3f}".format(*prf_at([(1.0, y, a) for _, y, a in points], 0.5)))
-    ece, table = calibration(points)
-    print(f"dev calibration: ECE {ece:.3f}; " + "  ".join(f"{mp:.2f}->{r:.2f} (n={n})" for mp, r, n in table))
-    ranker = fit_ranker(roles["train"])
-    print("dev roles, rules: " + "  ".join(f"{k} {v}" for k, v in ranker_accuracy(roles["dev"], None).items()))
-    print("dev roles, ranker: " + "  ".join(f"{k} {v}" for k, v in ranker_accuracy(roles["dev"], ranker).items()))
+    fitted = fit_all(rows, read_corpus({r["id"] for rs in rows.values() for r in rs}))
+    print("\n".join(fitted.report))
     if a.write:
-        final_ranker = fit_ranker(roles["train"] + roles["dev"])
-        write_tsv(ranker_model.WEIGHTS, final_ranker.weights, [
+        write_tsv(ranker_model.WEIGHTS, fitted.ranker.weights, [
             "The role ranker: logistic weights by feature name (see pipelines/extract/ranker.py).",
-            "Written by `python -m bench.articles.train --write`; do not edit by hand.",
-            f"fitted on {len(roles['train']) + len(roles['dev'])} coded roles (train+dev)"])
-        final = fit(cands["train"] + cands["dev"], best)
-        write_weights(final, [f"fitted on {len(rows['train']) + len(rows['dev'])} coded articles (train+dev); "
-                              f"threshold {best:.2f} chosen on dev; dev ECE {ece:.3f} (fit on train)"])
-        print(f"wrote {WEIGHTS} ({len(final.weights)} weights)")
+            "Written by `python -m bench.articles.train --write`; do not edit by hand.", *fitted.summary])
+        write_weights(fitted.judge, fitted.summary)
+        print(f"wrote {WEIGHTS} ({len(fitted.judge.weights)} weights) and {ranker_model.WEIGHTS}")
     return 0
 
 

@@ -2,40 +2,60 @@
 
 News tells one airstrike in several sentences ("شنت طائرات التحالف غارات ... وأسفرت الغارات عن
 مقتل ... وقالت مصادر إن القصف ..."). Records of one article share an `event_id` when they have the
-same type and modality and nothing tells them apart: their own dates (not the publication-day
-fallback) agree, and their places agree (same country; the same place when both name a town or
-site). Two strikes on two towns stay two acts; a strike "أمس" and one "الجمعة" stay two acts.
+same type and modality and nothing tells them apart: their own dates (not the publication-day or
+dateline fallback) are at most a day apart (a day apart only in the same town), and they do not name
+two different towns, sites or provinces. Two strikes on two towns stay two acts; a strike "أمس" and
+one "الخميس" three days earlier stay two acts.
 The warehouse's merge of mentions across articles starts from these ids.
 """
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 from typing import Sequence
 
 from pipelines.records import Event, Place
 
-_OWN_DATE_SOURCES = frozenset({"explicit", "relative", "dateline"})
+_OWN_DATE_SOURCES = frozenset({"explicit", "relative"})  # not the publication day nor the dateline's
+_PRECISE = frozenset({"point", "city", "admin2"})
+
+
+def _day(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value) if len(value) == 10 else None
+    except ValueError:
+        return None
 
 
 def _dates_differ(a: Event, b: Event) -> bool:
+    """Their own dates disagree: different months or years, or days more than one apart; a day apart
+    only counts when they do not name the same town (news dates one clash "أمس" and "اليوم")."""
     da, db = a.date, b.date
     if da is None or db is None or not da.value or not db.value:
         return False
     if da.source not in _OWN_DATE_SOURCES or db.source not in _OWN_DATE_SOURCES:
         return False
+    x, y = _day(da.value), _day(db.value)
+    if x is not None and y is not None:
+        gap = abs((x - y).days)
+        return gap > 1 or (gap == 1 and not _same_precise_place(a.location, b.location))
     n = min(len(da.value), len(db.value))
     return da.value[:n] != db.value[:n]
 
 
+def _same_precise_place(a: Place | None, b: Place | None) -> bool:
+    return (a is not None and b is not None and a.precision in _PRECISE and b.precision in _PRECISE
+            and (a.geonameid or a.name) == (b.geonameid or b.name))
+
+
 def _places_differ(a: Place | None, b: Place | None) -> bool:
+    """Two towns, sites or districts, or two provinces: two acts. A country alone tells nothing apart
+    (it is often the country of a party, not of the act)."""
     if a is None or b is None:
         return False
-    if a.country and b.country and a.country != b.country:
-        return True
-    precise = {"point", "city", "admin2"}
-    if a.precision in precise and b.precision in precise:
-        ida, idb = a.geonameid or a.name, b.geonameid or b.name
-        return ida != idb
+    for level in (_PRECISE, frozenset({"admin1"})):
+        if a.precision in level and b.precision in level:
+            return (a.geonameid or a.name) != (b.geonameid or b.name)
     return False
 
 

@@ -578,7 +578,8 @@ def _assemble(g: _Group, sentence_counts: list[QuantityMention], view: SentenceV
     if g.modality == "asserted" and _unreported_nominal(g, s, dates):
         g.modality = "historical"
         g.modality_rules.append("modality:historical:background.unreported_noun")
-    explain = [f"trigger:{t.entry} {t.event_type}/{t.mode or '-'} '{t.text}' weight {t.weight:.2f}" for t in g.triggers]
+    explain = [f"trigger:{t.entry} {t.event_type}/{t.mode or '-'} '{t.text}' weight {t.weight:.2f}"
+               + (f" {t.kind}" if t.kind else "") + (f" prefix {t.prefix}" if t.prefix else "") for t in g.triggers]
     explain += sorted(set(g.modality_rules))
     explain += [f"quantity:{m.quantity.value} {m.quantity.role} ({m.rule})" for m in g.quantities]
     explain += args.rules

@@ -20,6 +20,7 @@ is never demoted.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
@@ -30,11 +31,13 @@ from pipelines.extract.assessor import DEMOTED_RULE as ASSESSOR_DEMOTED
 from pipelines.extract.assessor import features as sentence_features
 from pipelines.learn import sigmoid
 from pipelines.records import AnalyzedSentence, Event, TemporalExpression
+from pipelines.text import normalize
 
 WEIGHTS = Path(__file__).with_name("lexicons") / "judge.tsv"
 DEMOTED_RULE = "modality:historical:judge.not_reported"
 RESTORED_RULE = "modality:asserted:judge.reported"  # an assessor demotion the judge overrules
-WORD_PREFIXES = ("w=", "b=", "a=")
+WORD_PREFIXES = ("w=", "b=", "a=", "tw=", "p1=", "n1=")  # sparse word features: kept when frequent
+_ARABIC_WORD = re.compile(r"[\u0621-\u064A\u0640\u064B-\u0652\u0670]+")
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,7 @@ def candidate_features(events: Sequence[Event], infos: dict[int, SentenceInfo],
             f["prec=" + e.date.precision] = 1.0
         if e.actor is not None and e.actor.code:
             f["actor_coded"] = 1.0
+        _trigger_features(f, e, info)
         assessed = next((x for x in e.explain if x.startswith("assessor:p=")), None)
         if assessed is not None:  # the sentence-level assessor's verdict is one piece of evidence
             f["assessor_p"] = float(assessed[len("assessor:p="):].split(" ", 1)[0])
@@ -104,6 +108,25 @@ def candidate_features(events: Sequence[Event], infos: dict[int, SentenceInfo],
         f["type=" + e.event_type] = 1.0
         out.append(f)
     return out
+
+
+def _trigger_features(f: dict[str, float], e: Event, info: SentenceInfo) -> None:
+    """How the main trigger was read (verb or noun, its clitics) and its neighbouring words: a word's
+    sense and its report often show right beside it ("لمظاهرات" a purpose, "ضد المظاهرات" a topic)."""
+    line = next((x for x in e.explain if x.startswith("trigger:")), "")
+    words = line.rsplit("'", 1)[-1].split()  # "weight 0.75 perf prefix و"
+    if len(words) >= 3:
+        f["kind=" + words[2]] = 1.0
+    if "prefix" in words:
+        f["prefix=" + words[words.index("prefix") + 1]] = 1.0
+    f["tw=" + normalize(e.trigger.text)] = 1.0
+    local = e.trigger.start - info.start
+    before = _ARABIC_WORD.findall(info.text[:max(0, local)])
+    after = _ARABIC_WORD.findall(info.text[local + len(e.trigger.text):])
+    if before:
+        f["p1=" + normalize(before[-1])] = 1.0
+    if after:
+        f["n1=" + normalize(after[0])] = 1.0
 
 
 def sentence_infos(sentences: Sequence[AnalyzedSentence], dates: Sequence[TemporalExpression]

@@ -48,3 +48,19 @@ class ArticleMentions:
                 _shift_actors(find_actors(sent.text, published, context_countries=self.context), sent.start),
                 _shift_places(find_places(sent.text, self.context), sent.start))
         return self._cache[position]
+
+    def main_place(self) -> Place | None:
+        """The first place the article names in its main country (the country most mentioned), a
+        country-level mention if there is one: where an article's acts happen when a sentence says
+        nothing of it."""
+        if not self.context:
+            return None
+        first = None
+        for position in range(len(self.sentences)):
+            for p in self.of(position)[1]:
+                if p.country == self.context[0]:
+                    if p.precision == "country":
+                        return p
+                    first = first or p
+        return first
+

@@ -3,7 +3,7 @@
 The argument rules (`arguments.py`) pick one filler per role from the sentence's clause patterns.
 The ranker sees that pick beside every other candidate: the actor and place mentions of the event's
 sentence, of the sentence before it and of the lead sentence (news names the attacker once and then
-says "وقال" or "الغارات"), and the dateline place. Each candidate gets features (who proposed it, its
+says "وقال" or "الغارات"), the dateline place and the article's main country. Each candidate gets features (who proposed it, its
 side of and distance from the trigger, the word before it and its own clitic, whether it shares the
 trigger's clause, its sector or geographic precision, how often the article names it), each also
 crossed with the event type and the role; a logistic model per role scores them and the best one
@@ -26,6 +26,9 @@ from pipelines.text import normalize
 WEIGHTS = Path(__file__).with_name("lexicons") / "ranker.tsv"
 ROLES = ("actor", "target", "location")
 _CLITICS = "وفبلك"
+MIN_FILL = 0.1
+_VICTIM_ROLES = frozenset({"killed", "injured", "detained", "abducted"})
+_SUBSET = frozenset(normalize(w) for w in ("بينهم", "منهم", "بينها", "منها", "بينهن", "وبينهم", "ومنهم"))  # a role the rules left empty is filled only by a candidate at least this likely
 
 
 @dataclass(frozen=True)
@@ -48,7 +51,8 @@ def _key(v) -> tuple[int, int]:
 
 def candidates(e: Event, role: str, mentions: ArticleMentions, position: int,
                dateline: Place | None) -> list[RoleCandidate]:
-    """The rules' pick first, then the other mentions of the sentence, the one before and the lead."""
+    """The rules' pick first, then the other mentions of the sentence, the one before and the lead;
+    for the place also the dateline's and the first mention of the article's main country."""
     out: list[RoleCandidate] = []
     seen: set[tuple[int, int]] = set()
 
@@ -66,6 +70,7 @@ def candidates(e: Event, role: str, mentions: ArticleMentions, position: int,
             add(v, origin)
     if role == "location":
         add(dateline, "dateline")
+        add(mentions.main_place(), "article")
     return out
 
 
@@ -89,13 +94,21 @@ def candidate_features(e: Event, c: RoleCandidate, view: SentenceView, article_t
         f["origin=" + c.origin + "+local"] = 1.0
     if getattr(e, c.role) is not None and _key(getattr(e, c.role)) == _key(v):
         f["picked"] = 1.0
+        rule = next((x.split(" ", 1)[0].split(":")[1] for x in e.explain if x.startswith(c.role + ":")), None)
+        if rule:  # which argument rule picked it ("target:casualties", "actor:agent_verb")
+            f["rule=" + rule] = 1.0
     first = normalize(v.text.split()[0]) if v.text.split() else ""
     if first[:1] in _CLITICS and len(first) > 3:
         f["clitic=" + first[0]] = 1.0
     if first.startswith(("ال", "وال", "بال", "لل", "فال")):
         f["definite"] = 1.0
+    if any(q.role in _VICTIM_ROLES and q.start <= v.start <= q.end + 12 for q in e.quantities):
+        f["counted"] = 1.0  # the noun of the event's own toll ("مقتل 12 مدنيا")
     if c.origin in ("rules", "sentence"):
         words = view.words
+        i = view.word_before(v.start)
+        if any(words[k].norm in _SUBSET for k in range(max(0, i - 2), i + 1)):
+            f["subset"] = 1.0  # "بينهم 14 طفلا": part of the victims, not the target
         tw = view.word_at(e.trigger.start)
         cw = view.word_at(v.start)
         f["side=" + ("before" if v.start < e.trigger.start else "after")] = 1.0
@@ -134,9 +147,14 @@ class Ranker:
         changes: dict[str, object] = {}
         notes = []
         for role, cands in table.items():
+            taken = changes.get("actor", e.actor) if role == "target" else None
+            cands = [(c, f) for c, f in cands  # whoever acts is not acted on
+                     if taken is None or not (c.value.start < taken.end and taken.start < c.value.end)]
             if not cands:
                 continue
             best, p = max(((c, self.score(f)) for c, f in cands), key=lambda x: x[1])
+            if getattr(e, role) is None and p < MIN_FILL:
+                continue  # nobody likely enough to name where the rules named nobody
             if getattr(e, role) is None or _key(getattr(e, role)) != _key(best.value):
                 changes[role] = best.value
                 notes.append(f"ranker:{role} {best.origin} '{best.value.text}' p={p:.2f}")

@@ -101,3 +101,15 @@ def test_evidence_query_slices_triggers(warehouse):
     recs = [dict(zip(cols, r)) for r in rows]
     assert all(r["evidence_trigger"] == r["trigger_text"] for r in recs)
     assert len(recs) == 7  # every asserted mention
+
+
+def test_view_trusted_monthly_events(warehouse):
+    rows = rows_of(warehouse, "SELECT * FROM trusted_monthly_events ORDER BY ALL")
+    plain = rows_of(warehouse, "SELECT * FROM monthly_events_by_type_country ORDER BY ALL")
+    assert [{k: r[k] for k in plain[0]} for r in rows] == plain  # the same counts, with their quality
+    quality = {r["event_type"]: r for r in rows_of(warehouse, "SELECT * FROM type_quality")}
+    assert quality, "type_quality is loaded from the shipped table"
+    for r in rows:
+        q = quality.get(r["event_type"])
+        assert r["blind_precision"] == (q["blind_precision"] if q else None)
+        assert r["trusted"] == bool(q and q["blind_precision"] >= 0.6 and q["true_records"] + q["false_records"] >= 5)

@@ -1,0 +1,73 @@
+"""The article-level models against their recipe and our coded articles (bench/articles).
+
+* The shipped judge and ranker weights are what `python -m bench.articles.train` fits today: a rule,
+  lexicon or feature change without retraining fails here.
+* The label files hold offsets and codes only (no corpus text), every article is coded under the
+  codebook's types and roles, and double-coded articles agree with each other.
+Skipped when ../shared (the corpus the labels point into) is absent."""
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from bench.articles import train as recipe
+from bench.articles.labels import LABELS, double_codings, read_corpus, read_labels, split_rows
+from bench.articles.sample import CORPUS, split_of
+from pipelines.extract.judge import default_judge
+from pipelines.extract.ranker import default_ranker
+
+TYPES = {"ASSAULT", "PROTEST", "COERCE", "MOBILIZE", "THREATEN", "REQUEST", "ACCUSE", "REJECT",
+         "CONSULT", "AGREE", "SUPPORT", "COOPERATE", "AID", "RETREAT", "SANCTION", "CONCEDE"}
+ROLES = {"killed", "injured", "detained", "abducted", "displaced", "deployed", "participants", "launched"}
+ARABIC = re.compile(r"[\u0600-\u06FF]")
+
+needs_corpus = pytest.mark.skipif(not CORPUS.exists(), reason="../shared/corpus is absent")
+
+
+def test_labels_hold_offsets_and_codes_only():
+    rows = list(read_labels())
+    assert len({r["id"] for r in rows}) >= 1000
+    for p in LABELS.glob("*.jsonl"):
+        assert not ARABIC.search(p.read_text(encoding="utf-8")), f"{p.name} holds Arabic text"
+    for r in rows:
+        for e in r["events"]:
+            assert e["type"] in TYPES and isinstance(e["core"], bool)
+            assert all(q["role"] in ROLES and isinstance(q["value"], int) for q in e["quantities"])
+            assert e["trigger"][0] < e["trigger"][1] and all(a < b for a, b in e["quotes"])
+
+
+def test_splits_are_by_article_and_stable():
+    ids = {r["id"] for r in read_labels()}
+    counts = {s: sum(split_of(i) == s for i in ids) for s in ("train", "dev", "blind")}
+    assert counts["blind"] >= 200 and counts["dev"] >= 150 and counts["train"] > counts["dev"]
+    assert split_of("SK-middleEast-2357-20180613") == split_of("SK-middleEast-2357-20180613")
+
+
+@needs_corpus
+def test_labels_point_into_the_corpus():
+    rows = list(read_labels())
+    corpus = read_corpus({r["id"] for r in rows})
+    for r in rows:
+        n = len(corpus[r["id"]]["text"])
+        assert all(0 <= e["trigger"][0] < e["trigger"][1] <= n for e in r["events"])
+
+
+@needs_corpus
+def test_double_coded_articles_exist_for_agreement():
+    assert len(double_codings(read_labels())) >= 100
+
+
+@needs_corpus
+@pytest.mark.slow
+def test_shipped_weights_are_the_recipe_fit():
+    rows = {s: split_rows(s) for s in ("train", "dev")}
+    fitted = recipe.fit_all(rows, read_corpus({r["id"] for rs in rows.values() for r in rs}))
+    judge, ranker = default_judge(), default_ranker()
+    assert judge.threshold == pytest.approx(fitted.judge.threshold)
+    for shipped, fresh, name in ((judge.weights, fitted.judge.weights, "judge"),
+                                 (ranker.weights, fitted.ranker.weights, "ranker")):
+        keys = set(shipped) | set(fresh)
+        worst = max(abs(shipped.get(k, 0.0) - fresh.get(k, 0.0)) for k in keys)
+        assert worst < 0.02, f"{name} weights differ from the fit by {worst:.3f}: retrain with python -m bench.articles.train --write"
