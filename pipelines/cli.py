@@ -81,7 +81,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
     docs = load_docs(args)
     whole = not args.sentence_level
-    for result in process_articles(docs, judge=whole, rank=whole):
+    for result in process_articles(docs, judge=whole, rank=whole, detect=whole):
         for ev in result.events:
             _emit(ev.to_json(explain=args.explain))
     return 0
@@ -109,8 +109,8 @@ def build_parser(areas: bool = True) -> argparse.ArgumentParser:
     """The full parser; `areas=False` leaves out the area command groups (their imports are heavy)."""
     parser = argparse.ArgumentParser(prog="marsad", description="Arabic news -> conflict events")
     parser.add_argument("--sentence-level", action="store_true",
-                        help="extract with the rules and the sentence assessor only, without the "
-                             "article-level judge and role ranker (what the sentence-level held-out set measures)")
+                        help="extract with the rules and the sentence assessor only, without the sentence "
+                             "detector, article-level judge and role ranker (what the sentence-level held-out set measures)")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("extract", help="extract events, one JSON object per line")
     _add_doc_args(p)

@@ -58,14 +58,15 @@ def chunks(items: Iterable, size: int = CHUNK) -> Iterator[list]:
 
 def process_articles(articles: Iterable[Article], analyzer: Analyzer | None = None,
                      chunk: int = CHUNK, assess: bool = True, judge: bool = True,
-                     rank: bool = True) -> list[ArticleResult]:
+                     rank: bool = True, detect=True) -> list[ArticleResult]:
     """Run every stage on a batch of articles, `chunk` articles at a time.
 
     The analyzer sees a whole chunk at once (stanza batches its sentences), and extraction runs
     right after on the same chunk, so the per-sentence caches (normalisation, gazetteer scans) still
     hold the chunk's sentences: analysis and extraction share that work instead of redoing it.
     `assess=False` gives the rules' events without the learned assessor, `judge=False` without the
-    article-level judge, `rank=False` without the role ranker (for their training recipes).
+    article-level judge, `rank=False` without the role ranker, `detect=False` without the sentence
+    detector (or a `Detector` to use instead of the shipped one): for their training recipes.
     """
     analyzer = analyzer or get_analyzer()
     results = []
@@ -74,6 +75,6 @@ def process_articles(articles: Iterable[Article], analyzer: Analyzer | None = No
         analyses = analyzer.analyze_many(cleans)
         for clean, sentences in zip(cleans, analyses):
             dates = article_dates(clean)
-            events = extract_events(clean, sentences, dates, assess=assess, judge=judge, rank=rank)
+            events = extract_events(clean, sentences, dates, assess=assess, judge=judge, rank=rank, detect=detect)
             results.append(ArticleResult(clean, list(sentences), dates, events))
     return results

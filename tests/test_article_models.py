@@ -1,6 +1,6 @@
 """The article-level models against their recipe and our coded articles (bench/articles).
 
-* The shipped judge and ranker weights are what `python -m bench.articles.train` fits today: a rule,
+* The shipped detector, judge and ranker weights are what `python -m bench.articles.train` fits today: a rule,
   lexicon or feature change without retraining fails here.
 * The label files hold offsets and codes only (no corpus text), every article is coded under the
   codebook's types and roles, and double-coded articles agree with each other.
@@ -15,6 +15,7 @@ import pytest
 from bench.articles import train as recipe
 from bench.articles.labels import LABELS, double_codings, read_corpus, read_labels, split_rows
 from bench.articles.sample import CORPUS, split_of
+from pipelines.extract.detector import default_detector
 from pipelines.extract.judge import default_judge
 from pipelines.extract.ranker import default_ranker
 
@@ -64,8 +65,12 @@ def test_double_coded_articles_exist_for_agreement():
 def test_shipped_weights_are_the_recipe_fit():
     rows = {s: split_rows(s) for s in ("train", "dev")}
     fitted = recipe.fit_all(rows, read_corpus({r["id"] for rs in rows.values() for r in rs}))
-    judge, ranker = default_judge(), default_ranker()
+    judge, ranker, detector = default_judge(), default_ranker(), default_detector()
     assert judge.threshold == pytest.approx(fitted.judge.threshold)
+    assert detector.thresholds == fitted.detector.thresholds
+    for t, w in fitted.detector.weights.items():  # words under the pruning bound are not written
+        worst = max(abs(detector.weights[t].get(k, 0.0) - v) for k, v in w.items())
+        assert worst <= recipe.DETECTOR_PRUNE + 1e-4, f"detector {t} differs from the fit by {worst:.3f}: retrain"
     for shipped, fresh, name in ((judge.weights, fitted.judge.weights, "judge"),
                                  (ranker.weights, fitted.ranker.weights, "ranker")):
         keys = set(shipped) | set(fresh)

@@ -1,4 +1,5 @@
-"""Training recipe for the article-level judge (`judge.py`) and the role ranker (`ranker.py`).
+"""Training recipe for the sentence detector (`detector.py`), the article-level judge (`judge.py`) and
+the role ranker (`ranker.py`).
 
 Reads our coded articles (`bench/articles/labels/`, texts rebuilt from ../shared/corpus) and runs the
 extractor on them without either model.
@@ -10,9 +11,12 @@ extractor on them without either model.
   mention is labelled 1 when it is the coded one (overlapping spans, one name inside the other, or
   the same English place name), else 0.
 
-Both are L2-regularised logistic models fitted on the train split; the judge's threshold is chosen on
+* Detector: per type, sentences telling a core event of the type against sentences telling no event
+  of it (fitted on train+dev before the others, since its proposals are their candidates).
+
+The judge and ranker are L2-regularised logistic models fitted on the train split; the judge's threshold is chosen on
 the dev split, where calibration (expected calibration error, ten bins) and the ranker's accuracy are
-reported. `--write` fits train+dev and replaces `lexicons/judge.tsv` and `lexicons/ranker.tsv`. The
+reported. `--write` fits train+dev and replaces `lexicons/judge.tsv`, `ranker.tsv` and `detector.tsv`. The
 blind split is never read here.
 
     .venv/bin/python -m bench.articles.train [--write]
@@ -26,6 +30,9 @@ from pathlib import Path
 
 from bench.articles.labels import read_corpus, split_rows
 from pipelines.extract import ranker as ranker_model
+from pipelines.extract.detector import WEIGHTS as DETECTOR_WEIGHTS
+from pipelines.extract.detector import Detector
+from pipelines.extract.detector import features as detector_features
 from pipelines.extract.events import article_mentions
 from pipelines.extract.judge import WEIGHTS, WORD_PREFIXES, Judge, candidate_features, judged, sentence_infos
 from pipelines.ingest import article_from_record
@@ -37,6 +44,10 @@ from pipelines.text import normalize
 # L2 2 -> 20 (0.774 -> 0.788, ECE 0.043 -> 0.030); the ranker is best with little shrinkage.
 L2 = 20.0
 RANKER_L2 = 2.0
+DETECTOR_L2 = 5.0
+DETECTOR_MIN_COUNT = 20
+DETECTOR_THRESHOLD = 0.5
+DETECTOR_PRUNE = 0.01  # smaller word weights are not written (they move no probability by a point)
 MIN_COUNT = 3  # a feature seen in fewer training candidates gets no weight
 MIN_WORD_COUNT = 8  # words: a sentence-word feature needs this many candidates
 THRESHOLDS = [round(0.05 * k, 2) for k in range(4, 15)]
@@ -72,11 +83,12 @@ def _same(text: str, gold: dict, value, near: int) -> bool:
     return bool(gold.get("name")) and str(getattr(value, "name", "")).lower() == str(gold["name"]).lower()
 
 
-def candidates(rows: list[dict], corpus: dict[str, dict]) -> tuple[list[Candidate], list[RoleChoice]]:
+def candidates(rows: list[dict], corpus: dict[str, dict], detector: "Detector | bool" = True
+               ) -> tuple[list[Candidate], list[RoleChoice]]:
     labels = {r["id"]: r for r in rows}
     articles = [article_from_record(corpus[i]) for i in labels]
     out, roles = [], []
-    for res in process_articles(articles, judge=False, rank=False):
+    for res in process_articles(articles, judge=False, rank=False, detect=detector):
         aid = res.article.article_id
         text = res.article.text
         gold = labels[aid]["events"]
@@ -99,6 +111,57 @@ def candidates(rows: list[dict], corpus: dict[str, dict]) -> tuple[list[Candidat
                     roles.append(RoleChoice(role, tuple((cf, int(_same(text, g[role], c.value, e.trigger.start)))
                                                         for c, cf in cands)))
     return out, roles
+
+
+@dataclass(frozen=True)
+class SentenceRow:
+    """One sentence for the detector: its features, the types of the core and of all coded events it tells."""
+    features: dict
+    core: frozenset[str]
+    coded: frozenset[str]
+    ruled: frozenset[str]  # the types the rules propose there (the detector only adds others)
+
+
+def sentence_rows(rows: list[dict], corpus: dict[str, dict]) -> list[SentenceRow]:
+    labels = {r["id"]: r for r in rows}
+    out = []
+    for res in process_articles([article_from_record(corpus[i]) for i in labels], judge=False, rank=False,
+                                detect=False):
+        gold = labels[res.article.article_id]["events"]
+        for rank, s in enumerate(res.sentences):
+            span = (s.sentence.start, s.sentence.end)
+            told = [g for g in gold if any(_overlaps(span, q) for q in g["quotes"])]
+            out.append(SentenceRow(detector_features(s.sentence.text, rank),
+                                   frozenset(g["type"] for g in told if g["core"]), frozenset(g["type"] for g in told),
+                                   frozenset(e.event_type for e in res.events if e.sentence_index == s.sentence.index)))
+    return out
+
+
+def fit_detector(rows: list[SentenceRow]) -> Detector:
+    """Per type: sentences telling a core event of the type against those telling none of it."""
+    weights = {}
+    for t in sorted({t for r in rows for t in r.core}):
+        mine = [r for r in rows if t in r.core or t not in r.coded]
+        weights[t] = fit_logistic([r.features for r in mine], [float(t in r.core) for r in mine],
+                                  l2=DETECTOR_L2, min_count=DETECTOR_MIN_COUNT)
+    return Detector(weights, {t: DETECTOR_THRESHOLD for t in weights})
+
+
+def detector_report(rows: list[SentenceRow], detector: Detector) -> str:
+    """Where the rules propose nothing of a type: sentences the detector finds (core events of the
+    type), and sentences it proposes that tell no event of the type."""
+    found = false = missed = 0
+    for r in rows:
+        for t in detector.weights:
+            if t in r.ruled:
+                continue
+            said = detector.probability(t, r.features) >= detector.thresholds[t]
+            if t in r.core:
+                found += said
+                missed += not said
+            elif t not in r.coded:
+                false += said
+    return f"found {found}, false {false}, still missed {missed}"
 
 
 def fit_ranker(choices: list[RoleChoice]) -> ranker_model.Ranker:
@@ -185,16 +248,21 @@ class Fitted:
     """What the recipe produces: the shipped models (fitted on train+dev) and its report."""
     judge: Judge
     ranker: ranker_model.Ranker
+    detector: Detector
     report: list[str]
     summary: list[str]
 
 
 def fit_all(rows: dict[str, list[dict]], corpus: dict[str, dict]) -> Fitted:
-    """Fit on train, choose the threshold and report on dev, then refit on train+dev."""
-    both = {s: candidates(rows[s], corpus) for s in ("train", "dev")}
+    """The detector first (train+dev; reported on dev with a fit on train), then the judge and ranker
+    on the candidates it and the rules propose: fitted on train, threshold chosen and reported on
+    dev, then refitted on train+dev."""
+    sents = {s: sentence_rows(rows[s], corpus) for s in ("train", "dev")}
+    report = [f"dev detector (fit on train), beyond the rules: {detector_report(sents['dev'], fit_detector(sents['train']))}"]
+    detector = fit_detector(sents["train"] + sents["dev"])
+    both = {s: candidates(rows[s], corpus, detector) for s in ("train", "dev")}
     cands = {s: both[s][0] for s in both}
     roles = {s: both[s][1] for s in both}
-    report = []
     for s in both:
         n = [c for c in cands[s] if c.label is not None]
         report.append(f"{s}: {len(rows[s])} articles, {len(n)} labelled candidates ({sum(c.label for c in n)} positive)")
@@ -211,7 +279,8 @@ def fit_all(rows: dict[str, list[dict]], corpus: dict[str, dict]) -> Fitted:
     report.append("dev roles, ranker: " + "  ".join(f"{k} {v}" for k, v in ranker_accuracy(roles["dev"], ranker).items()))
     summary = [f"fitted on {len(rows['train']) + len(rows['dev'])} coded articles (train+dev); "
                f"threshold {best:.2f} chosen on dev; dev ECE {ece:.3f} (fit on train)"]
-    return Fitted(fit(cands["train"] + cands["dev"], best), fit_ranker(roles["train"] + roles["dev"]), report, summary)
+    return Fitted(fit(cands["train"] + cands["dev"], best), fit_ranker(roles["train"] + roles["dev"]), detector,
+                  report, summary)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -226,6 +295,12 @@ def main(argv: list[str] | None = None) -> int:
             "The role ranker: logistic weights by feature name (see pipelines/extract/ranker.py).",
             "Written by `python -m bench.articles.train --write`; do not edit by hand.", *fitted.summary])
         write_weights(fitted.judge, fitted.summary)
+        lines = ["# The sentence detector: logistic weights per type (see pipelines/extract/detector.py).",
+                 "# Written by `python -m bench.articles.train --write`; do not edit by hand."]
+        for t, w in sorted(fitted.detector.weights.items()):
+            lines.append(f"{t}\t@threshold\t{fitted.detector.thresholds[t]:.2f}")
+            lines += [f"{t}\t{k}\t{v:.6f}" for k, v in sorted(w.items()) if abs(v) >= DETECTOR_PRUNE]
+        DETECTOR_WEIGHTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
         print(f"wrote {WEIGHTS} ({len(fitted.judge.weights)} weights) and {ranker_model.WEIGHTS}")
     return 0
 

@@ -108,7 +108,7 @@ def load_examples(shared: Path) -> list[Example]:
                                 tuple(e for e in result.events if e.sentence_index == s.sentence.index),
                                 tuple(own_times(s, result.dates)))
                            for s in result.sentences)
-                for key, result in zip(keys, process_articles(articles, assess=False, judge=False, rank=False))}
+                for key, result in zip(keys, process_articles(articles, assess=False, judge=False, rank=False, detect=False))}
 
     undated, dated = run(False), run(True)
     out = []

@@ -29,6 +29,8 @@ import yaml
 from pipelines.extract.arguments import SentenceView, find_arguments
 from pipelines.extract.assessor import default_assessor
 from pipelines.extract.coref import assign_event_ids
+from pipelines.extract.detector import ENTRY as DETECTOR_ENTRY
+from pipelines.extract.detector import Detector, default_detector
 from pipelines.extract.judge import default_judge
 from pipelines.extract.mentions import ArticleMentions
 from pipelines.extract.ranker import default_ranker
@@ -432,23 +434,31 @@ def extract_events(
     assess: bool = True,
     judge: bool = True,
     rank: bool = True,
+    detect: "bool | Detector" = True,
 ) -> list[Event]:
     """Events of one article (offsets into the original article text).
 
     `assess=False` leaves out the learned assessor (`assessor.py`), `judge=False` the article-level
-    judge (`judge.py`) and `rank=False` the role ranker (`ranker.py`): their training recipes need
-    the events as the steps before them leave them."""
+    judge (`judge.py`), `rank=False` the role ranker (`ranker.py`) and `detect=False` the sentence
+    detector (`detector.py`; a `Detector` uses that one instead of the shipped one): their training
+    recipes need the events as the steps before them leave them."""
     article = clean.article
     text = article.text
     published = article.published
     lead = lead_date(text, published, dates) if sentences else None
     mentions, fallback_place = article_mentions(clean, sentences)
+    detector = (detect if isinstance(detect, Detector) else default_detector()) if detect else None
     events: list[Event] = []
     for position, s in enumerate(sentences):
         sent = s.sentence
         triggers = find_triggers(s)
         quantities = [_shift_quantity(m, sent.start) for m in find_quantity_mentions(sent.text)]
         counted = [m for m in quantities if m.quantity.role and not m.subset and not m.vague]
+        proposals = detector.propose(sent.text, position, frozenset(t.event_type for t in triggers)) \
+            if detector is not None else []
+        triggers = triggers + [TriggerMatch(p.event_type, None, sent.start + p.start, sent.start + p.end,
+                                            sent.text[p.start:p.end], DETECTOR_ENTRY, p.probability)
+                               for p in proposals]
         if not triggers and not counted:
             continue
         actors, places = mentions.of(position)

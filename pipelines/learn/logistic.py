@@ -22,22 +22,34 @@ def fit_logistic(rows: Sequence[dict[str, float]], ys: Sequence[float], l2: floa
     counts = Counter(k for f in rows for k in f)
     names = sorted(k for k, n in counts.items() if n >= min_count and keep(k))
     column = {k: i for i, k in enumerate(names)}
-    x = np.zeros((len(rows), len(names)))
+    # the design matrix as coordinate lists: rows hold a few dozen of many thousand features
+    r_idx, c_idx, vals = [], [], []
     for i, f in enumerate(rows):
         for k, v in f.items():
             j = column.get(k)
             if j is not None:
-                x[i, j] = v
+                r_idx.append(i)
+                c_idx.append(j)
+                vals.append(v)
+    ri, ci, xv = np.asarray(r_idx, dtype=np.int64), np.asarray(c_idx, dtype=np.int64), np.asarray(vals, dtype=float)
+    n, m = len(rows), len(names)
+
+    def x_dot(w: np.ndarray) -> np.ndarray:
+        return np.bincount(ri, weights=xv * w[ci], minlength=n)
+
+    def xt_dot(r: np.ndarray) -> np.ndarray:
+        return np.bincount(ci, weights=xv * r[ri], minlength=m)
+
     y = np.asarray(ys, dtype=float)
-    sw = np.ones(len(rows)) if sample_weight is None else np.asarray(sample_weight, dtype=float)
-    w = np.zeros(len(names))
+    sw = np.ones(n) if sample_weight is None else np.asarray(sample_weight, dtype=float)
+    w = np.zeros(m)
     for _ in range(30):
-        p = 1.0 / (1.0 + np.exp(-(x @ w)))
-        gradient = x.T @ (sw * (p - y)) + l2 * w
+        p = 1.0 / (1.0 + np.exp(-x_dot(w)))
+        gradient = xt_dot(sw * (p - y)) + l2 * w
         if np.abs(gradient).max() < 1e-5:
             break
         curvature = sw * p * (1 - p)
-        w -= conjugate_gradient(lambda v: x.T @ (curvature * (x @ v)) + l2 * v, gradient)
+        w -= conjugate_gradient(lambda v: xt_dot(curvature * x_dot(v)) + l2 * v, gradient)
     return {k: float(v) for k, v in zip(names, w)}
 
 

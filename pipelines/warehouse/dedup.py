@@ -181,6 +181,8 @@ def pair_score(a: dict, b: dict) -> int | None:
         # month or year ("this month they accused...") cannot single out one statement among many
         coarse = 1 <= a["_prec"] <= 3 or 1 <= b["_prec"] <= 3
         evident = act == 1 and (tgt == 1 or loc == 2) and (not coarse or _same_date(a, b))
+    if same_article and a.get("act_id") is not None and a.get("act_id") == b.get("act_id"):
+        evident = True  # the extractor read them as one act (coref.py); nothing above contradicts it
     if not evident:
         return None
     score = loc + act + tgt

@@ -83,7 +83,7 @@ MENTION_SCHEMA = {
     "geonameid": pl.Int64, "geo_precision": pl.Utf8,
     "date_text": pl.Utf8, "date_start_offset": pl.Int32, "date_end_offset": pl.Int32, "date_value": pl.Utf8,
     "date_precision": pl.Utf8, "date_source": pl.Utf8, "date_from": pl.Date, "date_to": pl.Date,
-    "event_id": pl.Utf8,
+    "event_id": pl.Utf8, "act_id": pl.Utf8,
 }
 QUANTITY_SCHEMA = {
     "mention_id": pl.Utf8, "quantity_index": pl.Int32, "article_id": pl.Utf8, "text": pl.Utf8,
@@ -136,7 +136,7 @@ def mention_row(ev: Event, mention_id: str) -> dict:
         "date_text": d.text if d else None, "date_start_offset": d.start if d else None,
         "date_end_offset": d.end if d else None, "date_value": d.value if d else None,
         "date_precision": d.precision if d else None, "date_source": d.source if d else None,
-        "date_from": dfrom, "date_to": dto, "event_id": None,
+        "date_from": dfrom, "date_to": dto, "event_id": None, "act_id": ev.event_id,
     }
 
 

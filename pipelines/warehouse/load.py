@@ -306,7 +306,7 @@ _MENTION_FIELDS = (
     "m.mention_id, m.article_id, m.sentence_index, m.event_type, m.mode, m.modality, m.confidence,"
     " m.trigger_start, m.actor_code, m.actor_name, m.actor_country, m.target_code, m.target_name,"
     " m.target_country, m.location_key, m.location_name, m.country, m.admin1, m.lat, m.lon, m.geonameid,"
-    " m.geo_precision, m.date_value, m.date_precision, m.date_source, m.date_from, m.date_to, m.event_id,"
+    " m.geo_precision, m.date_value, m.date_precision, m.date_source, m.date_from, m.date_to, m.event_id, m.act_id,"
     " a.published, a.partition_day, a.url, a.source"
 )
 _REPORT_DAY = "coalesce(a.published, a.partition_day)"

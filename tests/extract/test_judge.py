@@ -167,3 +167,38 @@ def test_ranker_picks_the_best_scored_candidate_and_says_so(monkeypatch):
 def test_the_shipped_ranker_loads():
     r = default_ranker()
     assert r is not None and any(k.startswith("location|") for k in r.weights)
+
+
+DETECTOR_TABLE = """# written for this test
+ACCUSE\t@threshold\t0.5
+ACCUSE\tbias\t-2.0
+ACCUSE\tw=تورط\t3.0
+ACCUSE\tw=قال\t0.5
+REJECT\t@threshold\t0.5
+REJECT\tbias\t-3.0
+"""
+
+
+def test_detector_proposes_a_type_on_its_strongest_word():
+    from pipelines.extract.detector import from_table
+    d = from_table(DETECTOR_TABLE)
+    text = "وقال المتحدث إن الحكومة تورطت في الهجوم."
+    [p] = d.propose("وقال المتحدث إن الحكومة تورط في الهجوم.", 0)
+    assert p.event_type == "ACCUSE" and p.probability == pytest.approx(0.818, abs=1e-3)
+    assert "وقال المتحدث إن الحكومة تورط في الهجوم."[p.start:p.end] == "تورط"
+    assert d.propose("وقال المتحدث إن الحكومة تورط في الهجوم.", 0, skip=frozenset({"ACCUSE"})) == []
+    assert d.propose(text, 0) == []  # "تورطت" is another word: no evidence, no proposal
+
+
+def test_detector_candidates_are_decided_like_any_other(monkeypatch):
+    from pipelines.extract import events as ev
+    from pipelines.extract.detector import from_table
+    from pipelines.records import Article, CleanArticle, Region
+    text = "وقال المتحدث إن الحكومة تورط في تهريب السلاح."
+    clean = CleanArticle(Article("d", text, published=PUBLISHED), (Region(0, len(text)),))
+    sents = [AnalyzedSentence(Sentence("d", 0, 0, len(text), text), ())]
+    found = ev.extract_events(clean, sents, [], judge=False, rank=False, detect=from_table(DETECTOR_TABLE))
+    [e] = [e for e in found if e.event_type == "ACCUSE"]
+    assert e.trigger.text == "تورط" and e.explain[0].startswith("trigger:detector ACCUSE/-")
+    assert not [e for e in ev.extract_events(clean, sents, [], judge=False, rank=False, detect=False)
+                if e.event_type == "ACCUSE"]

@@ -229,3 +229,14 @@ def test_event_ids_stable_when_later_reports_arrive():
 ])
 def test_date_window(value, precision, first, last):
     assert date_window(value, precision) == (first, last)
+
+
+def test_one_act_of_the_extractor_merges_within_its_article():
+    # nothing else links them (no shared party, no fine place), but the extractor read one act
+    a = m("a", place=NOWHERE, actor=None, act_id="a#1")
+    b = m("a", place=SYRIA, actor=None, act_id="a#1", sentence=3)
+    assert score(a, b) is not None
+    assert score(a, dict(b, act_id="a#2")) is None
+    assert score(a, dict(b, article_id="b")) is None  # an id of one article says nothing of another
+    later = m("a", place=SYRIA, actor=None, act_id="a#1", sentence=4, value="2018-03-12")
+    assert score(a, later) is None  # and never over a contradiction
