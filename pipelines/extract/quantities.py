@@ -56,6 +56,10 @@ def _is_nisba_dual(t: "_Tok") -> bool:
 
 _NUMBER_CLITICS = ("وب", "ول", "فب", "فل", "و", "ف", "ب", "ل")
 _ROLES = ("killed", "injured", "detained", "abducted", "displaced", "deployed", "participants", "launched")
+# The largest count a news report can plausibly give for one act (people displaced by a war run to tens
+# of millions); a larger number is a typo, an ID or hostile input, not a count, and it could not be
+# stored as a 64-bit warehouse value anyway.
+MAX_COUNT = 100_000_000
 # Which roles each class of counted noun can take.
 _COMPATIBLE = {
     "person": {"killed", "injured", "detained", "abducted", "displaced", "participants"},
@@ -538,6 +542,9 @@ def _candidates(toks: list[_Tok], lex: _Lexicon) -> list[_Cand]:
         if toks[i].kind == "num" and 1900 <= value <= 2100 and (noun_tok is None or (
                 i > 0 and toks[i - 1].kind in ("word", "punct") and _after_month(toks, i, lex))):
             i = j
+            continue
+        if value > MAX_COUNT or (value_max is not None and value_max > MAX_COUNT):
+            i = j  # "قتل 99999999999999999999999 شخصا" is no count: nothing past the bound is stored
             continue
         cands.append(_Cand(start, i, j, int(value), value_max, noun_tok, np_end, noun, inh,
                            _noun_class(noun, lex), rule=f"number{'+' + approx if approx else ''}"))

@@ -216,3 +216,12 @@ def test_toll_cue_is_the_named_outcome() -> None:
     ms = find_quantity_mentions(text)
     assert [(m.quantity.value, m.quantity.role) for m in ms] == [(30, "killed")]  # 24 ساعة is a duration
     assert text[ms[0].cue_start:ms[0].cue_end] == "القتلى"
+
+
+@pytest.mark.parametrize("number", [
+    "99999999999999999999999", "٩٩٩٩٩٩٩٩٩٩٩٩٩٩٩٩٩٩٩٩٩٩٩", "۹۹۹۹۹۹۹۹۹۹۹۹۹۹۹۹۹۹۹۹", "200000000",
+])
+def test_a_number_past_the_plausible_bound_is_no_count(number):
+    assert find_quantities(f"قتل {number} شخصا في الهجوم.") == []
+    [q] = find_quantities("قتل 100000000 شخص في الهجوم.")  # the bound itself still counts
+    assert q.value == 100_000_000

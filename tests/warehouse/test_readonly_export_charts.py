@@ -162,3 +162,20 @@ def test_cli_load_rejects_other_paths(tmp_path, capsys):
     (tmp_path / "x.csv").write_text("a,b\n")
     assert main(["load", str(tmp_path / "x.csv"), "--warehouse", str(tmp_path / "w.duckdb")]) == 2
     assert "landing folder or a .jsonl file" in capsys.readouterr().err
+
+
+def test_cli_load_survives_a_count_past_64_bits(tmp_path, capsys):
+    # a poison record once crashed the frame build (i128) and with it the whole batch
+    docs = tmp_path / "docs.jsonl"
+    docs.write_text(
+        '{"id": "p1", "published": "2018-03-10", "text": "قتل 99999999999999999999999 شخصا في هجوم على دوما."}\n'
+        '{"id": "p2", "published": "2018-03-10", "text": "قتل ٩٩٩٩٩٩٩٩٩٩٩٩٩٩٩٩٩٩٩٩٩٩ شخصا في هجوم."}\n'
+        '{"id": "g1", "published": "2018-03-10", "text": "قتل خمسة مدنيين في غارة جوية على مدينة دوما أمس."}\n',
+        encoding="utf-8")
+    db = tmp_path / "w.duckdb"
+    assert main(["load", str(docs), "--warehouse", str(db)]) == 0
+    capsys.readouterr()
+    _, rows = run_readonly_sql(db, "SELECT article_id FROM articles ORDER BY 1")
+    assert [r[0] for r in rows] == ["g1", "p1", "p2"]
+    _, rows = run_readonly_sql(db, "SELECT max(value) FROM event_quantities")
+    assert rows == [(5,)]
