@@ -7,7 +7,6 @@
 Skipped when ../shared (the corpus the labels point into) is absent."""
 from __future__ import annotations
 
-import json
 import re
 
 import pytest

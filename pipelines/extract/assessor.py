@@ -21,6 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
 
+from pipelines.learn import weight_rows
 from pipelines.records import Event, TemporalExpression
 from pipelines.text import normalize
 
@@ -146,17 +147,7 @@ def parse_weights(text: str) -> Assessor:
     """Reads `event_type<TAB>feature<TAB>weight` lines; `@threshold` is the demotion threshold; `#` comments."""
     weights: dict[str, dict[str, float]] = {}
     thresholds: dict[str, float] = {}
-    for n, line in enumerate(text.splitlines(), 1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        parts = line.split("\t")
-        if len(parts) != 3:
-            raise ValueError(f"assessor weights line {n}: want 3 tab-separated fields, got {len(parts)}")
-        etype, name, value = parts
-        try:
-            number = float(value)
-        except ValueError:
-            raise ValueError(f"assessor weights line {n}: weight {value!r} is not a number") from None
+    for (etype, name), number in weight_rows(text, 3, "assessor"):
         if name == "@threshold":
             thresholds[etype] = number
         else:

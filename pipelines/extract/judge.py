@@ -29,7 +29,7 @@ from typing import Sequence
 
 from pipelines.extract.assessor import DEMOTED_RULE as ASSESSOR_DEMOTED
 from pipelines.extract.assessor import features as sentence_features
-from pipelines.learn import sigmoid
+from pipelines.learn import sigmoid, weight_rows
 from pipelines.records import AnalyzedSentence, Event, TemporalExpression
 from pipelines.text import normalize
 
@@ -187,20 +187,11 @@ def parse_weights(text: str) -> Judge:
     """`feature<TAB>weight` lines; `@threshold<TAB>p`; `#` comments."""
     weights: dict[str, float] = {}
     threshold = None
-    for n, line in enumerate(text.splitlines(), 1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        parts = line.split("\t")
-        if len(parts) != 2:
-            raise ValueError(f"judge weights line {n}: want 2 tab-separated fields, got {len(parts)}")
-        try:
-            value = float(parts[1])
-        except ValueError:
-            raise ValueError(f"judge weights line {n}: weight {parts[1]!r} is not a number") from None
-        if parts[0] == "@threshold":
+    for (name,), value in weight_rows(text, 2, "judge"):
+        if name == "@threshold":
             threshold = value
         else:
-            weights[parts[0]] = value
+            weights[name] = value
     if threshold is None or not 0.0 <= threshold <= 1.0 or math.isnan(threshold):
         raise ValueError("judge weights: no @threshold between 0 and 1")
     return Judge(weights, threshold)

@@ -19,7 +19,7 @@ from typing import Sequence
 
 from pipelines.extract.arguments import SentenceView
 from pipelines.extract.mentions import ArticleMentions
-from pipelines.learn import sigmoid
+from pipelines.learn import sigmoid, weight_rows
 from pipelines.records import ActorMention, AnalyzedSentence, Event, Place
 from pipelines.text import normalize
 
@@ -194,18 +194,8 @@ def role_tables(events: Sequence[Event], sentences: Sequence[AnalyzedSentence], 
 
 
 def parse_weights(text: str) -> Ranker:
-    weights: dict[str, float] = {}
-    for n, line in enumerate(text.splitlines(), 1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        parts = line.split("\t")
-        if len(parts) != 2:
-            raise ValueError(f"ranker weights line {n}: want 2 tab-separated fields, got {len(parts)}")
-        try:
-            weights[parts[0]] = float(parts[1])
-        except ValueError:
-            raise ValueError(f"ranker weights line {n}: weight {parts[1]!r} is not a number") from None
-    return Ranker(weights)
+    """`feature<TAB>weight` lines; `#` comments."""
+    return Ranker({name: value for (name,), value in weight_rows(text, 2, "ranker")})
 
 
 @lru_cache(maxsize=1)

@@ -11,7 +11,7 @@ import pytest
 from pipelines.extract.assessor import DEMOTED_RULE as ASSESSOR_DEMOTED
 from pipelines.extract.coref import assign_event_ids
 from pipelines.extract.judge import (
-    DEMOTED_RULE, RESTORED_RULE, Judge, SentenceInfo, candidate_features, default_judge, parse_weights,
+    DEMOTED_RULE, RESTORED_RULE, SentenceInfo, candidate_features, default_judge, parse_weights,
 )
 from pipelines.extract.ranker import Ranker, default_ranker
 from pipelines.extract.ranker import parse_weights as parse_ranker
