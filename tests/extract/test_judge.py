@@ -202,3 +202,13 @@ def test_detector_candidates_are_decided_like_any_other(monkeypatch):
     assert e.trigger.text == "تورط" and e.explain[0].startswith("trigger:detector ACCUSE/-")
     assert not [e for e in ev.extract_events(clean, sents, [], judge=False, rank=False, detect=False)
                 if e.event_type == "ACCUSE"]
+
+
+def test_records_of_one_act_share_the_roles_one_of_them_names():
+    strike = event(location=place("Saraqib", "سراقب"), actor=ActorMention("طائرات", 4, 10, "SYR MIL"))
+    toll = event(sentence=1, word="الغارات", quantities=(Quantity("خمسة", 0, 4, 5, role="killed"),))
+    a, b = assign_event_ids([strike, toll])
+    assert a.event_id == b.event_id
+    assert b.location == a.location and b.actor == a.actor and b.actors == [a.actor]
+    assert "coref:location from sentence 0" in b.explain
+    assert a.quantities == [] and len(b.quantities) == 1  # counts stay where they are said
