@@ -64,8 +64,9 @@ def same_act(a: Event, b: Event) -> bool:
             and not _dates_differ(a, b) and not _places_differ(a.location, b.location))
 
 
-def assign_event_ids(events: Sequence[Event]) -> list[Event]:
-    """The events (same order), each with an `event_id` shared by the records of one act."""
+def assign_event_ids(events: Sequence[Event], share_roles: bool = True) -> list[Event]:
+    """The events (same order), each with an `event_id` shared by the records of one act, and (with
+    `share_roles`) the roles its other records name."""
     clusters: list[list[Event]] = []
     cluster_of: dict[int, int] = {}
     for i in sorted(range(len(events)), key=lambda i: events[i].trigger.start):
@@ -76,8 +77,8 @@ def assign_event_ids(events: Sequence[Event]) -> list[Event]:
             clusters.append([])
         clusters[k].append(e)
         cluster_of[i] = k
-    return [_shared(replace(e, event_id=f"{e.doc_id}#{cluster_of[i] + 1}"), clusters[cluster_of[i]])
-            for i, e in enumerate(events)]
+    out = [replace(e, event_id=f"{e.doc_id}#{cluster_of[i] + 1}") for i, e in enumerate(events)]
+    return [_shared(e, clusters[cluster_of[i]]) for i, e in enumerate(out)] if share_roles else out
 
 
 def _shared(e: Event, act: list[Event]) -> Event:

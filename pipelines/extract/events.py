@@ -526,7 +526,7 @@ def extract_events(
     ranker = default_ranker() if rank else None
     if ranker is not None and events:
         events = ranker.rank(events, sentences, mentions, fallback_place)
-    return assign_event_ids(events)
+    return assign_event_ids(events, share_roles=rank)  # roles are shared once the ranker has chosen them
 
 
 def article_mentions(clean: CleanArticle, sentences: Sequence[AnalyzedSentence]
