@@ -152,8 +152,7 @@ def main(argv=None) -> None:
         write_jsonl(rows, LABELS / f"{a.coder}.jsonl")
         print(f"{len(rows)} articles, {sum(len(r['events']) for r in rows)} events -> labels/{a.coder}.jsonl")
     else:
-        rows = ([b for _, b in double_codings(read_labels())] if a.second
-                else ([x for x, _ in double_codings(read_labels())] if a.split is None and False else split_rows(a.split)))
+        rows = [b for _, b in double_codings(read_labels())] if a.second else split_rows(a.split)
         corpus = read_corpus({r["id"] for r in rows})
         write_jsonl(gold_records(rows, corpus), a.out)
         print(f"{len(rows)} articles -> {a.out}")

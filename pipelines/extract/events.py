@@ -14,7 +14,11 @@ Per sentence:
 5. actor/target/location come from `arguments`, the date from `temporal.event_date`; the confidence
    adds up the evidence used, and `explain` lists the lexicon entries and rules that fired;
 6. the assessor (`assessor.py`), a model learned from labelled sentences, weighs that evidence and
-   demotes asserted ASSAULT/PROTEST mentions that the sentence does not report as news.
+   demotes asserted ASSAULT/PROTEST mentions that the sentence does not report as news;
+7. with the whole article in view, models learned from coded articles take over: the detector
+   (`detector.py`) adds candidates no lexicon entry found, the judge (`judge.py`) decides which
+   candidates are real reported acts (its probability is the `confidence`), the ranker (`ranker.py`)
+   picks actor, target and place, and `coref.py` gives the records of one act one `event_id`.
 """
 from __future__ import annotations
 
