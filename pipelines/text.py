@@ -100,6 +100,8 @@ def normalize_with_offsets(original: str) -> NormalizedText:
 
 ARABIC_LETTER = r"[\u0621-\u064A\u0671-\u06D3]"
 WORD_RE = re.compile(r"[\w\u0621-\u064A\u0660-\u0669\u0671-\u06D3]+")
+# An Arabic word as the learned models read it: letters, tatweel and diacritics (no digits or Latin).
+ARABIC_WORD_RE = re.compile(r"[\u0621-\u064A\u0640\u064B-\u0652\u0670]+")
 
 
 def is_arabic(text: str, threshold: float = 0.3) -> bool:

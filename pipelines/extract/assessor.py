@@ -15,7 +15,6 @@ labelled held-out sentences; its feature names are our rule ids, lexicon entries
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -23,11 +22,10 @@ from typing import Sequence
 
 from pipelines.learn import weight_rows
 from pipelines.records import Event, TemporalExpression
-from pipelines.text import normalize
+from pipelines.text import ARABIC_WORD_RE, normalize
 
 WEIGHTS = Path(__file__).with_name("lexicons") / "assessor.tsv"
 DEMOTED_RULE = "modality:historical:assessor.background"
-_ARABIC_WORD = re.compile(r"[\u0621-\u064A\u0640\u064B-\u0652\u0670]+")
 _QUOTES = ('"', "«", "»", "“", "”")
 # Our labellers read tear gas and dispersal as coercion, a narrower ASSAULT than PLOVER's crowd-control
 # mode that the product follows: the model's verdict is noted on such events but does not demote them.
@@ -82,7 +80,7 @@ def features(events: Sequence[Event], other_events: int, sentence_text: str, sen
         f["quote"] = 1.0
     first_trigger = min(e.trigger.start for e in events) - sentence_start
     counts = [(q.start - sentence_start, q.end - sentence_start) for e in events for q in e.quantities]
-    for m in _ARABIC_WORD.finditer(sentence_text):
+    for m in ARABIC_WORD_RE.finditer(sentence_text):
         if any(a <= m.start() < b for a, b in counts):
             continue  # "ما لا يقل عن 16" is a count, not a negation
         side = "b=" if m.start() < first_trigger else "a="

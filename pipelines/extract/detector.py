@@ -11,7 +11,6 @@ Weights (`lexicons/detector.tsv`, the assessor's table format) are fitted by
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -19,17 +18,16 @@ from pathlib import Path
 from pipelines.extract.assessor import _word_forms
 from pipelines.extract.assessor import parse_weights as parse_table
 from pipelines.learn import sigmoid
-from pipelines.text import normalize
+from pipelines.text import ARABIC_WORD_RE, normalize
 
 WEIGHTS = Path(__file__).with_name("lexicons") / "detector.tsv"
 ENTRY = "detector"
-_ARABIC_WORD = re.compile(r"[\u0621-\u064A\u0640\u064B-\u0652\u0670]+")
 
 
 def features(text: str, rank: int) -> dict[str, float]:
     """The sentence's words and its rank in the article (0, 1, 2, 3 = later)."""
     f = {"bias": 1.0, f"rank={min(rank, 3)}": 1.0}
-    for m in _ARABIC_WORD.finditer(text):
+    for m in ARABIC_WORD_RE.finditer(text):
         for w in _word_forms(normalize(m.group())):
             f["w=" + w] = 1.0
     return f
@@ -55,7 +53,7 @@ class Detector:
     def propose(self, text: str, rank: int, skip: frozenset[str] = frozenset()) -> list[Proposal]:
         """Types likely in the sentence (other than `skip`), each on its strongest word."""
         feats = features(text, rank)
-        words = [(m.start(), m.end(), _word_forms(normalize(m.group()))) for m in _ARABIC_WORD.finditer(text)]
+        words = [(m.start(), m.end(), _word_forms(normalize(m.group()))) for m in ARABIC_WORD_RE.finditer(text)]
         out = []
         for etype, w in self.weights.items():
             if etype in skip:

@@ -46,7 +46,7 @@ from pipelines.gazetteer import find_places
 from pipelines.records import (
     ActorMention, AnalyzedSentence, CleanArticle, Event, Place, Quantity, Span, TemporalExpression,
 )
-from pipelines.temporal import event_date, lead_date
+from pipelines.temporal import event_date, lead_date, times_within
 from pipelines.text import normalize
 
 # Which event type a counted role belongs to, and the mode it implies when it creates the event.
@@ -194,8 +194,7 @@ _NOMINAL_KINDS = frozenset({"noun"})
 
 def own_times(s: AnalyzedSentence, dates: Sequence[TemporalExpression]) -> list[TemporalExpression]:
     """The time expressions the sentence itself holds ("الجمعة"، "أمس"), not the publication date."""
-    sent = s.sentence
-    return [d for d in dates if d.source != "published" and sent.start <= d.start < sent.end]
+    return times_within(s.sentence.start, s.sentence.end, dates)
 
 
 def _day_in_sentence(s: AnalyzedSentence, dates: Sequence[TemporalExpression]) -> bool:

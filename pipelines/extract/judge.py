@@ -6,7 +6,7 @@ for every type, with the article in view: a logistic model over the rules' evide
 `explain` by `assessor.features`), the candidate's place in the article (the lead sentence, the first
 mention of its type, how often the type recurs), the gap between its date and the publication date,
 and the type itself, each feature also crossed with the type. It was fitted on whole articles we
-coded under the codebook (`python -m bench.articles.train_judge`), so its probability is the
+coded under the codebook (`python -m bench.articles.train`), so its probability is the
 record's `confidence`: the chance that it is a real, reported act of its type.
 
 The judge decides every candidate the rules asserted, including those the sentence-level assessor
@@ -20,7 +20,6 @@ is never demoted.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
@@ -29,15 +28,15 @@ from typing import Sequence
 
 from pipelines.extract.assessor import DEMOTED_RULE as ASSESSOR_DEMOTED
 from pipelines.extract.assessor import features as sentence_features
-from pipelines.learn import sigmoid, weight_rows
+from pipelines.learn import bucket, sigmoid, weight_rows
 from pipelines.records import AnalyzedSentence, Event, TemporalExpression
-from pipelines.text import normalize
+from pipelines.temporal import times_within
+from pipelines.text import ARABIC_WORD_RE, normalize
 
 WEIGHTS = Path(__file__).with_name("lexicons") / "judge.tsv"
 DEMOTED_RULE = "modality:historical:judge.not_reported"
 RESTORED_RULE = "modality:asserted:judge.reported"  # an assessor demotion the judge overrules
 WORD_PREFIXES = ("w=", "b=", "a=", "tw=", "p1=", "n1=")  # sparse word features: kept when frequent
-_ARABIC_WORD = re.compile(r"[\u0621-\u064A\u0640\u064B-\u0652\u0670]+")
 
 
 @dataclass(frozen=True)
@@ -48,13 +47,6 @@ class SentenceInfo:
     start: int
     rank: int
     times: tuple[TemporalExpression, ...]
-
-
-def _bucket(n: int, edges: Sequence[int]) -> str:
-    for e in edges:
-        if n <= e:
-            return str(e)
-    return f">{edges[-1]}"
 
 
 def _date_gap(e: Event, published: date | None) -> str:
@@ -74,7 +66,7 @@ def _date_gap(e: Event, published: date | None) -> str:
         return "undated"
     if days < 0:
         return "future"
-    return _bucket(days, (0, 1, 7, 30, 365))
+    return bucket(days, (0, 1, 7, 30, 365))
 
 
 def candidate_features(events: Sequence[Event], infos: dict[int, SentenceInfo],
@@ -91,9 +83,9 @@ def candidate_features(events: Sequence[Event], infos: dict[int, SentenceInfo],
         info = infos[e.sentence_index]
         f = sentence_features([e], per_sentence[e.sentence_index] - 1, info.text, info.start, info.times)
         same = by_type[e.event_type]
-        f["sent=" + _bucket(info.rank, (0, 1, 2, 5))] = 1.0
-        f["type_rank=" + _bucket(same.index(e), (0, 1))] = 1.0
-        f["type_n=" + _bucket(len(same), (1, 3))] = 1.0
+        f["sent=" + bucket(info.rank, (0, 1, 2, 5))] = 1.0
+        f["type_rank=" + bucket(same.index(e), (0, 1))] = 1.0
+        f["type_n=" + bucket(len(same), (1, 3))] = 1.0
         f["gap=" + _date_gap(e, published)] = 1.0
         if e.date is not None:
             f["prec=" + e.date.precision] = 1.0
@@ -121,8 +113,8 @@ def _trigger_features(f: dict[str, float], e: Event, info: SentenceInfo) -> None
         f["prefix=" + words[words.index("prefix") + 1]] = 1.0
     f["tw=" + normalize(e.trigger.text)] = 1.0
     local = e.trigger.start - info.start
-    before = _ARABIC_WORD.findall(info.text[:max(0, local)])
-    after = _ARABIC_WORD.findall(info.text[local + len(e.trigger.text):])
+    before = ARABIC_WORD_RE.findall(info.text[:max(0, local)])
+    after = ARABIC_WORD_RE.findall(info.text[local + len(e.trigger.text):])
     if before:
         f["p1=" + normalize(before[-1])] = 1.0
     if after:
@@ -134,8 +126,7 @@ def sentence_infos(sentences: Sequence[AnalyzedSentence], dates: Sequence[Tempor
     infos = {}
     for rank, s in enumerate(sentences):
         sent = s.sentence
-        own = tuple(d for d in dates if d.source != "published" and sent.start <= d.start < sent.end)
-        infos[sent.index] = SentenceInfo(sent.text, sent.start, rank, own)
+        infos[sent.index] = SentenceInfo(sent.text, sent.start, rank, tuple(times_within(sent.start, sent.end, dates)))
     return infos
 
 

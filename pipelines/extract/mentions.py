@@ -29,6 +29,7 @@ class ArticleMentions:
     extra_countries: tuple[str, ...] = ()
     _context: tuple[str, ...] | None = None
     _cache: dict[int, tuple[list[ActorMention], list[Place]]] = field(default_factory=dict)
+    _main: tuple[Place | None] | None = None  # main_place, once found (a 1-tuple: None is an answer)
 
     @property
     def context(self) -> tuple[str, ...]:
@@ -53,6 +54,11 @@ class ArticleMentions:
         """The first place the article names in its main country (the country most mentioned), a
         country-level mention if there is one: where an article's acts happen when a sentence says
         nothing of it."""
+        if self._main is None:
+            self._main = (self._find_main_place(),)
+        return self._main[0]
+
+    def _find_main_place(self) -> Place | None:
         if not self.context:
             return None
         first = None

@@ -19,7 +19,7 @@ from typing import Sequence
 
 from pipelines.extract.arguments import SentenceView
 from pipelines.extract.mentions import ArticleMentions
-from pipelines.learn import sigmoid, weight_rows
+from pipelines.learn import bucket, sigmoid, weight_rows
 from pipelines.records import ActorMention, AnalyzedSentence, Event, Place
 from pipelines.text import normalize
 
@@ -36,13 +36,6 @@ class RoleCandidate:
     role: str
     value: ActorMention | Place
     origin: str  # rules | sentence | previous | lead | dateline
-
-
-def _bucket(n: int, edges: Sequence[int]) -> str:
-    for e in edges:
-        if n <= e:
-            return str(e)
-    return f">{edges[-1]}"
 
 
 def _key(v) -> tuple[int, int]:
@@ -112,7 +105,7 @@ def candidate_features(e: Event, c: RoleCandidate, view: SentenceView, article_t
         tw = view.word_at(e.trigger.start)
         cw = view.word_at(v.start)
         f["side=" + ("before" if v.start < e.trigger.start else "after")] = 1.0
-        f["dist=" + _bucket(abs(cw - tw), (1, 3, 6, 12))] = 1.0
+        f["dist=" + bucket(abs(cw - tw), (1, 3, 6, 12))] = 1.0
         f["prev=" + _word_before(view, v.start)] = 1.0
         if 0 <= cw < len(words) and 0 <= tw < len(words) and view.clause_of[cw] == view.clause_of[tw]:
             f["same_clause"] = 1.0
@@ -125,7 +118,7 @@ def candidate_features(e: Event, c: RoleCandidate, view: SentenceView, article_t
         f["coded" if v.code else "uncoded"] = 1.0
         if c.role == "target" and e.actor is not None and e.actor.code and v.code == e.actor.code:
             f["same_as_actor"] = 1.0
-    f["freq=" + _bucket(frequency.get(_name(v), 0), (1, 2, 4))] = 1.0
+    f["freq=" + bucket(frequency.get(_name(v), 0), (1, 2, 4))] = 1.0
     typed = {f"{c.role}|{e.event_type}|{k}": x for k, x in f.items() if not k.startswith("prev=")}
     f = {f"{c.role}|{k}": x for k, x in f.items()}
     f.update(typed)

@@ -11,6 +11,14 @@ from typing import Callable, Sequence
 import numpy as np
 
 
+def bucket(n: int, edges: Sequence[int]) -> str:
+    """A count as a feature value: the first edge it does not pass, or ">last"."""
+    for e in edges:
+        if n <= e:
+            return str(e)
+    return f">{edges[-1]}"
+
+
 def sigmoid(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 

@@ -125,3 +125,10 @@ def lead_date(text: str, published: date | None,
         if d.precision == "day" and d.value is not None and "+since" not in d.rule:
             return replace(d, source="dateline")
     return None
+
+
+def times_within(start: int, end: int, dates: Sequence[TemporalExpression]) -> list[TemporalExpression]:
+    """The time expressions a span of the article holds itself ("الجمعة"، "أمس"), not the publication
+    date the others fall back on."""
+    return [d for d in dates if d.source != "published" and start <= d.start < end]
+
