@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-from dataclasses import replace
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator, Mapping, Sequence
@@ -39,11 +38,10 @@ class LandingFolder(dg.ConfigurableResource):
         return Path(self.path)
 
     def settings(self) -> IngestSettings:
-        """Ingest limits from the `MARSAD_*` variables (as for the CLI). Rejected inputs are recorded
+        """Ingest limits from the `MARSAD_*` variables (as for `marsad load`). Rejected inputs are recorded
         in the `quarantine` asset and warehouse table; copies of them are also written to a folder
         only when `MARSAD_QUARANTINE_DIR` says where (never next to the landing folder by default)."""
-        qdir = os.environ.get("MARSAD_QUARANTINE_DIR")
-        return replace(IngestSettings.from_env(self.dir), quarantine_dir=Path(qdir) if qdir else None)
+        return IngestSettings.from_env(self.dir, default_quarantine=False)
 
     def read(self) -> IngestResult:
         if not self.dir.is_dir():

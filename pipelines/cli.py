@@ -15,7 +15,6 @@ from datetime import date
 from pathlib import Path
 from typing import Iterator
 
-from pipelines.ingest import article_from_record
 from pipelines.ingest.core import parse_published, read_page
 from pipelines.records import Article
 
@@ -37,22 +36,24 @@ def _warn(msg: str) -> None:
 
 
 def read_input_docs(path: Path) -> Iterator[Article]:
-    """Read `{"id","text","published"?,"title"?}` lines; report and skip bad lines."""
+    """Read `{"id","text","published"?,"title"?}` lines with the landing reader (same limits, line
+    and id rules); report and skip bad lines. Records of equal text under other ids are all kept."""
+    from dataclasses import replace
+
+    from pipelines.ingest import IngestSettings, read_jsonl
+
+    # The user named this file: a link they give is theirs to follow; it must still be a regular
+    # file (a FIFO is reported, not waited on). No Arabic check, no file-age rule, no quarantine folder.
+    settings = replace(IngestSettings.from_env(), require_arabic=False, min_age_seconds=0.0, quarantine_dir=None)
     try:
-        handle = open(path, encoding="utf-8", errors="replace")
+        result = read_jsonl(Path(path).resolve(), settings)
     except OSError as exc:
-        raise CliError(f"cannot read {path}: {exc.strerror}") from exc
-    with handle:
-        for lineno, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                rec = json.loads(line)
-                if not isinstance(rec, dict):
-                    raise ValueError("not a JSON object")
-                yield article_from_record(rec, origin=f"{path.name}:{lineno}")
-            except (ValueError, TypeError) as exc:
-                _warn(f"{path}:{lineno}: skipped: {exc}")
+        raise CliError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    for q in result.quarantined:
+        if q.line is None:
+            raise CliError(f"cannot read {path}: {q.reason}")
+        _warn(f"{path}:{q.line}: skipped: {q.reason}")
+    yield from result.articles
 
 
 def load_docs(args: argparse.Namespace) -> list[Article]:
@@ -64,7 +65,7 @@ def load_docs(args: argparse.Namespace) -> list[Article]:
     if path.suffix == ".jsonl":
         return list(read_input_docs(path))
     try:  # same encoding detection and page parsing as the landing folder
-        art = read_page(path)
+        art = read_page(path.resolve(), path.name)
     except (OSError, ValueError) as exc:
         raise CliError(f"cannot read {path}: {exc}") from exc
     published = parse_published(args.published) if args.published else art.published

@@ -7,24 +7,32 @@
 * `article_id` is the record's id, else a hash of the normalised text; the same content under
   another file name or id is loaded once (the duplicate is reported, not quarantined).
 * Limits: an article over `max_bytes` is quarantined (or split, `oversize="split"`); nothing larger
-  than `max_read_bytes` is ever held in memory; files younger than `min_age_seconds` wait for the
+  than `max_read_bytes` is ever held in memory, and sizes are checked on the file (`fstat`) and
+  per JSONL line before anything is decoded; files younger than `min_age_seconds` wait for the
   next run (they may still be being written).
-* Rejected inputs can be copied (or moved) to a quarantine folder beside a `.reason.txt`. A fixed
-  file dropped again is a new content hash, so it is read again whatever its name.
+* The folder is a boundary: only regular files inside it are opened (`O_NOFOLLOW|O_NONBLOCK`, then
+  `fstat`). Symbolic links, FIFOs, sockets and devices are reported with a reason and never opened,
+  so no byte of anything outside the folder is read or stored. File names that are not UTF-8 are
+  kept as `\\xNN` escapes (`printable`), and quarantine keeps an escaped 64-byte preview only.
+* Rejected inputs can be copied (or moved) to a quarantine folder beside a `.reason.txt`; a bad
+  JSONL line is written there on its own (the file, and its good lines, stay). A fixed file dropped
+  again is a new content hash, so it is read again whatever its name.
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
 import json
 import os
 import re
 import shutil
+import stat
 import time
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Literal
+from typing import Any, BinaryIO, Iterable, Iterator, Literal, TextIO
 
 from pipelines.records import Article, Quarantined
 from pipelines.text import normalize
@@ -44,6 +52,13 @@ FIRST_BYTES = 64
 _SNIFF_BYTES = 64 * 1024
 _JSON_SPACE = " \t\r\n"  # what JSON calls whitespace; any other character on a line is content
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
+# Bytes a file name or a preview cannot show as they are: surrogate escapes of bytes that were not
+# UTF-8 (os.listdir, bytes.decode("utf-8", "surrogateescape")), C0/C1 controls and DEL (ESC starts a
+# terminal escape sequence).
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\udc80-\udcff]")
+_ESCAPE = re.compile(r"\\x([0-9a-f]{2})")
+EARLIEST_PUBLISHED = date(1900, 1, 1)  # 'published' outside [this, today + 1 year] is an error
+MAX_ID_CHARS = 256
 _FILE_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 
 
@@ -54,23 +69,42 @@ class IngestSettings:
     max_bytes: int = 2 * 1024 * 1024  # largest article text (UTF-8 bytes)
     min_age_seconds: float = 0.0  # files modified more recently wait for the next run
     oversize: Literal["quarantine", "split"] = "quarantine"
-    max_read_bytes: int = 64 * 1024 * 1024  # hard cap on one file / JSONL line held in memory
+    max_read_bytes: int = 16 * 1024 * 1024  # hard cap on one file / JSONL line held in memory
     quarantine_dir: Path | None = None  # None: report only, write no files
     quarantine_mode: Literal["copy", "move"] = "copy"
     require_arabic: bool = True  # quarantine text that is not mostly Arabic letters
 
     @classmethod
-    def from_env(cls, landing_dir: Path | None = None) -> "IngestSettings":
-        """Settings from the environment; the quarantine folder defaults to `<landing>/../quarantine`."""
+    def from_env(cls, landing_dir: Path | None = None, default_quarantine: bool = True) -> "IngestSettings":
+        """Settings from the environment. Without `MARSAD_QUARANTINE_DIR` the quarantine folder is
+        `<landing>/../quarantine`, or none (report only) with `default_quarantine=False` (what the
+        Dagster assets and `marsad load` use: the warehouse `quarantine` table is the record)."""
         env = os.environ
         qdir = env.get("MARSAD_QUARANTINE_DIR")
+        default = Path(landing_dir).resolve().parent / "quarantine" if landing_dir and default_quarantine else None
         return cls(
             max_bytes=int(env.get("MARSAD_MAX_ARTICLE_BYTES", cls.max_bytes)),
             min_age_seconds=float(env.get("MARSAD_MIN_FILE_AGE_SECONDS", cls.min_age_seconds)),
             oversize="split" if env.get("MARSAD_OVERSIZE") == "split" else "quarantine",
-            quarantine_dir=Path(qdir) if qdir else (Path(landing_dir).resolve().parent / "quarantine" if landing_dir else None),
+            max_read_bytes=int(env.get("MARSAD_MAX_READ_BYTES", cls.max_read_bytes)),
+            quarantine_dir=Path(qdir) if qdir else default,
             quarantine_mode="move" if env.get("MARSAD_QUARANTINE_MODE") == "move" else "copy",
         )
+
+    def page_read_limit(self, html: bool) -> int:
+        """Largest page file worth decoding. UTF-8 text is at least a quarter of the file's bytes
+        (UTF-16 CRLF is the worst case), so a `.txt` file over 4 x `max_bytes` cannot give an
+        article under the limit; HTML markup has no such bound, nor has a page to be split."""
+        if html or self.oversize == "split":
+            return self.max_read_bytes
+        return min(self.max_read_bytes, 4 * self.max_bytes + 4)
+
+    def line_read_limit(self) -> int:
+        """Longest JSONL line read (characters): an article under `max_bytes` escaped as JSON
+        (`\\u0627` is 6 characters for 2 UTF-8 bytes) with room for the other fields."""
+        if self.oversize == "split":
+            return self.max_read_bytes
+        return max(1, min(self.max_read_bytes, 4 * self.max_bytes + 64 * 1024))
 
 
 @dataclass
@@ -93,20 +127,50 @@ def content_id(text: str) -> str:
 
 
 def parse_published(value: Any) -> date | None:
-    """ISO 8601 date or date-time (a `Z` suffix allowed) -> date; ValueError when unreadable."""
+    """ISO 8601 date or date-time (a `Z` suffix allowed) -> date; ValueError when unreadable or
+    outside the plausible range (`plausible_published`)."""
     if value is None or value == "":
         return None
     if not isinstance(value, str):
         raise ValueError(f"'published' must be an ISO 8601 string or null, not {type(value).__name__}")
     s = value.strip()
     try:
-        return datetime.fromisoformat(s.replace("Z", "+00:00")).date()
+        day = datetime.fromisoformat(s.replace("Z", "+00:00")).date()
     except ValueError:
-        pass
-    try:
-        return date.fromisoformat(s[:10])
-    except ValueError:
-        raise ValueError(f"'published' is not an ISO 8601 date: {s[:40]!r}") from None
+        try:
+            day = date.fromisoformat(s[:10])
+        except ValueError:
+            raise ValueError(f"'published' is not an ISO 8601 date: {s[:40]!r}") from None
+    return plausible_published(day)
+
+
+def plausible_published(day: date) -> date:
+    """`day`, or ValueError when no news article can have it: before 1900 or after today + 1 year
+    (year 2999 and 0001 are typing or export errors; the partitions could not hold them)."""
+    latest = date.today() + timedelta(days=366)
+    if not EARLIEST_PUBLISHED <= day <= latest:
+        raise ValueError(f"'published' {day.isoformat()} is outside the plausible range "
+                         f"{EARLIEST_PUBLISHED.isoformat()}..{latest.isoformat()} (today + 1 year)")
+    return day
+
+
+def _record_id(value: Any) -> str:
+    """The record's `id` as text; "" when absent or null (the content hash is used then)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        # a float is never an id: NaN, Infinity and 1e3 are JSON-parsable but name no article
+        raise ValueError(f"'id' must be a string (or an integer), not {type(value).__name__} {str(value)[:20]}")
+    if isinstance(value, int) and abs(value) >= 10 ** MAX_ID_CHARS:
+        raise ValueError(f"'id' is longer than {MAX_ID_CHARS} characters")
+    text = str(value).strip()
+    if not text:
+        raise ValueError("'id' is empty (leave it out, or null, for an id from the content)")
+    if len(text) > MAX_ID_CHARS:
+        raise ValueError(f"'id' is longer than {MAX_ID_CHARS} characters ({len(text)})")
+    if _UNPRINTABLE.search(text):
+        raise ValueError(f"'id' contains control characters: {printable(text[:40])!r}")
+    return text
 
 
 def _field(record: dict[str, Any], key: str) -> str:
@@ -125,12 +189,13 @@ def article_from_record(record: dict[str, Any], origin: str = "") -> Article:
     text = record.get("text")
     if not isinstance(text, str) or not text.strip():
         raise ValueError("record has no 'text'")
-    fields = {k: _field(record, k) for k in ("id", "title", "source", "url", "abstract")}
+    fields = {k: _field(record, k) for k in ("title", "source", "url", "abstract")}
+    fields["id"] = _record_id(record.get("id"))
     for key, value in (("text", text), *fields.items()):
         if _SURROGATE.search(value):
             raise ValueError(f"'{key}' contains an unpaired surrogate (invalid Unicode)")
     return Article(
-        article_id=fields["id"].strip() or content_id(text),
+        article_id=fields["id"] or content_id(text),
         text=text,
         title=fields["title"],
         published=parse_published(record.get("published")),
@@ -148,7 +213,7 @@ def published_from_name(name: str) -> date | None:
     if not m:
         return None
     try:
-        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        return plausible_published(date(int(m.group(1)), int(m.group(2)), int(m.group(3))))
     except ValueError:
         return None
 
@@ -254,22 +319,92 @@ def _check_text(article: Article, settings: IngestSettings) -> None:
         raise _Reject(problem, article.text[:FIRST_BYTES].encode("utf-8", "surrogatepass"))
 
 
-def _read_bounded(path: Path, settings: IngestSettings) -> bytes:
-    size = path.stat().st_size
-    if size > settings.max_read_bytes:
-        with open(path, "rb") as f:
-            head = f.read(FIRST_BYTES)
-        raise _Reject(f"file is {size} bytes, over the {settings.max_read_bytes}-byte read limit", head)
-    return path.read_bytes()
+Item = Article | Quarantined | tuple[str, str]  # an article, a rejected input, ("pending", origin)
+NOT_READ = "not read (only regular files inside the landing folder are)"
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def printable(text: str) -> str:
+    """`text` safe to store and print: bytes that were not UTF-8 (the surrogate escapes `os.listdir`
+    gives for a Windows-1256 file name) and control characters become `\\xNN`."""
+    return _UNPRINTABLE.sub(lambda m: f"\\x{ord(m.group()) & 0xFF:02x}", text)
+
+
+def landing_path(landing_dir: Path, origin: str) -> Path:
+    """The file an origin names: the inverse of `printable` on a relative path (exact for names
+    that were not UTF-8; a name holding a literal `\\x..` is read back as that byte)."""
+    def byte(m: re.Match) -> str:
+        n = int(m.group(1), 16)
+        return chr(n) if n < 0x80 else chr(0xDC00 + n)
+
+    return Path(landing_dir) / _ESCAPE.sub(byte, origin)
+
+
+def preview(data: bytes) -> bytes:
+    """All quarantine keeps of an input: its first `FIRST_BYTES` bytes, escaped (`printable`)."""
+    return printable(data[:FIRST_BYTES].decode("utf-8", "surrogateescape")).encode("utf-8")
+
+
+def _not_regular(mode: int) -> str | None:
+    """Why a landing entry of this `st_mode` is not read, or None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    kinds = ((stat.S_ISLNK, "symbolic link"), (stat.S_ISFIFO, "named pipe (FIFO)"), (stat.S_ISSOCK, "socket"),
+             (stat.S_ISCHR, "character device"), (stat.S_ISBLK, "block device"), (stat.S_ISDIR, "folder"))
+    kind = next((name for test, name in kinds if test(mode)), "special file")
+    return f"{kind}: {NOT_READ}"
+
+
+def _open_regular(path: Path) -> tuple[BinaryIO, int]:
+    """(binary file, size) of a regular file. Anything else raises `_Reject` unread: a symbolic
+    link is not followed (O_NOFOLLOW), a FIFO does not block the open (O_NONBLOCK), and the kind is
+    checked again on the open descriptor (fstat), so a file swapped after listing is caught too."""
+    try:
+        fd = os.open(path, _OPEN_FLAGS)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise _Reject(_not_regular(stat.S_IFLNK)) from None
+        raise
+    try:
+        st = os.fstat(fd)
+        why = _not_regular(st.st_mode)
+        if why:
+            raise _Reject(why)
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb"), st.st_size
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _read_bounded(path: Path, limit: int, too_big) -> bytes:
+    """The whole file when it has at most `limit` bytes (from fstat, before reading), else
+    `_Reject(too_big(size))` with the first bytes only."""
+    f, size = _open_regular(path)
+    with f:
+        if size > limit:
+            raise _Reject(too_big(size), f.read(FIRST_BYTES))
+        data = f.read(limit + 1)  # a file growing meanwhile is still cut at the limit
+    if len(data) > limit:
+        raise _Reject(too_big(len(data)), data[:FIRST_BYTES])
+    return data
 
 
 def _page_articles(path: Path, rel: str, settings: IngestSettings) -> list[Article]:
-    data = _read_bounded(path, settings)
+    html = path.suffix.lower() in HTML_SUFFIXES
+    limit = settings.page_read_limit(html)
+
+    def too_big(size: int) -> str:
+        if limit < settings.max_read_bytes:
+            return f"file is {size} bytes, so its text is over the {settings.max_bytes}-byte limit (size checked before decoding)"
+        return f"file is {size} bytes, over the {settings.max_read_bytes}-byte read limit"
+
+    data = _read_bounded(path, limit, too_big)
     try:
-        decoded = decode_bytes(data, settings.require_arabic, markup=path.suffix.lower() in HTML_SUFFIXES)
+        decoded = decode_bytes(data, settings.require_arabic, markup=html)
     except DecodeError as exc:
         raise _Reject(str(exc), data[:FIRST_BYTES]) from None
-    parse = parse_html_page if path.suffix.lower() in HTML_SUFFIXES else parse_txt_page
+    parse = parse_html_page if html else parse_txt_page
     try:
         article = parse(decoded.text, rel)
     except ValueError as exc:
@@ -279,15 +414,14 @@ def _page_articles(path: Path, rel: str, settings: IngestSettings) -> list[Artic
     except _Reject as exc:
         exc.first_bytes = data[:FIRST_BYTES]
         raise
-    articles = _sized(article, settings)
-    return articles
+    return _sized(article, settings)
 
 
 def read_page(path: Path, origin: str | None = None, require_arabic: bool = False) -> Article:
     """One `.txt` or `.html` file -> Article, encoding detected as in the landing folder.
 
-    For single-file callers (`marsad extract FILE`): no size limit, and ValueError(reason) when
-    the file is unreadable.
+    For single-file callers (`marsad extract FILE`): no article size limit, and ValueError(reason)
+    when the file is unreadable (or not a regular file: resolve a link the user named first).
     """
     path = Path(path)
     settings = IngestSettings(max_bytes=1 << 62, require_arabic=require_arabic)
@@ -297,17 +431,29 @@ def read_page(path: Path, origin: str | None = None, require_arabic: bool = Fals
         raise ValueError(exc.reason) from None
 
 
-def _jsonl_items(path: Path, rel: str, settings: IngestSettings) -> Iterator[Article | Quarantined]:
-    """Stream a JSONL file: bad lines are quarantined one by one, the rest still load."""
-    with open(path, "rb") as raw:
+def _open_jsonl(path: Path) -> tuple[TextIO, str]:
+    """(text stream, encoding) of a JSONL file: the encoding is sniffed from its first bytes, lines
+    end at LF only, and bytes the encoding cannot decode stay as surrogate escapes (line by line)."""
+    raw, _ = _open_regular(path)
+    try:
         head = raw.read(_SNIFF_BYTES)
-        try:
-            encoding = stream_encoding(head)
-        except DecodeError as exc:
-            raise _Reject(str(exc), head[:FIRST_BYTES]) from None
+        encoding = stream_encoding(head)
         raw.seek(0)
-        stream = io.TextIOWrapper(raw, encoding=encoding, errors="surrogateescape", newline="\n")
-        limit = max(1, settings.max_read_bytes)
+    except DecodeError as exc:
+        raw.close()
+        raise _Reject(str(exc), head[:FIRST_BYTES]) from None
+    except BaseException:
+        raw.close()
+        raise
+    return io.TextIOWrapper(raw, encoding=encoding, errors="surrogateescape", newline="\n"), encoding
+
+
+def _jsonl_items(path: Path, rel: str, settings: IngestSettings) -> Iterator[tuple[Article | Quarantined, int]]:
+    """Stream a JSONL file, each item with its line number: bad lines are quarantined one by one,
+    the rest still load. No line longer than `settings.line_read_limit()` is held in memory."""
+    stream, encoding = _open_jsonl(path)
+    with stream:
+        limit = settings.line_read_limit()
         lineno = 0
         records = 0
         while True:
@@ -324,24 +470,30 @@ def _jsonl_items(path: Path, rel: str, settings: IngestSettings) -> Iterator[Art
                 while line and not line.endswith("\n"):  # skip the rest without keeping it
                     line = stream.readline(limit)
                     n += len(line)
-                yield Quarantined(rel, f"line longer than the {limit}-character read limit ({n}+ characters)", first, lineno)
+                reason = f"line longer than the {limit}-character read limit ({n}+ characters)"
+                yield Quarantined(rel, reason, preview(first), lineno), lineno
                 continue
             if blank:
                 continue
             try:
-                yield from _line_articles(line, rel, lineno, encoding, settings)
+                for article in _line_articles(line, rel, lineno, encoding, settings):
+                    yield article, lineno
             except _Reject as exc:
-                yield Quarantined(rel, exc.reason, exc.first_bytes, lineno)
+                yield Quarantined(rel, exc.reason, preview(exc.first_bytes), lineno), lineno
         if records == 0:
-            raise _Reject("no JSON records (only blank lines)", head[:FIRST_BYTES])
+            raise _Reject("no JSON records (only blank lines)")
+
+
+def _as_bytes(text: str, encoding: str) -> bytes:
+    """`text` as it was in a file of `encoding` (best effort: for diagnosis and quarantine copies)."""
+    try:
+        return text.encode(encoding, "surrogateescape")
+    except (UnicodeError, LookupError):
+        return text.encode("utf-8", "backslashreplace")
 
 
 def _first_bytes(line: str, encoding: str) -> bytes:
-    """The line's first bytes as they were in the file (best effort: for diagnosis only)."""
-    try:
-        return line[:FIRST_BYTES].encode(encoding, "surrogateescape")[:FIRST_BYTES]
-    except (UnicodeError, LookupError):
-        return line[:FIRST_BYTES].encode("utf-8", "replace")[:FIRST_BYTES]
+    return _as_bytes(line[:FIRST_BYTES], encoding)[:FIRST_BYTES]
 
 
 def _line_articles(line: str, rel: str, lineno: int, encoding: str, settings: IngestSettings) -> list[Article]:
@@ -351,9 +503,11 @@ def _line_articles(line: str, rel: str, lineno: int, encoding: str, settings: In
     try:
         record = json.loads(line)
     except json.JSONDecodeError as exc:
-        raise _Reject(f"invalid JSON ({exc.msg}, column {exc.colno}): truncated or malformed line", first) from None
+        raise _Reject(f"bad JSONL line: invalid JSON ({exc.msg}, column {exc.colno}): truncated or malformed line", first) from None
     except RecursionError:
-        raise _Reject("invalid JSON: nested too deeply", first) from None
+        raise _Reject("bad JSONL line: invalid JSON: nested too deeply", first) from None
+    except ValueError as exc:  # e.g. an integer of more than 4300 digits
+        raise _Reject(f"bad JSONL line: {str(exc)[:120]}", first) from None
     try:
         article = article_from_record(record, origin=rel)
     except ValueError as exc:
@@ -370,70 +524,129 @@ def _is_partial(name: str) -> bool:
     return name.endswith(PARTIAL_SUFFIXES)
 
 
-def _candidate_files(landing: Path, skip: Path | None) -> list[Path]:
-    out = []
-    for path in sorted(landing.rglob("*")):
-        rel_parts = path.relative_to(landing).parts
-        if any(p.startswith(".") for p in rel_parts):
-            continue  # hidden files and folders (.git, .DS_Store, editor state)
-        if skip is not None and (path == skip or skip in path.parents):
+def _sorted_entries(folder: str | Path) -> list[os.DirEntry]:
+    try:
+        with os.scandir(folder) as it:
+            return sorted(it, key=lambda e: e.name)
+    except OSError:
+        return []  # vanished or unreadable while listing
+
+
+def landing_entries(landing_dir: Path, skip: Path | None = None) -> Iterator[Path]:
+    """Every entry ingest looks at, in path order: what is not a folder, found by entering real
+    folders only (a linked folder is an entry of its own, reported and not entered). Hidden names
+    (.git, .DS_Store, editor state) and the folder `skip` (the quarantine folder) are left out."""
+    skip_id = None
+    if skip is not None:
+        try:
+            st = os.stat(skip)
+            skip_id = (st.st_dev, st.st_ino)
+        except OSError:
+            pass
+    stack = [iter(_sorted_entries(landing_dir))]
+    while stack:  # iterative: a hostile folder may be nested thousands deep
+        entry = next(stack[-1], None)
+        if entry is None:
+            stack.pop()
             continue
-        if path.is_file():
-            out.append(path)
-    return out
+        if entry.name.startswith("."):
+            continue
+        try:
+            folder = entry.is_dir(follow_symlinks=False)
+            if folder and skip_id is not None:
+                st = entry.stat(follow_symlinks=False)
+                if (st.st_dev, st.st_ino) == skip_id:
+                    continue
+        except OSError:
+            continue
+        if folder:
+            stack.append(iter(_sorted_entries(entry.path)))
+        else:
+            yield Path(entry.path)
 
 
-def iter_landing(landing_dir: Path, settings: IngestSettings = IngestSettings()) -> Iterator[Article | Quarantined | tuple[str, str]]:
+def iter_landing(landing_dir: Path, settings: IngestSettings = IngestSettings()) -> Iterator[Item]:
     """Yield, file by file, each `Article`, each `Quarantined` input, and `("pending", origin)`.
 
     Duplicates are not removed here (see `read_landing`). Nothing raises for a bad file.
     """
-    landing = Path(landing_dir)
+    for item, _ in _landing_items(Path(landing_dir), settings):
+        yield item
+
+
+def _landing_items(landing: Path, settings: IngestSettings, files: Iterable[Path | str] | None = None
+                   ) -> Iterator[tuple[Item, int | None]]:
+    """(item, JSONL line or None) for the whole folder, or for `files` of it only."""
     if not landing.is_dir():
         raise FileNotFoundError(f"landing folder not found: {landing}")
-    qdir = settings.quarantine_dir.resolve() if settings.quarantine_dir else None
     now = time.time()
-    for path in _candidate_files(landing, qdir):
-        yield from _file_items(path, path.relative_to(landing).as_posix(), settings, now)
+    if files is None:
+        for path in landing_entries(landing, settings.quarantine_dir):
+            yield from _located(path, printable(path.relative_to(landing).as_posix()), settings, now)
+        return
+    for f in files:
+        path = f if Path(f).is_absolute() else landing / f
+        path = Path(path)
+        rel = path.relative_to(landing)
+        if ".." in rel.parts or not os.path.lexists(path):
+            raise FileNotFoundError(f"not in the landing folder: {path}")
+        origin = printable(rel.as_posix())
+        if any(os.path.islink(landing.joinpath(*rel.parts[:i])) for i in range(1, len(rel.parts))):
+            yield Quarantined(origin, f"symbolic link in its path: {NOT_READ}"), None
+            continue
+        yield from _located(path, origin, settings, now)
 
 
-def _file_items(path: Path, rel: str, settings: IngestSettings, now: float) -> Iterator[Article | Quarantined | tuple[str, str]]:
-    """What one landing file yields (see `iter_landing`); nothing raises for a bad file."""
-    suffix = path.suffix.lower()
+def _located(path: Path, rel: str, settings: IngestSettings, now: float, jsonl: bool = False
+             ) -> Iterator[tuple[Item, int | None]]:
+    """What one file yields (see `iter_landing`), each item with its JSONL line (None for a whole
+    file); nothing raises for a bad file. `jsonl=True`: a JSONL file named by the user (any name,
+    no file-age rule)."""
     try:
-        st = path.stat()
+        st = os.lstat(path)
     except OSError:
         return  # vanished between listing and reading
-    if _is_partial(path.name) or (settings.min_age_seconds and now - st.st_mtime < settings.min_age_seconds):
-        yield ("pending", rel)
+    why = _not_regular(st.st_mode)
+    if why:
+        yield Quarantined(rel, why), None
         return
-    if suffix in DOC_SUFFIXES:
-        return
+    suffix = path.suffix.lower()
+    if not jsonl:
+        if _is_partial(path.name) or (settings.min_age_seconds and now - st.st_mtime < settings.min_age_seconds):
+            yield ("pending", rel), None
+            return
+        if suffix in DOC_SUFFIXES:
+            return
     try:
-        if suffix in JSONL_SUFFIXES:
+        if jsonl or suffix in JSONL_SUFFIXES:
             yield from _jsonl_items(path, rel, settings)
         elif suffix in TXT_SUFFIXES or suffix in HTML_SUFFIXES:
-            yield from _page_articles(path, rel, settings)
+            for article in _page_articles(path, rel, settings):
+                yield article, None
         else:
-            raise _Reject(f"unsupported file type {suffix or '(no extension)'!r}; expected .txt, .html or .jsonl", _head(path))
+            raise _Reject(f"unsupported file type {printable(suffix) or '(no extension)'!r}; expected .txt, .html or .jsonl", _head(path))
     except _Reject as exc:
-        yield Quarantined(rel, exc.reason, exc.first_bytes or _head(path), exc.line)
+        yield Quarantined(rel, exc.reason, preview(exc.first_bytes or _head(path)), exc.line), exc.line
     except OSError as exc:
-        yield Quarantined(rel, f"cannot read: {exc.strerror or exc}", b"")
+        yield Quarantined(rel, f"cannot read: {exc.strerror or exc}"), None
 
 
 def _head(path: Path) -> bytes:
     try:
-        with open(path, "rb") as f:
-            return f.read(FIRST_BYTES)
-    except OSError:
+        f, _ = _open_regular(path)
+    except (OSError, _Reject):
         return b""
+    with f:
+        return f.read(FIRST_BYTES)
 
 
-def read_landing(landing_dir: Path, settings: IngestSettings = IngestSettings()) -> IngestResult:
-    """Read every input of the landing folder once: loaded (deduplicated) or quarantined."""
+def read_landing(landing_dir: Path, settings: IngestSettings = IngestSettings(),
+                 files: Iterable[Path | str] | None = None) -> IngestResult:
+    """Read every input of the landing folder once (or only `files` of it, absolute or relative to
+    it): loaded (deduplicated) or quarantined; the quarantine folder is written when `settings`
+    name one. `marsad load`, the Dagster assets and the sensor (`read_file`) all read this way."""
     landing = Path(landing_dir)
-    result = _collect(iter_landing(landing, settings))
+    result = _collect(_landing_items(landing, settings, files))
     if settings.quarantine_dir is not None:
         write_quarantine_folder(result.quarantined, landing, settings)
     return result
@@ -447,37 +660,44 @@ def read_file(path: Path, landing_dir: Path, settings: IngestSettings = IngestSe
     sensor). `path` is absolute or relative to `landing_dir`. Nothing is written to the quarantine
     folder: that stays `read_landing`'s job, so a look-ahead cannot leave copies behind.
     """
-    landing = Path(landing_dir)
-    path = Path(path) if Path(path).is_absolute() else landing / path
-    rel = path.relative_to(landing).as_posix()
-    if not path.exists():
-        raise FileNotFoundError(f"not in the landing folder: {path}")
-    return _collect(_file_items(path, rel, settings, time.time()))
+    return _collect(_landing_items(Path(landing_dir), settings, [path]))
 
 
-def _collect(items: Iterable[Article | Quarantined | tuple[str, str]]) -> IngestResult:
-    """Sort `iter_landing` items into an IngestResult; the same content or id is kept once."""
+def read_jsonl(path: Path, settings: IngestSettings = IngestSettings()) -> IngestResult:
+    """Every record of ONE JSONL file named by the user, whatever its name (`marsad extract
+    --input`): the landing reader's boundary, limits, line and id rules, without the file-age rule
+    and without merging records of equal text, so every id in the file gets its own answer."""
+    path = Path(path)
+    if not os.path.lexists(path):
+        raise FileNotFoundError(errno.ENOENT, "no such file", str(path))
+    return _collect(_located(path, printable(path.name), settings, time.time(), jsonl=True), dedupe_content=False)
+
+
+def _collect(items: Iterable[tuple[Item, int | None]], dedupe_content: bool = True) -> IngestResult:
+    """Sort located items into an IngestResult. The same content is kept once (reported as a
+    duplicate); a second record with an id already used is quarantined with its line."""
     result = IngestResult()
     by_hash: dict[str, str] = {}  # content hash -> article_id kept
-    by_id: dict[str, tuple[str, str]] = {}  # article_id -> (content hash, origin)
-    for item in items:
+    by_id: dict[str, tuple[str, str]] = {}  # article_id -> (content hash, where)
+    for item, line in items:
         if isinstance(item, tuple):
             result.pending.append(item[1])
         elif isinstance(item, Quarantined):
             result.quarantined.append(item)
         else:
             h = content_hash(item.text)
-            if h in by_hash:
+            if dedupe_content and h in by_hash:
                 result.duplicates.append((item.origin, by_hash[h]))
                 continue
             if item.article_id in by_id:
-                other = by_id[item.article_id][1]
+                other_hash, other = by_id[item.article_id]
+                what = " by different content" if other_hash != h else ""
                 result.quarantined.append(Quarantined(
-                    item.origin, f"id {item.article_id!r} already used by different content in {other}",
-                    item.text[:FIRST_BYTES].encode("utf-8", "surrogatepass")))
+                    item.origin, f"id {item.article_id!r} already used{what} in {other}",
+                    preview(item.text.encode("utf-8", "surrogatepass")), line))
                 continue
-            by_hash[h] = item.article_id
-            by_id[item.article_id] = (h, item.origin)
+            by_hash.setdefault(h, item.article_id)
+            by_id[item.article_id] = (h, item.origin + (f" line {line}" if line else ""))
             result.articles.append(item)
     return result
 
@@ -488,17 +708,20 @@ def _collect(items: Iterable[Article | Quarantined | tuple[str, str]]) -> Ingest
 
 def _file_sha256(path: Path) -> str:
     h = hashlib.sha256()
-    with open(path, "rb") as f:
+    f, _ = _open_regular(path)
+    with f:
         for block in iter(lambda: f.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
 
 
 def write_quarantine_folder(quarantined: list[Quarantined], landing: Path, settings: IngestSettings) -> list[Path]:
-    """Copy (or move) each rejected file, or the rejected JSONL line, beside a `.reason.txt`.
+    """Copy (or move) each rejected file, or write the rejected JSONL line, beside a `.reason.txt`.
 
-    Names start with the content hash, so a re-run rewrites the same entry and a fixed file
-    (new hash) is never mistaken for the rejected one.
+    Only what failed leaves: a JSONL file with bad lines stays (its good lines loaded) and each bad
+    line is written on its own, even in move mode. What was not read (a link, a FIFO, a device) gets
+    a `.reason.txt` only: nothing is copied through it. Names start with the content hash, so a
+    re-run rewrites the same entry and a fixed file (new hash) is never mistaken for the rejected one.
     """
     assert settings.quarantine_dir is not None
     qdir = Path(settings.quarantine_dir)
@@ -509,50 +732,58 @@ def write_quarantine_folder(quarantined: list[Quarantined], landing: Path, setti
         by_file.setdefault(q.origin, []).append(q)
     stamp = datetime.now(timezone.utc).isoformat(timespec="seconds")
     for origin, items in by_file.items():
-        src = landing / origin
-        if not src.is_file():
-            continue
+        src = landing_path(landing, origin)
+        name = Path(origin).name
         whole = [q for q in items if q.line is None]
-        name = src.name
-        if whole:
-            digest = _file_sha256(src)
-            dest = qdir / f"{digest[:12]}-{name}"
-            if settings.quarantine_mode == "move":
-                shutil.move(str(src), dest)
-            else:
-                shutil.copyfile(src, dest)
-            _write_reason(dest, whole[0], digest, stamp)
-            written.append(dest)
-            continue
-        for q in items:  # bad lines of a JSONL file: keep just the line
-            line = _read_line(src, q.line or 0)
-            digest = hashlib.sha256(line).hexdigest()
-            dest = qdir / f"{digest[:12]}-{Path(name).stem}.line{q.line}{src.suffix}"
-            dest.write_bytes(line)
-            _write_reason(dest, q, digest, stamp)
-            written.append(dest)
+        try:
+            if whole and not stat.S_ISREG(os.lstat(src).st_mode):
+                dest = qdir / f"{hashlib.sha256(origin.encode()).hexdigest()[:12]}-{name}"
+                _write_reason(dest, whole[0], "(not read)", stamp)
+                written.append(Path(f"{dest}.reason.txt"))
+                continue
+            if whole:
+                digest = _file_sha256(src)
+                dest = qdir / f"{digest[:12]}-{name}"
+                if settings.quarantine_mode == "move":
+                    shutil.move(str(src), dest)
+                else:
+                    f, _ = _open_regular(src)
+                    with f, open(dest, "wb") as out:
+                        shutil.copyfileobj(f, out)
+                _write_reason(dest, whole[0], digest, stamp)
+                written.append(dest)
+                continue
+            for q in items:  # bad lines of a JSONL file: keep just the line
+                line = _read_line(src, q.line or 0)
+                digest = hashlib.sha256(line).hexdigest()
+                dest = qdir / f"{digest[:12]}-{Path(name).stem}.line{q.line}{Path(name).suffix}"
+                dest.write_bytes(line)
+                _write_reason(dest, q, digest, stamp)
+                written.append(dest)
+        except (OSError, _Reject):
+            continue  # vanished or replaced since it was read: the warehouse entry stays the record
     return written
 
 
 def _read_line(path: Path, lineno: int, cap: int = 1 << 20) -> bytes:
-    """Bytes of line `lineno` (1-based), at most `cap` of them (oversize lines stay out of memory)."""
-    current = 1
-    with open(path, "rb") as f:
-        while True:
-            chunk = f.readline(cap)
-            if not chunk:
-                return b""
+    """Line `lineno` (1-based, counted as the reader counts) as it is in the file, at most `cap`
+    characters of it (an oversize line stays out of memory)."""
+    stream, encoding = _open_jsonl(path)
+    with stream:
+        current, at_start = 0, True
+        while piece := stream.readline(cap):
+            current += at_start
             if current == lineno:
-                return chunk
-            if chunk.endswith(b"\n"):
-                current += 1
+                return _as_bytes(piece, encoding)
+            at_start = piece.endswith("\n")
+    return b""
 
 
 def _write_reason(dest: Path, q: Quarantined, digest: str, stamp: str) -> None:
     lines = [
-        f"origin: {q.origin}",
+        f"origin: {printable(q.origin)}",
         f"line: {q.line}" if q.line is not None else "line: (whole file)",
-        f"reason: {q.reason}",
+        f"reason: {printable(q.reason)}",
         f"sha256: {digest}",
         f"quarantined_at: {stamp}",
         f"first_bytes: {q.first_bytes.hex()}",

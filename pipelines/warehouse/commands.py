@@ -95,49 +95,29 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _read_jsonl(path: Path) -> tuple[list, list]:
-    """Articles of one JSONL file; bad lines are quarantined (reason + first bytes), not lost."""
-    from pipelines.ingest import article_from_record
-    from pipelines.records import Quarantined
-
-    articles, quarantined = [], []
-    with open(path, "rb") as fh:
-        for lineno, raw in enumerate(fh, 1):
-            if not raw.strip():
-                continue
-            try:
-                rec = json.loads(raw.decode("utf-8"))
-                if not isinstance(rec, dict):
-                    raise ValueError("not a JSON object")
-                articles.append(article_from_record(rec, origin=f"{path.name}:{lineno}"))
-            except (ValueError, TypeError, UnicodeDecodeError) as exc:
-                quarantined.append(Quarantined(path.name, f"bad JSONL line: {exc}", raw[:200], lineno))
-    return articles, quarantined
-
-
-def _batches(items: list, size: int) -> Iterator[list]:
-    for i in range(0, len(items), size):
-        yield items[i:i + size]
-
-
 def cmd_load(args: argparse.Namespace) -> int:
-    """Ingest + process + load outside Dagster (same functions the assets call)."""
-    from pipelines.process import process_articles
+    """Ingest + process + load outside Dagster (same reader, settings and functions the assets use)."""
+    from pipelines.ingest import IngestSettings, read_landing
+    from pipelines.process import chunks, process_articles
     from pipelines.warehouse.load import load_results, publish_snapshot
 
     path = Path(args.path)
     if path.is_dir():
-        from pipelines.ingest import read_landing
-
-        ingested = read_landing(path)
-        articles, quarantined = list(ingested.articles), list(ingested.quarantined)
-    elif path.is_file() and path.suffix == ".jsonl":
-        articles, quarantined = _read_jsonl(path)
+        landing, files = path, None
+    elif path.suffix == ".jsonl" and os.path.lexists(path):
+        landing, files = path.parent, [path]  # one file of a folder, read as the folder would be
     else:
         raise _error(f"{path}: give a landing folder or a .jsonl file")
+    ingested = read_landing(landing, IngestSettings.from_env(landing, default_quarantine=False), files)
+    articles, quarantined = ingested.articles, ingested.quarantined
+    if ingested.pending:
+        print(f"{len(ingested.pending)} file(s) pending (newer than MARSAD_MIN_FILE_AGE_SECONDS or still "
+              f"being written), left for the next run: {', '.join(ingested.pending[:5])}", file=sys.stderr)
+    if ingested.duplicates:
+        print(f"{len(ingested.duplicates)} duplicate(s) of content loaded under another name or id", file=sys.stderr)
     if args.limit:
         articles = articles[: args.limit]
-    batches = list(_batches(articles, args.batch_size)) or [[]]
+    batches = list(chunks(articles, args.batch_size)) or [[]]
     for i, batch in enumerate(batches):
         results = process_articles(batch)
         stats = load_results(args.warehouse, results, quarantined if i == 0 else (),
