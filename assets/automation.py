@@ -17,7 +17,7 @@ import dagster as dg
 
 from assets.partitions import DAY_FORMAT, article_day, ingest_day, valid_keys
 from assets.resources import LandingFolder
-from pipelines.ingest import read_file
+from pipelines.ingest import landing_entries, printable, read_file
 
 marsad_job = dg.define_asset_job(
     "marsad_job",
@@ -36,18 +36,17 @@ class FileState:
 
 
 def file_fingerprints(landing_dir: Path) -> dict[str, str]:
-    """{path relative to the landing folder: "mtime_ns:size"} for the files ingest would look at."""
+    """{origin: "mtime_ns:size"} for the entries ingest looks at (`landing_entries`: links, FIFOs
+    and devices included, since ingest reports them; nothing followed). Origins are printable
+    (`printable`), so the cursor, run keys and tags take any file name."""
     out = {}
     root = Path(landing_dir)
-    for p in sorted(root.rglob("*")):
-        rel = p.relative_to(root)
-        if any(part.startswith(".") for part in rel.parts) or not p.is_file():
-            continue
+    for p in landing_entries(root):
         try:
-            st = p.stat()
+            st = p.lstat()
         except OSError:
             continue  # vanished while listing
-        out[rel.as_posix()] = f"{st.st_mtime_ns}:{st.st_size}"
+        out[printable(p.relative_to(root).as_posix())] = f"{st.st_mtime_ns}:{st.st_size}"
     return out
 
 

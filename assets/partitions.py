@@ -16,6 +16,7 @@ from typing import Iterable
 
 import dagster as dg
 
+from pipelines.ingest import landing_path
 from pipelines.records import Article, Quarantined
 
 # First day of the partition range. Long enough for archives (the 2011 uprisings); override it
@@ -30,9 +31,9 @@ DAY_FORMAT = "%Y-%m-%d"
 
 def ingest_day(landing_dir: Path, origin: str) -> date:
     """UTC day the file `origin` (relative to the landing folder) was last written."""
-    path = Path(landing_dir) / origin if origin else None
+    path = landing_path(landing_dir, origin) if origin else None
     try:
-        mtime = path.stat().st_mtime if path else None
+        mtime = os.lstat(path).st_mtime if path else None  # a link's own time: nothing is followed
     except OSError:
         mtime = None
     when = datetime.fromtimestamp(mtime, timezone.utc) if mtime is not None else datetime.now(timezone.utc)

@@ -5,7 +5,8 @@ Public interface (used by the CLI, the Dagster assets and the benchmark):
 * `read_file(path, landing_dir, settings)` -> `IngestResult` for one landing file (the sensor)
 * `read_jsonl(path, settings)` -> `IngestResult` for one JSONL file named by the user (`extract --input`)
 * `landing_entries(landing_dir)`: the entries ingest looks at (real folders entered, links not followed)
-* `printable(name)`: a file name (or text) with undecodable bytes and control characters as `\\xNN`
+* `printable(name)`: a file name (or text) with undecodable bytes and control characters as `\\xNN`;
+  `landing_path(landing_dir, origin)` is the file an origin names
 * `article_from_record(record, origin)` -> `Article` (one JSONL object)
 * `parse_txt_page(raw_text, origin)` -> `Article` (one scraped page; `parse_html_page` for HTML)
 * `IngestSettings.from_env(landing_dir)`: limits and quarantine folder from `MARSAD_*` variables
@@ -20,6 +21,7 @@ from .core import (
     content_id,
     iter_landing,
     landing_entries,
+    landing_path,
     parse_html_page,
     parse_txt_page,
     printable,
@@ -31,6 +33,6 @@ from .core import (
 
 __all__ = [
     "IngestResult", "IngestSettings", "article_from_record", "content_id", "iter_landing", "landing_entries",
-    "parse_html_page", "parse_txt_page", "printable", "read_file", "read_jsonl", "read_landing",
+    "landing_path",     "parse_html_page", "parse_txt_page", "printable", "read_file", "read_jsonl", "read_landing",
     "read_quarantine_folder",
 ]

@@ -585,8 +585,9 @@ def _landing_items(landing: Path, settings: IngestSettings, files: Iterable[Path
             yield from _located(path, printable(path.relative_to(landing).as_posix()), settings, now)
         return
     for f in files:
-        path = f if Path(f).is_absolute() else landing / f
-        path = Path(path)
+        path = Path(f) if Path(f).is_absolute() else landing / f
+        if not os.path.lexists(path) and not Path(f).is_absolute():
+            path = landing_path(landing, str(f))  # an origin, as `printable` wrote it
         rel = path.relative_to(landing)
         if ".." in rel.parts or not os.path.lexists(path):
             raise FileNotFoundError(f"not in the landing folder: {path}")
@@ -657,7 +658,8 @@ def read_file(path: Path, landing_dir: Path, settings: IngestSettings = IngestSe
     pending and quarantine rules; duplicates removed within the file only).
 
     For callers that must look at a few changed files without re-reading the folder (the landing
-    sensor). `path` is absolute or relative to `landing_dir`. Nothing is written to the quarantine
+    sensor). `path` is absolute, relative to `landing_dir`, or an origin (a printable name, see
+    `landing_path`). Nothing is written to the quarantine
     folder: that stays `read_landing`'s job, so a look-ahead cannot leave copies behind.
     """
     return _collect(_landing_items(Path(landing_dir), settings, [path]))

@@ -358,3 +358,20 @@ def test_extract_input_reads_records_with_the_same_rules(tmp_path, capsys):
     with time_limit(10):
         assert main(["extract", "--input", str(tmp_path / "pipe.jsonl")]) == 2
     assert "FIFO" in capsys.readouterr().err
+
+
+def test_the_landing_sensor_plans_runs_for_any_file_name_and_follows_no_link(tmp_path):
+    from assets.automation import encode_cursor, plan_runs, run_key
+    from assets.resources import LandingFolder
+
+    land = _landing(tmp_path)
+    with open(os.fsencode(land) + b"/" + WIN1256_NAME, "wb") as f:
+        f.write(PAGE.encode("utf-8"))
+    _link_to_outside_file(land, tmp_path)
+    _fifo(land, tmp_path)
+    with time_limit(10):
+        runs, state, _ = plan_runs({}, LandingFolder(path=str(land)))
+    assert set(state) == {"good.jsonl", "link.txt", "pipe.txt", "\\xce\\xc8\\xd1-\\xda\\xc7\\xcc\\xe1.txt"}
+    encode_cursor(state).encode("utf-8")  # the cursor and run keys are stored as UTF-8
+    for day, files in runs.items():
+        run_key(day, files, state)
