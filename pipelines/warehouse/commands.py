@@ -105,7 +105,7 @@ def cmd_load(args: argparse.Namespace) -> int:
     if path.is_dir():
         landing, files = path, None
     elif path.suffix == ".jsonl" and os.path.lexists(path):
-        landing, files = path.parent, [path]  # one file of a folder, read as the folder would be
+        landing, files = path.parent, [path.name]  # one file of a folder, read as the folder would be
     else:
         raise _error(f"{path}: give a landing folder or a .jsonl file")
     ingested = read_landing(landing, IngestSettings.from_env(landing, default_quarantine=False), files)

@@ -296,7 +296,9 @@ def _load(tmp_path: Path, target: Path) -> tuple[list[str], list[tuple]]:
 
 def test_marsad_load_file_jsonl_goes_through_the_landing_reader(tmp_path, monkeypatch, capsys):
     monkeypatch.delenv("MARSAD_QUARANTINE_DIR", raising=False)
-    feed = tmp_path / "feed.jsonl"
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "in").mkdir()
+    feed = Path("in") / "feed.jsonl"  # relative to the working folder, as typed
     feed.write_text("\n".join([
         rec("g1"), rec("g1", OTHER),  # duplicate id: quarantined, not silently dropped
         rec("en", "Only English here, no Arabic at all in this line."),  # the Arabic check applies

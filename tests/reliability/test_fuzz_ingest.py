@@ -5,16 +5,17 @@ message; nothing else escapes. Budgets come from `fuzzing.examples` (HYPOTHESIS_
 """
 from __future__ import annotations
 
+import os
+import re
 import tempfile
 from collections import Counter
-import re
 from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipelines.clean import clean_article
-from pipelines.ingest import IngestSettings, article_from_record, parse_txt_page, read_landing
+from pipelines.ingest import IngestSettings, article_from_record, parse_txt_page, printable, read_landing
 from pipelines.ingest.core import parse_html_page
 from pipelines.ingest.encoding import DecodeError, decode_bytes, normalize_newlines, text_problem
 from pipelines.records import Article
@@ -120,6 +121,52 @@ def test_single_line_text_is_kept_unless_it_is_furniture(text):
     clean = clean_article(Article("x", line, fmt="jsonl"))
     kept = [line[r.start:r.end] for r in clean.regions]
     assert kept == [line] or clean.removed
+
+
+_SECRET = "سر-لا-يقرأ " * 8  # the text of a file outside the landing folder
+_FILE_NAME = st.binary(min_size=1, max_size=16).filter(lambda b: b"/" not in b and b"\0" not in b and not b.startswith(b"."))
+_CONTENT = st.one_of(st.binary(max_size=200), jsonl_lines(), pages().map(lambda t: t.encode("utf-8", "surrogatepass")),
+                     st.just(b"\x1b]0;title\x07\x1b[2J" + "غارة جوية على إدلب اليوم".encode()))
+_ENTRY = st.tuples(_FILE_NAME, st.sampled_from([".txt", ".jsonl", ".html", ".bin", ".md", ""]),
+                   st.sampled_from(["file", "file", "file", "link-out", "link-dir", "fifo"]), _CONTENT)
+
+
+@settings(max_examples=examples(80))
+@given(st.lists(_ENTRY, max_size=6, unique_by=lambda e: e[0] + e[1].encode()))
+def test_landing_folder_of_hostile_entries(entries):
+    """Any names (bytes that are not UTF-8, controls), links out of the folder, FIFOs, junk: the
+    reader returns (never hangs or raises), stores printable origins and escaped previews only,
+    reads nothing outside the folder and accounts for every regular file."""
+    with tempfile.TemporaryDirectory() as tmp:
+        land, outside = Path(tmp, "landing"), Path(tmp, "outside")
+        land.mkdir()
+        outside.mkdir()
+        (outside / "secret.txt").write_text(_SECRET, encoding="utf-8")
+        files, not_read = set(), set()
+        for name, suffix, kind, content in entries:
+            raw = os.fsencode(land) + b"/" + name + suffix.encode()
+            origin = printable(os.fsdecode(name + suffix.encode()))
+            if kind == "file":
+                Path(os.fsdecode(raw)).write_bytes(content)
+                files.add(origin)
+            else:
+                if kind == "fifo":
+                    os.mkfifo(raw)
+                else:
+                    os.symlink(os.fsencode(outside / "secret.txt") if kind == "link-out" else os.fsencode(outside), raw)
+                not_read.add(origin)
+        result = read_landing(land, IngestSettings(require_arabic=False, quarantine_dir=Path(tmp, "q")))
+        copies = list(Path(tmp, "q").iterdir()) if Path(tmp, "q").exists() else []
+        assert not any(_SECRET.strip().encode() in p.read_bytes() for p in copies)
+    stored = [q.origin for q in result.quarantined] + [a.origin for a in result.articles]
+    assert not any(re.search("[\x00-\x1f\x7f-\x9f\ud800-\udfff]", o) for o in stored)  # no controls, no surrogates
+    assert all(not re.search(rb"[\x00-\x1f\x7f]", q.first_bytes) for q in result.quarantined)
+    assert not any(_SECRET.strip() in a.text for a in result.articles)
+    assert {q.origin for q in result.quarantined if "not read" in q.reason} == not_read
+    assert all(q.first_bytes == b"" for q in result.quarantined if q.origin in not_read)
+    seen = {a.origin for a in result.articles} | {o for o, _ in result.duplicates} | {q.origin for q in result.quarantined}
+    docs = {o for o in files if o.lower().endswith((".md", ".rst"))}
+    assert seen | docs | set(result.pending) >= files
 
 
 # Regression tests for what the fuzzers found.
