@@ -183,6 +183,19 @@ def test_a_file_name_that_is_not_utf8_loads_under_a_printable_name(tmp_path, cap
     assert [r[0] for r in rows] == [page.origin, "good.jsonl"]
 
 
+def test_move_mode_moves_a_bad_file_whose_name_is_not_utf8(tmp_path):
+    land = _landing(tmp_path)
+    bad = os.fsencode(land) + b"/" + b"bad-\xe4\xf1.txt"
+    with open(bad, "wb") as f:
+        f.write(b"\x00\x01 binary")
+    qdir = tmp_path / "quarantine"
+    result = read_landing(land, IngestSettings(quarantine_dir=qdir, quarantine_mode="move"))
+    assert [q.origin for q in result.quarantined] == ["bad-\\xe4\\xf1.txt"]
+    assert not os.path.lexists(bad) and (land / "good.jsonl").exists()
+    [entry] = read_quarantine_folder(qdir)
+    assert entry["origin"] == "bad-\\xe4\\xf1.txt" and (qdir / entry["file"]).read_bytes() == b"\x00\x01 binary"
+
+
 def test_quarantine_previews_are_short_and_escaped(tmp_path):
     land = _landing(tmp_path)
     (land / "term.bin").write_bytes(b"\x1b]0;owned\x07\x1b[31mred\x1b[0m" + b"x" * 10_000)
@@ -377,3 +390,21 @@ def test_the_landing_sensor_plans_runs_for_any_file_name_and_follows_no_link(tmp
     encode_cursor(state).encode("utf-8")  # the cursor and run keys are stored as UTF-8
     for day, files in runs.items():
         run_key(day, files, state)
+
+
+def test_dagster_reads_the_landing_folder_with_the_same_reader_and_settings(tmp_path, monkeypatch):
+    from assets.resources import LandingFolder
+
+    monkeypatch.delenv("MARSAD_QUARANTINE_DIR", raising=False)
+    land = _landing(tmp_path)
+    _link_to_environ(land, tmp_path)
+    _fifo(land, tmp_path)
+    folder = LandingFolder(path=str(land))
+    monkeypatch.setenv("MARSAD_MIN_FILE_AGE_SECONDS", "3600")
+    assert folder.read().pending == ["good.jsonl"]
+    monkeypatch.setenv("MARSAD_MIN_FILE_AGE_SECONDS", "0")
+    with time_limit(10):
+        result = folder.read()
+    assert [a.article_id for a in result.articles] == ["good"]
+    assert [(q.origin, q.first_bytes) for q in result.quarantined] == [("env.txt", b""), ("pipe.txt", b"")]
+    assert not (tmp_path / "quarantine").exists()  # Dagster writes no folder unless told where
