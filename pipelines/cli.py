@@ -11,10 +11,12 @@ import argparse
 import importlib
 import json
 import sys
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Iterator
 
+from pipelines.ingest import IngestSettings, read_jsonl
 from pipelines.ingest.core import parse_published, read_page
 from pipelines.records import Article
 
@@ -38,10 +40,6 @@ def _warn(msg: str) -> None:
 def read_input_docs(path: Path) -> Iterator[Article]:
     """Read `{"id","text","published"?,"title"?}` lines with the landing reader (same limits, line
     and id rules); report and skip bad lines. Records of equal text under other ids are all kept."""
-    from dataclasses import replace
-
-    from pipelines.ingest import IngestSettings, read_jsonl
-
     # The user named this file: a link they give is theirs to follow; it must still be a regular
     # file (a FIFO is reported, not waited on). No Arabic check, no file-age rule, no quarantine folder.
     settings = replace(IngestSettings.from_env(), require_arabic=False, min_age_seconds=0.0, quarantine_dir=None)

@@ -10,7 +10,7 @@ import json
 import os
 import signal
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -249,7 +249,7 @@ def test_a_jsonl_line_is_read_with_a_cap(tmp_path):
 
 # --- JSONL records: one bad record never takes the good ones with it ------------------------------
 
-FUTURE = date.today().replace(year=date.today().year + 2).isoformat()
+FUTURE = (date.today() + timedelta(days=2 * 366)).isoformat()
 
 BAD_RECORDS = [
     pytest.param("{not json", "invalid JSON", id="malformed-line"),
