@@ -17,13 +17,13 @@ CORPUS = SHARED / "corpus" / "ant_middleeast.jsonl"
 DEV_GOLD = SHARED / "gold" / "articles_dev.jsonl"
 
 
-def _h(s: str, salt: str) -> int:
+def stable_hash(s: str, salt: str) -> int:
     return int(hashlib.sha1(f"{salt}:{s}".encode()).hexdigest()[:12], 16)
 
 
 def split_of(article_id: str) -> str:
     """train 60 % / dev 20 % / blind 20 %, by a hash of the id alone (stable across draws)."""
-    r = _h(article_id, "split") % 10
+    r = stable_hash(article_id, "split") % 10
     return "blind" if r < 2 else "dev" if r < 4 else "train"
 
 
@@ -31,7 +31,7 @@ def draw(n: int) -> list[str]:
     dev = {json.loads(l)["id"] for l in DEV_GOLD.open(encoding="utf-8") if l.strip()}
     ids = [json.loads(l)["id"] for l in CORPUS.open(encoding="utf-8") if l.strip()]
     ids = [i for i in ids if i not in dev]
-    return sorted(ids, key=lambda i: _h(i, "draw"))[:n]
+    return sorted(ids, key=lambda i: stable_hash(i, "draw"))[:n]
 
 
 def main(argv=None) -> None:

@@ -81,9 +81,19 @@ def assign_event_ids(events: Sequence[Event], share_roles: bool = True) -> list[
     return [_shared(e, clusters[cluster_of[i]]) for i, e in enumerate(out)] if share_roles else out
 
 
+def _recent_day(own, fallback) -> bool:
+    """A day the sentence gives itself, one to three days before the fallback (publication or
+    dateline) day: the day of the news, not a month, a "since" or an older act."""
+    if own is None or own.source not in _OWN_DATE_SOURCES or own.precision != "day" or "since" in own.rule:
+        return False
+    x, y = _day(own.value or ""), _day(fallback.value or "")
+    return x is not None and y is not None and 1 <= (y - x).days <= 3
+
+
 def _shared(e: Event, act: list[Event]) -> Event:
     """A record of an act told in several sentences gets the actor, target or place that the others
-    name and it does not ("شنت طائرات التحالف غارة على صعدة ... وأسفرت الغارة عن مقتل 5"); offsets
+    name and it does not, and the date another gives when its own is only the publication day or
+    the dateline's ("شنت طائرات التحالف غارة على صعدة ... وأسفرت الغارة عن مقتل 5"); offsets
     still point where each was said. Counts stay with the sentence that gives them (sharing them made
     the coded counts of our dev articles worse: a toll often belongs to one of two acts)."""
     if len(act) == 1:
@@ -96,6 +106,11 @@ def _shared(e: Event, act: list[Event]) -> Event:
             if donor is not None:
                 changes[role] = getattr(donor, role)
                 notes.append(f"coref:{role} from sentence {donor.sentence_index}")
+    if e.date is not None and e.date.source not in _OWN_DATE_SOURCES:
+        donor = next((o for o in act if o is not e and _recent_day(o.date, e.date)), None)
+        if donor is not None:  # "وقالت إسرائيل إنها شنت غارات" told after "... فجر السبت"
+            changes["date"] = donor.date
+            notes.append(f"coref:date from sentence {donor.sentence_index}")
     if "actor" in changes:
         changes["actors"] = [changes["actor"]]
     if "location" in changes:

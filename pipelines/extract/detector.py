@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable, Sequence
 
 from pipelines.extract.assessor import _word_forms
 from pipelines.extract.assessor import parse_weights as parse_table
@@ -50,17 +51,21 @@ class Detector:
         w = self.weights[event_type]
         return sigmoid(sum(w.get(k, 0.0) * v for k, v in feats.items()))
 
-    def propose(self, text: str, rank: int, skip: frozenset[str] = frozenset()) -> list[Proposal]:
-        """Types likely in the sentence (other than `skip`), each on its strongest word."""
+    def propose(self, text: str, rank: int, skip: frozenset[str] = frozenset(),
+                names: Callable[[], Sequence[tuple[int, int]]] = tuple) -> list[Proposal]:
+        """Types likely in the sentence (other than `skip`), each on its strongest word outside the
+        `names` (spans of the sentence's actor and place mentions, asked for only when a type is
+        likely: "الجيش" tells an attack's likelihood, but it is the attacker, not the act)."""
         feats = features(text, rank)
-        words = [(m.start(), m.end(), _word_forms(normalize(m.group()))) for m in ARABIC_WORD_RE.finditer(text)]
+        likely = [(etype, w, p) for etype, w in self.weights.items() if etype not in skip
+                  for p in [self.probability(etype, feats)] if p >= self.thresholds[etype]]
+        if not likely:
+            return []
+        taken = names()
+        words = [(m.start(), m.end(), _word_forms(normalize(m.group()))) for m in ARABIC_WORD_RE.finditer(text)
+                 if not any(a < m.end() and m.start() < b for a, b in taken)]
         out = []
-        for etype, w in self.weights.items():
-            if etype in skip:
-                continue
-            p = self.probability(etype, feats)
-            if p < self.thresholds[etype]:
-                continue
+        for etype, w, p in likely:
             best = max(words, key=lambda x: max(w.get("w=" + f, 0.0) for f in x[2]), default=None)
             if best is not None and max(w.get("w=" + f, 0.0) for f in best[2]) > 0:
                 out.append(Proposal(etype, p, best[0], best[1]))

@@ -457,7 +457,9 @@ def extract_events(
         triggers = find_triggers(s)
         quantities = [_shift_quantity(m, sent.start) for m in find_quantity_mentions(sent.text)]
         counted = [m for m in quantities if m.quantity.role and not m.subset and not m.vague]
-        proposals = detector.propose(sent.text, position, frozenset(t.event_type for t in triggers)) \
+        proposals = detector.propose(sent.text, position, frozenset(t.event_type for t in triggers),
+                                     lambda: [(m.start - sent.start, m.end - sent.start)
+                                              for found in mentions.of(position) for m in found]) \
             if detector is not None else []
         triggers = triggers + [TriggerMatch(p.event_type, None, sent.start + p.start, sent.start + p.end,
                                             sent.text[p.start:p.end], DETECTOR_ENTRY, p.probability)
@@ -525,7 +527,7 @@ def extract_events(
         events.extend(found)
     model = default_judge() if judge else None
     if model is not None:
-        events = model.judge(events, sentences, dates, published)
+        events = model.judge(events, sentences, dates, published, detector)
     ranker = default_ranker() if rank else None
     if ranker is not None and events:
         events = ranker.rank(events, sentences, mentions, fallback_place)

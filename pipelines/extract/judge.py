@@ -28,6 +28,8 @@ from typing import Sequence
 
 from pipelines.extract.assessor import DEMOTED_RULE as ASSESSOR_DEMOTED
 from pipelines.extract.assessor import features as sentence_features
+from pipelines.extract.detector import Detector
+from pipelines.extract.detector import features as detector_features
 from pipelines.learn import bucket, sigmoid, weight_rows
 from pipelines.records import AnalyzedSentence, Event, TemporalExpression
 from pipelines.temporal import times_within
@@ -70,14 +72,17 @@ def _date_gap(e: Event, published: date | None) -> str:
 
 
 def candidate_features(events: Sequence[Event], infos: dict[int, SentenceInfo],
-                       published: date | None) -> list[dict[str, float]]:
-    """Features of each candidate of one article (same order)."""
+                       published: date | None, detector: Detector | None = None) -> list[dict[str, float]]:
+    """Features of each candidate of one article (same order). With a `detector`, each candidate
+    also carries how likely the sentence detector finds its type in its sentence (`det_p`, and its
+    bucket): the sentence's words as a whole, beside the one trigger the rules read."""
     by_type: dict[str, list[Event]] = {}
     for e in sorted(events, key=lambda e: e.trigger.start):
         by_type.setdefault(e.event_type, []).append(e)
     per_sentence: dict[int, int] = {}
     for e in events:
         per_sentence[e.sentence_index] = per_sentence.get(e.sentence_index, 0) + 1
+    sentence_words: dict[int, dict[str, float]] = {}
     out = []
     for e in events:
         info = infos[e.sentence_index]
@@ -95,6 +100,12 @@ def candidate_features(events: Sequence[Event], infos: dict[int, SentenceInfo],
         assessed = next((x for x in e.explain if x.startswith("assessor:p=")), None)
         if assessed is not None:  # the sentence-level assessor's verdict is one piece of evidence
             f["assessor_p"] = float(assessed[len("assessor:p="):].split(" ", 1)[0])
+        if detector is not None and e.event_type in detector.weights:
+            if e.sentence_index not in sentence_words:
+                sentence_words[e.sentence_index] = detector_features(info.text, info.rank)
+            p = detector.probability(e.event_type, sentence_words[e.sentence_index])
+            f["det_p"] = p
+            f["det=" + bucket(int(p * 10), (0, 1, 3, 5, 7))] = 1.0
         typed = {f"{e.event_type}|{k}": v for k, v in f.items() if not k.startswith(WORD_PREFIXES)}
         f.update(typed)
         f["type=" + e.event_type] = 1.0
@@ -154,11 +165,13 @@ class Judge:
         return sigmoid(sum(self.weights.get(k, 0.0) * v for k, v in feats.items()))
 
     def judge(self, events: Sequence[Event], sentences: Sequence[AnalyzedSentence],
-              dates: Sequence[TemporalExpression], published: date | None) -> list[Event]:
-        """Every candidate with its confidence; asserted ones below the threshold demoted."""
+              dates: Sequence[TemporalExpression], published: date | None,
+              detector: Detector | None = None) -> list[Event]:
+        """Every candidate with its confidence; asserted ones below the threshold demoted. The
+        `detector` must be the one the judge was fitted with (`det_p` features), or None."""
         if not events:
             return []
-        feats = candidate_features(events, sentence_infos(sentences, dates), published)
+        feats = candidate_features(events, sentence_infos(sentences, dates), published, detector)
         out = []
         for e, f in zip(events, feats):
             p = self.probability(f)

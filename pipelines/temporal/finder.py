@@ -301,7 +301,15 @@ class _Grammar:
             return None
         if published is None:
             return (None, None, "relative")
-        return cal.period_value("day", published, offset) + ("relative",)  # type: ignore[operator]
+        resolved = cal.period_value("day", published, offset)
+        if resolved and m.group("wd") and offset <= 0:
+            # "أمس الجمعة" on a Sunday stamp: the outlet wrote it a day before the stamp (time zones,
+            # late posting); the weekday is the finer fact, so it names the day: the latest such
+            # weekday on or before the deictic one.
+            day = date.fromisoformat(resolved[0])
+            wd = self.lex.weekdays[_squash(m.group("wd"))]
+            resolved = (cal.weekday_date(wd, day, None).isoformat(), "day")
+        return (resolved + ("relative",)) if resolved else None
 
     def _weekday(self, m: re.Match[str], published: date | None) -> Resolved:
         wd = self.lex.weekdays[_squash(m.group("wd"))]

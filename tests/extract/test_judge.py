@@ -212,3 +212,34 @@ def test_records_of_one_act_share_the_roles_one_of_them_names():
     assert b.location == a.location and b.actor == a.actor and b.actors == [a.actor]
     assert "coref:location from sentence 0" in b.explain
     assert a.quantities == [] and len(b.quantities) == 1  # counts stay where they are said
+
+
+def test_the_detector_probability_is_a_judge_feature():
+    from pipelines.extract.detector import features, from_table
+    d = from_table(DETECTOR_TABLE)
+    accuse = event(etype="ACCUSE", sentence=1, word="الغارات")
+    [plain] = candidate_features([accuse], infos(), PUBLISHED)
+    [seen] = candidate_features([accuse], infos(), PUBLISHED, d)
+    assert "det_p" not in plain
+    p = d.probability("ACCUSE", features(SECOND, 1))
+    assert seen["det_p"] == pytest.approx(p) and seen["ACCUSE|det_p"] == pytest.approx(p)
+    [other] = candidate_features([event(etype="PROTEST")], infos(), PUBLISHED, d)
+    assert "det_p" not in other  # a type the detector has no model for
+
+
+@pytest.mark.parametrize("own,days_before,shared", [
+    ("relative", 1, True),    # "فجر السبت" in the lead, "وقالت إسرائيل إنها شنت غارات" later
+    ("relative", 3, True),
+    ("relative", 0, False),   # the same day: nothing to change
+    ("relative", 5, False),   # an older act is not the day of the news
+    ("published", 1, False),  # only a day the sentence gives itself is shared
+])
+def test_records_of_one_act_share_the_day_one_of_them_gives(own, days_before, shared):
+    from datetime import timedelta
+    day = (PUBLISHED - timedelta(days=days_before)).isoformat()
+    strike = event(when=TemporalExpression("السبت", 0, 5, day, "day", own))
+    fallback = TemporalExpression("", 0, 0, PUBLISHED.isoformat(), "day", "published")
+    later = event(sentence=1, word="الغارات", when=fallback)
+    a, b = assign_event_ids([strike, later])
+    assert a.event_id == b.event_id
+    assert (b.date == a.date) is shared and ("coref:date from sentence 0" in b.explain) is shared
