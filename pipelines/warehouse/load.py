@@ -13,6 +13,7 @@ untouched; the next load republishes.
 from __future__ import annotations
 
 import fcntl
+import glob
 import os
 import shutil
 import time
@@ -134,7 +135,7 @@ def _publish(db_path: str | os.PathLike) -> Path:
         with duckdb.connect(str(src)) as con:
             con.execute("CHECKPOINT")
     dst = snapshot_path(src)
-    for stale in dst.parent.glob(f".{dst.name}.*.tmp"):  # copies of publishers killed mid-copy
+    for stale in dst.parent.glob(f".{glob.escape(dst.name)}.*.tmp"):  # copies of publishers killed mid-copy
         stale.unlink(missing_ok=True)  # (we hold the writer lock: no other publisher is copying)
     tmp = dst.with_name(f".{dst.name}.{os.getpid()}.tmp")
     try:
