@@ -17,10 +17,11 @@ from pipelines.warehouse import run_readonly_sql
 from pipelines.warehouse.readonly import ReadOnlyViolation, SqlLimitExceeded, SqlLimits, check_statements
 
 REPO = Path(__file__).resolve().parents[2]
-# `marsad sql` in a child process that reports its peak memory on stderr.
-CHILD = ("import resource, sys\nfrom pipelines.cli import main\ncode = main(sys.argv[1:])\n"
-         "print('maxrss_mb', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024, file=sys.stderr)\n"
-         "sys.exit(code)\n")
+# `marsad sql` in a child process that reports its peak memory on stderr (VmHWM: this process's
+# own peak; ru_maxrss would carry over the forking pytest process's peak).
+CHILD = ("import re, sys\nfrom pipelines.cli import main\ncode = main(sys.argv[1:])\n"
+         "peak = re.search(r'VmHWM:\\s+(\\d+) kB', open('/proc/self/status').read()).group(1)\n"
+         "print('maxrss_mb', int(peak) // 1024, file=sys.stderr)\nsys.exit(code)\n")
 
 
 def marsad_sql(warehouse, sql, *options, **env) -> tuple[subprocess.CompletedProcess, float]:
