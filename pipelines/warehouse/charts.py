@@ -95,16 +95,23 @@ CHART_QUERIES = {
 
 
 def chart_pngs(db_path: str | os.PathLike) -> dict[str, bytes]:
-    """Every trend chart, rendered from the warehouse snapshot (what the Dagster asset attaches)."""
-    from pipelines.warehouse.readonly import run_readonly_sql
+    """Every trend chart, rendered from the warehouse snapshot (what the Dagster asset attaches).
 
-    return {name: render(run_readonly_sql(db_path, sql)[1]) for name, (sql, render) in CHART_QUERIES.items()}
+    Our own queries: time and memory bounded like `marsad sql`, but every row is drawn (no row cap).
+    """
+    from dataclasses import replace
+
+    from pipelines.warehouse.readonly import SqlLimits, run_readonly_sql
+
+    limits = replace(SqlLimits.from_env(), max_rows=None)
+    return {name: render(run_readonly_sql(db_path, sql, limits)[1]) for name, (sql, render) in CHART_QUERIES.items()}
 
 
 def render_all(db_path: str | os.PathLike, out_dir: Path) -> dict[str, Path]:
+    pngs = chart_pngs(db_path)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = {}
-    for name, png in chart_pngs(db_path).items():
+    for name, png in pngs.items():
         path = out_dir / f"{name}.png"
         path.write_bytes(png)
         paths[name] = path

@@ -5,6 +5,7 @@ import argparse
 import csv
 import json
 import os
+import re
 import sys
 import unicodedata
 from datetime import date, datetime
@@ -24,6 +25,27 @@ def _error(msg: str) -> Exception:
     return CliError(msg)
 
 
+# Characters a terminal acts on rather than shows: C0/C1 controls and DEL (escape sequences start
+# with ESC or CSI), and the bidi embedding/override/isolate controls that reorder a printed line.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_AS_SPACE = {"\n": " ", "\r": " ", "\t": " "}
+
+
+def _visible(text: str) -> str:
+    """`text` safe to print: line breaks and tabs as spaces, other controls as `\\xNN`/`\\uNNNN`."""
+    def escape(m: re.Match) -> str:
+        c = m.group()
+        return _AS_SPACE.get(c) or (f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}")
+
+    return _UNSAFE.sub(escape, text)
+
+
+def _json_line(obj: Any) -> str:
+    """One JSON line, lossless, with no raw control character (JSON escapes them as `\\uNNNN`)."""
+    text = json.dumps(obj, ensure_ascii=False, default=str)
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def _cell(v: Any) -> str:
     if v is None:
         return "NULL"
@@ -32,18 +54,20 @@ def _cell(v: Any) -> str:
     if isinstance(v, float):
         return f"{v:.6g}"
     if isinstance(v, (list, dict, tuple)):
-        return json.dumps(v, ensure_ascii=False, default=str)
+        return _visible(json.dumps(v, ensure_ascii=False, default=str))
     if isinstance(v, bytes):
         return v[:16].hex()
-    return str(v).replace("\n", " ")
+    return _visible(str(v))
 
 
 def _width(s: str) -> int:
     return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
 
 
-def format_table(columns: list[str], rows: list[tuple], max_width: int = 60) -> str:
-    """A plain aligned text table (Arabic cells are printed as stored; the terminal shapes them)."""
+def format_table(columns: list[str], rows: list[tuple], max_width: int = 60, truncated: bool = False) -> str:
+    """A plain aligned text table (Arabic cells are printed as stored; the terminal shapes them;
+    control characters escaped)."""
+    columns = [_visible(c) for c in columns]
     cells = [[_cell(v) for v in row] for row in rows]
     cells = [[c if _width(c) <= max_width else c[: max_width - 1] + "…" for c in row] for row in cells]
     widths = [max([_width(h)] + [_width(r[i]) for r in cells]) for i, h in enumerate(columns)]
@@ -53,34 +77,46 @@ def format_table(columns: list[str], rows: list[tuple], max_width: int = 60) -> 
 
     out = [line(columns), "-+-".join("-" * w for w in widths)]
     out += [line(r) for r in cells]
-    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''}{', truncated' if truncated else ''})")
     return "\n".join(out)
 
 
 def cmd_sql(args: argparse.Namespace) -> int:
+    """Bounded (MARSAD_SQL_*): time and memory limits, at most MARSAD_SQL_MAX_ROWS rows printed."""
     import duckdb
 
-    from pipelines.warehouse.readonly import ReadOnlyViolation, run_readonly_sql
+    from pipelines.warehouse.readonly import ReadOnlyViolation, SqlLimits, readonly_query
 
     sql = args.query if args.query != "-" else sys.stdin.read()
     try:
-        columns, rows = run_readonly_sql(args.warehouse, sql)
-    except ReadOnlyViolation as exc:
-        raise _error(str(exc)) from exc
-    except (FileNotFoundError, RuntimeError) as exc:
-        raise _error(str(exc)) from exc
+        limits = SqlLimits.from_env()
+        with readonly_query(args.warehouse, sql, limits) as result:
+            _write_result(result, args.format, args.max_width)
+            truncated = result.truncated
     except duckdb.Error as exc:
-        raise _error(f"SQL error: {exc}") from exc
-    if args.format == "json":
-        for row in rows:
-            sys.stdout.write(json.dumps(dict(zip(columns, row)), ensure_ascii=False, default=str) + "\n")
-    elif args.format == "csv":
-        writer = csv.writer(sys.stdout)
-        writer.writerow(columns)
-        writer.writerows([[("" if v is None else _cell(v)) for v in row] for row in rows])
-    else:
-        print(format_table(columns, rows, args.max_width))
+        raise _error(f"SQL error: {_visible(str(exc))}") from exc
+    except (ReadOnlyViolation, FileNotFoundError, RuntimeError, ValueError) as exc:
+        raise _error(_visible(str(exc))) from exc
+    if truncated:
+        print(f"marsad: truncated at {limits.max_rows} rows (MARSAD_SQL_MAX_ROWS); add a LIMIT or aggregate",
+              file=sys.stderr)
     return 0
+
+
+def _write_result(result, fmt: str, max_width: int) -> None:
+    """csv and json are streamed chunk by chunk; the table needs every (capped) row for its widths."""
+    if fmt == "table":
+        rows = [row for chunk in result.chunks() for row in chunk]
+        print(format_table(result.columns, rows, max_width, truncated=result.truncated))
+        return
+    if fmt == "csv":
+        writer = csv.writer(sys.stdout)
+        writer.writerow([_visible(c) for c in result.columns])
+    for chunk in result.chunks():
+        if fmt == "json":
+            sys.stdout.write("".join(_json_line(dict(zip(result.columns, row))) + "\n" for row in chunk))
+        else:
+            writer.writerows([[("" if v is None else _cell(v)) for v in row] for row in chunk])
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -133,7 +169,11 @@ def cmd_load(args: argparse.Namespace) -> int:
 def cmd_charts(args: argparse.Namespace) -> int:
     from pipelines.warehouse.charts import render_all
 
-    for name, path in render_all(args.warehouse, Path(args.dir)).items():
+    try:
+        paths = render_all(args.warehouse, Path(args.dir))
+    except (FileNotFoundError, RuntimeError) as exc:
+        raise _error(str(exc)) from exc
+    for name, path in paths.items():
         print(f"{name}: {path}")
     return 0
 

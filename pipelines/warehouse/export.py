@@ -37,13 +37,14 @@ def export_warehouse(db_path: str | os.PathLike, out_dir: str | os.PathLike, fmt
     """Write every table under `out_dir` (replacing earlier exports of those tables); rows per table."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
+    snapshot = resolve_read_path(db_path)  # before anything is written: nothing to export, no folder
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     options = "FORMAT parquet, COMPRESSION zstd" if fmt == "parquet" else "FORMAT csv, HEADER true"
     counts: dict[str, int] = {}
     # Our own process, trusted paths: the snapshot attached read-only, external access on for COPY TO.
     with duckdb.connect(":memory:") as con:
-        con.execute(f"ATTACH {_literal(resolve_read_path(db_path))} AS warehouse (READ_ONLY)")
+        con.execute(f"ATTACH {_literal(snapshot)} AS warehouse (READ_ONLY)")
         con.execute("USE warehouse")
         for table, query in {**PARTITIONED, **SINGLE}.items():
             target = out / table

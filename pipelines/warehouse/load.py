@@ -13,6 +13,7 @@ untouched; the next load republishes.
 from __future__ import annotations
 
 import fcntl
+import glob
 import os
 import shutil
 import time
@@ -123,12 +124,19 @@ def publish_snapshot(db_path: str | os.PathLike) -> Path:
 
 
 def _publish(db_path: str | os.PathLike) -> Path:
+    """Copy to a temporary name in the snapshot's folder, fsync, `os.replace` (atomic), fsync the folder.
+
+    Readers only ever open the snapshot, so the writer never waits for them: a reader holding the old
+    snapshot keeps reading it (the rename unlinks its name, not its open file).
+    """
     src = Path(db_path)
     wal = Path(str(src) + ".wal")
     if wal.exists():  # a previous writer died after commit: fold the WAL in before copying
         with duckdb.connect(str(src)) as con:
             con.execute("CHECKPOINT")
     dst = snapshot_path(src)
+    for stale in dst.parent.glob(f".{glob.escape(dst.name)}.*.tmp"):  # copies of publishers killed mid-copy
+        stale.unlink(missing_ok=True)  # (we hold the writer lock: no other publisher is copying)
     tmp = dst.with_name(f".{dst.name}.{os.getpid()}.tmp")
     try:
         shutil.copyfile(src, tmp)

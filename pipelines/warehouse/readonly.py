@@ -1,16 +1,29 @@
-"""Read-only SQL for analysts (`marsad sql`): the published snapshot, locked down.
+"""Read-only SQL for analysts (`marsad sql`): the published snapshot, locked down and bounded.
+
+Readers only ever open the published snapshot (`x.snapshot.duckdb`), never the writer's file:
+before the first load is published there is nothing to query (`NothingToQuery`), and a reader can
+never hold a lock the writer needs.
 
 Two independent guards: (1) the snapshot is attached read-only, then external access is disabled
 and the configuration locked (no ATTACH, COPY/EXPORT to files, INSTALL/LOAD, read_csv/read_parquet/glob
-or files outside the warehouse, and no `SET` to undo it); (2) each statement is checked before it
-runs, so the user gets a clear message rather than a DuckDB internal error.
+or files outside the warehouse, and no `SET` to undo it); (2) each statement is parsed before
+anything runs and refused unless it is a plain read (SELECT/WITH/DESCRIBE/SHOW/SUMMARIZE, or an
+EXPLAIN [ANALYZE] of one), so the user gets a clear message rather than a DuckDB internal error.
+
+Bounds (`SqlLimits`, from `MARSAD_SQL_*`): a time limit (a timer interrupts the query), a memory
+limit and a thread count set before the configuration is locked, no spilling to disk, and results
+fetched in chunks up to a row cap, so no query can take the machine down.
 """
 from __future__ import annotations
 
+import math
 import os
 import re
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator, Mapping
 
 import duckdb
 
@@ -26,24 +39,75 @@ _ALLOWED = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
 _FILE_FUNCTIONS = re.compile(
     r"\b(read_\w+|\w+_scan|glob|sniff_csv|parquet_\w+|iceberg_\w+|delta_\w+|query_table|query)\s*\(",
     re.IGNORECASE)
+# Whitespace and comments between tokens.
+_GAP = re.compile(r"(?:\s+|--[^\n]*(?:\n|$)|/\*.*?\*/)*", re.DOTALL)
+_WORD = re.compile(r"[A-Za-z_]+")
 
 
 class ReadOnlyViolation(ValueError):
     """A statement that would write, or reach outside the warehouse."""
 
 
+class NothingToQuery(FileNotFoundError):
+    """No snapshot has been published yet (never loaded, or the first load is running or was killed)."""
+
+
+class SqlLimitExceeded(RuntimeError):
+    """A query ran past the time limit or needed more memory than the limit."""
+
+
+@dataclass(frozen=True)
+class SqlLimits:
+    """Bounds of one `marsad sql` query. `max_rows=None` means uncapped (trusted callers only)."""
+
+    timeout_seconds: float = 30.0
+    memory_limit: str = "2GB"
+    threads: int = 2
+    max_rows: int | None = 10_000
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> SqlLimits:
+        """`MARSAD_SQL_TIMEOUT_SECONDS`, `MARSAD_SQL_MEMORY_LIMIT`, `MARSAD_SQL_THREADS`, `MARSAD_SQL_MAX_ROWS`."""
+        env = os.environ if env is None else env
+
+        def number(name: str, default, kind):
+            raw = env.get(name)
+            if raw in (None, ""):
+                return default
+            try:
+                value = kind(raw)
+            except ValueError:
+                value = 0
+            if not (value > 0 and math.isfinite(value)):
+                raise ValueError(f"{name}={raw!r}: give a positive {kind.__name__}")
+            return value
+
+        memory = env.get("MARSAD_SQL_MEMORY_LIMIT") or cls.memory_limit
+        if not re.fullmatch(r"\d+(\.\d+)?\s*[KMGT]i?B", memory, re.IGNORECASE):
+            raise ValueError(f"MARSAD_SQL_MEMORY_LIMIT={memory!r}: give a size such as 2GB or 512MB")
+        return cls(timeout_seconds=number("MARSAD_SQL_TIMEOUT_SECONDS", cls.timeout_seconds, float),
+                   memory_limit=memory,
+                   threads=number("MARSAD_SQL_THREADS", cls.threads, int),
+                   max_rows=number("MARSAD_SQL_MAX_ROWS", cls.max_rows, int))
+
+    def settings(self) -> tuple[str, ...]:
+        """Applied before the lockdown (which then forbids changing them)."""
+        return (f"SET memory_limit = '{self.memory_limit}'", f"SET threads = {int(self.threads)}",
+                "SET temp_directory = ''")  # over the memory limit a query fails; it never fills the disk
+
+
 def resolve_read_path(db_path: str | os.PathLike) -> Path:
-    """The published snapshot of `db_path` (or `db_path` itself when no snapshot exists yet)."""
+    """The published snapshot of `db_path`. Never the writer's file: without a snapshot, NothingToQuery."""
     snap = snapshot_path(db_path)
     if snap.exists():
         return snap
-    if Path(db_path).exists():
-        return Path(db_path)
-    raise FileNotFoundError(f"no warehouse at {db_path} (run `marsad load` or `make demo` first)")
+    raise NothingToQuery(
+        f"nothing to query yet: no load of {db_path} has been published ({snap} does not exist; "
+        f"run `marsad load` or `make demo`, or wait for the running first load to finish)")
 
 
-def connect_readonly(db_path: str | os.PathLike) -> duckdb.DuckDBPyConnection:
-    """A locked-down read-only connection to the warehouse snapshot.
+def connect_readonly(db_path: str | os.PathLike, limits: SqlLimits | None = None) -> duckdb.DuckDBPyConnection:
+    """A locked-down read-only connection to the warehouse snapshot (with `limits`' memory and threads).
 
     The snapshot is ATTACHed READ_ONLY to a private in-memory database rather than opened with
     `duckdb.connect(path)`: DuckDB caches one instance per path per process, so a second
@@ -55,7 +119,7 @@ def connect_readonly(db_path: str | os.PathLike) -> duckdb.DuckDBPyConnection:
     try:
         con.execute(f"ATTACH '{_quote(path)}' AS warehouse (READ_ONLY)")
         con.execute("USE warehouse")
-        for setting in LOCKDOWN:
+        for setting in (limits or SqlLimits.from_env()).settings() + LOCKDOWN:
             con.execute(setting)
     except duckdb.Error as exc:
         con.close()
@@ -68,45 +132,188 @@ def _quote(path: Path) -> str:
 
 
 def check_statements(con: duckdb.DuckDBPyConnection, sql: str) -> list[Any]:
-    """Parse `sql`; refuse anything but queries, with a message that says why."""
-    try:
-        statements = con.extract_statements(sql)
-    except duckdb.Error as exc:
-        raise ReadOnlyViolation(f"cannot parse SQL: {exc}") from exc
+    """Parse `sql`; refuse anything but plain reads, with a message that says why."""
+    statements = _parse(con, sql)
     if not statements:
         raise ReadOnlyViolation("no SQL statement given")
     for st in statements:
-        if st.type not in _ALLOWED:
-            kind = st.type.name.replace("_", " ")
-            raise ReadOnlyViolation(
-                f"refused: {kind} statements are not allowed; `marsad sql` is read-only "
-                f"(only SELECT/WITH/DESCRIBE/SHOW/EXPLAIN). Nothing was changed.")
-        m = _FILE_FUNCTIONS.search(st.query)
-        if m:
-            raise ReadOnlyViolation(
-                f"refused: {m.group(1)}() reads files or runs dynamic SQL; `marsad sql` only queries "
-                f"the warehouse tables and views")
+        _check(con, st)
     return statements
 
 
-def run_readonly_sql(db_path: str | os.PathLike, sql: str) -> tuple[list[str], list[tuple]]:
-    """Run read-only SQL on the warehouse snapshot; returns the last statement's columns and rows."""
-    con = connect_readonly(db_path)
+def _parse(con: duckdb.DuckDBPyConnection, sql: str) -> list[Any]:
+    try:
+        return con.extract_statements(sql)
+    except duckdb.Error as exc:
+        raise ReadOnlyViolation(f"cannot parse SQL: {exc}") from exc
+
+
+def _check(con: duckdb.DuckDBPyConnection, st: Any) -> None:
+    if st.type not in _ALLOWED:
+        kind = st.type.name.replace("_", " ")
+        raise ReadOnlyViolation(
+            f"refused: {kind} statements are not allowed; `marsad sql` is read-only "
+            f"(only SELECT/WITH/DESCRIBE/SHOW/EXPLAIN). Nothing was changed.")
+    m = _FILE_FUNCTIONS.search(st.query)
+    if m:
+        raise ReadOnlyViolation(
+            f"refused: {m.group(1)}() reads files or runs dynamic SQL; `marsad sql` only queries "
+            f"the warehouse tables and views")
+    if st.type == duckdb.StatementType.EXPLAIN:
+        _check_explained(con, st.query)
+
+
+def _check_explained(con: duckdb.DuckDBPyConnection, query: str) -> None:
+    """EXPLAIN [ANALYZE] [(options)] <statement>: the statement must pass the same check.
+
+    EXPLAIN ANALYZE runs its statement. The prefix is ambiguous (`EXPLAIN (SELECT 1)` vs
+    `EXPLAIN (FORMAT json) SELECT 1`), so every way of reading it is tried: any reading that parses
+    to a refused statement refuses, and if none parses to exactly one statement, it is refused too.
+    """
+    explained = [_parse_quietly(con, rest) for rest in _explain_remainders(query)]
+    explained = [sts[0] for sts in explained if sts is not None and len(sts) == 1]
+    if not explained:
+        raise ReadOnlyViolation("refused: cannot tell which statement this EXPLAIN explains; "
+                                "`marsad sql` explains plain SELECT statements only")
+    for st in explained:
+        try:
+            _check(con, st)
+        except ReadOnlyViolation as exc:
+            raise ReadOnlyViolation(f"{exc} (checked inside EXPLAIN)") from exc
+
+
+def _parse_quietly(con: duckdb.DuckDBPyConnection, sql: str) -> list[Any] | None:
+    try:
+        return con.extract_statements(sql) if sql.strip() else None
+    except duckdb.Error:
+        return None
+
+
+def _explain_remainders(query: str) -> list[str]:
+    """Every text that may follow the EXPLAIN prefix of `query` (keyword ANALYZE, option group)."""
+    pos = _GAP.match(query).end()
+    word = _WORD.match(query, pos)
+    if not word or word.group().upper() != "EXPLAIN":
+        return []
+    remainders, frontier = [], [word.end()]
+    while frontier:
+        pos = _GAP.match(query, frontier.pop()).end()
+        remainders.append(query[pos:])
+        word = _WORD.match(query, pos)
+        if word and word.group().upper() in ("ANALYZE", "ANALYSE"):
+            frontier.append(word.end())
+        if query.startswith("(", pos):
+            end = _group_end(query, pos)
+            if end is not None:
+                frontier.append(end)
+    return remainders
+
+
+def _group_end(text: str, start: int) -> int | None:
+    """Index after the parenthesised group opening at `start` (quotes and comments skipped)."""
+    depth, i = 0, start
+    while i < len(text):
+        c = text[i]
+        if c in "'\"":
+            close = text.find(c, i + 1)
+            if close < 0:
+                return None
+            i = close + 1
+            continue
+        if text.startswith(("--", "/*"), i):
+            i = _GAP.match(text, i).end()
+            continue
+        depth += {"(": 1, ")": -1}.get(c, 0)
+        i += 1
+        if depth == 0:
+            return i
+    return None
+
+
+class ReadonlyResult:
+    """The last statement's result: `columns`, rows fetched in chunks up to `limits.max_rows`."""
+
+    def __init__(self, cursor: duckdb.DuckDBPyConnection, limits: SqlLimits):
+        self._cursor, self.limits = cursor, limits
+        self.columns = [d[0] for d in cursor.description] if cursor.description else []
+        self.truncated = False  # set once the chunks are read: there were more than max_rows rows
+
+    def chunks(self, size: int = 1000) -> Iterator[list[tuple]]:
+        cap, got = self.limits.max_rows, 0
+        while cap is None or got < cap:
+            with _bounded(self.limits):
+                rows = self._cursor.fetchmany(size if cap is None else min(size, cap - got))
+            if not rows:
+                return
+            got += len(rows)
+            yield rows
+        with _bounded(self.limits):
+            self.truncated = bool(self._cursor.fetchmany(1))
+
+
+@contextmanager
+def _bounded(limits: SqlLimits) -> Iterator[None]:
+    """DuckDB's errors for our bounds, as the user's clear message."""
+    try:
+        yield
+    except duckdb.InterruptException as exc:
+        raise SqlLimitExceeded(
+            f"query exceeded {limits.timeout_seconds:g} s (MARSAD_SQL_TIMEOUT_SECONDS) and was stopped; "
+            f"narrow it (WHERE, LIMIT) or raise the limit") from exc
+    except duckdb.OutOfMemoryException as exc:
+        raise SqlLimitExceeded(
+            f"query needs more than {limits.memory_limit} of memory (MARSAD_SQL_MEMORY_LIMIT) and was "
+            f"stopped; narrow it or aggregate first") from exc
+
+
+@contextmanager
+def readonly_query(db_path: str | os.PathLike, sql: str, limits: SqlLimits | None = None) -> Iterator[ReadonlyResult]:
+    """Run read-only SQL on the warehouse snapshot within `limits`; yields the last statement's result.
+
+    The time limit covers running and fetching: a timer interrupts the connection when it expires.
+    """
+    limits = limits or SqlLimits.from_env()
+    con = connect_readonly(db_path, limits)
+    timer = threading.Timer(limits.timeout_seconds, _interrupt, [con])
+    timer.daemon = True
     try:
         statements = check_statements(con, sql)
+        timer.start()
         cur = None
         for st in statements:
             try:
-                cur = con.execute(st.query)
-            except duckdb.PermissionException as exc:
+                with _bounded(limits):
+                    cur = con.execute(st.query)
+            except duckdb.PermissionException as exc:  # the lockdown: second guard
                 raise ReadOnlyViolation(f"refused by the read-only connection: {exc}") from exc
             except duckdb.InvalidInputException as exc:
                 if "read-only" not in str(exc):
                     raise
-                # e.g. EXPLAIN ANALYZE DELETE ...: the statement check passes EXPLAIN, the database stops it
-                raise ReadOnlyViolation(f"refused: `marsad sql` is read-only ({exc})") from exc
+                raise ReadOnlyViolation(f"refused by the read-only connection: {exc}") from exc
         assert cur is not None
-        columns = [d[0] for d in cur.description] if cur.description else []
-        return columns, cur.fetchall()
+        yield ReadonlyResult(cur, limits)
     finally:
+        timer.cancel()
         con.close()
+
+
+def _interrupt(con: duckdb.DuckDBPyConnection) -> None:
+    try:
+        con.interrupt()
+    except duckdb.Error:  # the query finished and the connection closed meanwhile
+        pass
+
+
+def run_readonly_sql(db_path: str | os.PathLike, sql: str,
+                     limits: SqlLimits | None = None) -> tuple[list[str], list[tuple]]:
+    """Run read-only SQL on the warehouse snapshot; returns the last statement's columns and rows.
+
+    More rows than `limits.max_rows` is an error here (a caller wanting a preview streams with
+    `readonly_query` and reads `truncated`).
+    """
+    with readonly_query(db_path, sql, limits) as result:
+        rows = [row for chunk in result.chunks() for row in chunk]
+        if result.truncated:
+            raise SqlLimitExceeded(f"more than {result.limits.max_rows} rows (MARSAD_SQL_MAX_ROWS); "
+                                   f"add a LIMIT or aggregate")
+        return result.columns, rows

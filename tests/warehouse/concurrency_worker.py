@@ -1,4 +1,5 @@
-"""Child processes for the concurrency tests: `writer DB BATCHES SIZE` and `reader DB DONE_FLAG`.
+"""Child processes for the concurrency tests: `writer DB BATCHES SIZE`, `reader DB DONE_FLAG` and
+`sql_loop DB DONE_FLAG` (`marsad sql` over and over, from before the first load on).
 
 Run as a script (sys.path gets this folder) so the test can start real separate processes.
 """
@@ -60,8 +61,31 @@ def reader(db: str, done_flag: str) -> None:
     print(json.dumps({"seen": seen, "held": held_seen, "polls": polls}))
 
 
+# Holds the attached file a few milliseconds per query, as an analyst's real query does.
+SQL_LOOP_QUERY = "SELECT (SELECT count(*) FROM range(2000000)) > 0, count(*) FROM articles"
+
+
+def sql_loop(db: str, done_flag: str) -> None:
+    """Run `marsad sql` (the CLI's own entry point, in this process) until the flag appears."""
+    import contextlib
+    import io
+
+    from pipelines.cli import main
+
+    outcomes: dict[str, int] = {}
+    while not Path(done_flag).exists():
+        err = io.StringIO()
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
+            code = main(["sql", "--warehouse", db, "--format", "csv", SQL_LOOP_QUERY])
+        kind = "ok" if code == 0 else err.getvalue().strip()[:80]
+        outcomes[kind] = outcomes.get(kind, 0) + 1
+    print(json.dumps(outcomes))
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "writer":
         writer(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
+    elif sys.argv[1] == "sql_loop":
+        sql_loop(sys.argv[2], sys.argv[3])
     else:
         reader(sys.argv[2], sys.argv[3])

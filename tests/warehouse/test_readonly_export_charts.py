@@ -89,7 +89,7 @@ def test_cli_sql_reports_bad_sql_and_missing_warehouse(warehouse, tmp_path, caps
     assert main(["sql", "--warehouse", str(warehouse), "SELECT nope FROM events"]) == 2
     assert "SQL error" in capsys.readouterr().err
     assert main(["sql", "--warehouse", str(tmp_path / "none.duckdb"), "SELECT 1"]) == 2
-    assert "no warehouse" in capsys.readouterr().err
+    assert "nothing to query yet" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("fmt", ["parquet", "csv"])
