@@ -3,25 +3,22 @@
 The CLI, the Dagster assets and the benchmark all call these, so there is one way to process an
 article. Nothing here imports Dagster.
 
-Each stage runs per article in isolation (`isolated`): an article whose cleaning, analysis, dates
-or extraction raises, or whose extraction passes its time budget, becomes a `Quarantined` record
-with the stage and the reason, and the rest of the batch goes on.
+Each stage runs per article in isolation (`pipelines.isolation`): an article whose cleaning,
+analysis, dates or extraction raises, or whose extraction passes its time budget, becomes a
+`Quarantined` record with the stage and the reason, and the rest of the batch goes on.
 """
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import Any, Callable, Iterable, Iterator, Sequence, TypeVar, Union
+from typing import Any, Iterable, Iterator, Sequence, Union
 
 from pipelines.clean import clean_article
 from pipelines.extract import budget, extract_events
+from pipelines.isolation import isolated, split_quarantined
 from pipelines.nlp import Analyzer, get_analyzer
 from pipelines.records import AnalyzedSentence, Article, CleanArticle, Event, Quarantined, TemporalExpression
 from pipelines.temporal import find_dates
-
-log = logging.getLogger("marsad.process")
-T = TypeVar("T")
 
 
 @dataclass
@@ -57,23 +54,6 @@ def _shift(d: TemporalExpression, by: int) -> TemporalExpression:
 CHUNK = 64  # articles analysed then extracted together
 
 Outcome = Union[ArticleResult, Quarantined]  # what processing makes of one article
-
-
-def isolated(stage: str, article: Article, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T | Quarantined:
-    """`fn(*args, **kwargs)`, or, when it raises, `article` quarantined at `stage` with the reason.
-
-    One article's failure never stops the others: whatever it raises (a bug, hostile input, the
-    time budget) becomes its quarantine entry, logged and loaded into the warehouse's `quarantine`.
-    """
-    try:
-        return fn(*args, **kwargs)
-    except budget.TooSlow as exc:
-        q = Quarantined.of_article(article, "extract", str(exc))
-    except Exception as exc:  # noqa: BLE001 - isolation is the point; the reason names the error
-        q = Quarantined.of_article(article, stage, f"{type(exc).__name__}: {exc}")
-    log.warning("article %s (%s) quarantined at %s: %s", article.article_id, article.origin or "-", q.stage,
-                q.reason)
-    return q
 
 
 def clean_each(articles: Iterable[Article]) -> list[CleanArticle | Quarantined]:
@@ -116,15 +96,6 @@ def extract_each(clean: CleanArticle | Quarantined, sentences: list[AnalyzedSent
                                  extract_events(clean, sentences, dates, **options))
 
     return isolated("extract", clean.article, run)
-
-
-def split_quarantined(items: Iterable[T | Quarantined]) -> tuple[list[T], list[Quarantined]]:
-    """A stage's per-article values (or outcomes): those that went through, and the quarantined."""
-    went: list[T] = []
-    quarantined: list[Quarantined] = []
-    for x in items:
-        (quarantined if isinstance(x, Quarantined) else went).append(x)
-    return went, quarantined
 
 
 def chunks(items: Iterable, size: int = CHUNK) -> Iterator[list]:

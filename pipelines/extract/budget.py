@@ -17,14 +17,16 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Iterator
 
+from pipelines.isolation import StageFailure
+
 ENV = "MARSAD_ARTICLE_TIME_BUDGET_SECONDS"
 DEFAULT_SECONDS = 60.0
 
 _deadline: ContextVar[tuple[float, float] | None] = ContextVar("marsad_extract_deadline", default=None)
 
 
-class TooSlow(RuntimeError):
-    """The article's extraction passed its time budget."""
+class TooSlow(StageFailure):
+    """The article's extraction passed its time budget (its message is the quarantine reason)."""
 
 
 def budget_seconds() -> float | None:

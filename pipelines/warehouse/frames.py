@@ -11,6 +11,7 @@ from typing import Iterable, Sequence
 
 import polars as pl
 
+from pipelines.isolation import isolated
 from pipelines.records import ActorMention, Article, Event, Place, Quarantined
 
 ROLES = ("killed", "injured", "detained", "abducted", "displaced", "deployed", "participants", "launched")
@@ -217,8 +218,8 @@ def unstorable(rows: ArticleRows) -> str | None:
             for v in values:
                 try:
                     pl.Series(column, [v], dtype=dtype, strict=True)
-                except Exception as exc:  # noqa: BLE001
-                    return f"{table}.{column}: cannot store {_shown(v)} as {dtype} ({type(exc).__name__})"
+                except Exception:  # noqa: BLE001
+                    return f"{table}.{column}: cannot store {_shown(v)} as {dtype}"
             return f"{table}.{column}: cannot store its values as {dtype}"
     return None
 
@@ -264,8 +265,6 @@ def build_frames(results: Sequence, quarantined: Iterable[Quarantined], partitio
     (`unstorable`) and the others load; an article is either fully in the tables or not at all.
     `results` may hold `Quarantined` outcomes (`pipelines.process`): they join `quarantined`.
     """
-    from pipelines.process import isolated  # the one way a stage failure becomes a quarantine entry
-
     quarantined = list(quarantined)
     built: list[ArticleRows] = []
     seen: set[str] = set()

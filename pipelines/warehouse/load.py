@@ -25,6 +25,7 @@ from typing import Iterable, Iterator, Mapping, Sequence
 import duckdb
 import polars as pl
 
+from pipelines.isolation import split_quarantined
 from pipelines.records import Article, Quarantined
 from pipelines.warehouse.dedup import UNDATED_DAYS, _prepare, deduplicate
 from pipelines.warehouse.frames import ROLES, Frames, build_frames, to_frame
@@ -210,9 +211,12 @@ def load_partitions(
 def _load_locked(db_path, days: list[tuple[date | None, list]], quarantined: Iterable[Quarantined],
                  today: date) -> LoadStats:
     quarantined = list(quarantined)
-    # a day's outcomes may hold articles that failed a stage (pipelines.process): they are quarantined
-    quarantined += [r for _, rs in days for r in rs if isinstance(r, Quarantined)]
-    days = [(day, [r for r in rs if not isinstance(r, Quarantined)]) for day, rs in days]
+    split = []  # a day's outcomes may hold articles that failed a stage (pipelines.process)
+    for day, outcomes in days:
+        results, failed = split_quarantined(outcomes)
+        split.append((day, results))
+        quarantined += failed
+    days = split
     last_given: dict[str, int] = {}  # article id -> index of the last day that delivered it
     first_day: dict[str, date] = {}  # article id -> first day that delivered it (its ingest day)
     for i, (day, results) in enumerate(days):
