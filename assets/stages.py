@@ -25,8 +25,8 @@ from assets.partitions import DayBatch, daily_partitions, split_by_day, valid_ke
 from assets.resources import LandingFolder, Warehouse
 from pipelines.nlp import get_analyzer
 from pipelines.nlp.cache import nlp_cache_path
-from pipelines.process import (ArticleResult, Outcome, analyze_each, clean_each, dates_each, extract_each,
-                               split_quarantined)
+from pipelines.isolation import split_quarantined
+from pipelines.process import ArticleResult, Outcome, analyze_each, clean_each, dates_each, extract_each
 from pipelines.warehouse import WarehouseBusy, snapshot_path
 from pipelines.records import AnalyzedSentence, Article, CleanArticle, Quarantined, TemporalExpression
 
@@ -305,7 +305,7 @@ def build_assets(versions: Mapping[str, str]) -> list[dg.AssetsDefinition]:
     )
     def warehouse(
         context: AssetExecutionContext,
-        events: dict[str, list[ArticleResult]],
+        events: dict[str, list],  # per article: its ArticleResult or its Quarantined
         quarantine: dict[str, list[Quarantined]],
         duckdb_warehouse: Warehouse,
     ):
