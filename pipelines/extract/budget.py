@@ -6,7 +6,7 @@ quarantined ("too slow", stage "extract") and the run goes on. The budget is coo
 `check()` runs between sentences and between the article-level steps, each of which is bounded,
 so an article stops shortly after its deadline, in any thread, without signals.
 
-`MARSAD_ARTICLE_TIME_BUDGET_SECONDS` sets it (default 60 s, about 4 MB of unpunctuated text on
+`MARSAD_ARTICLE_TIME_BUDGET_SECONDS` sets it (default 60 s, about 2 MB of unpunctuated text on
 the build machine; real articles take milliseconds); 0 turns it off.
 """
 from __future__ import annotations
