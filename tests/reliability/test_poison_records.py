@@ -161,3 +161,43 @@ def test_every_failure_class_is_quarantined_and_the_good_articles_load(load, fau
     assert quarantined[0][1:] == ("ingest", quarantined[0][2], "batch.jsonl", 4)  # the reader's, with its line
     assert quarantined[1:] == [(a, stage, reason, "batch.jsonl", None)
                                for a, (_, stage, reason) in sorted(FAILURES.items())]
+
+
+def _with_article(res, **fields):
+    clean = replace(res.clean, article=replace(res.clean.article, **fields))
+    return replace(res, clean=clean, events=[replace(e, doc_id=clean.article.article_id) for e in res.events])
+
+
+def _with_events(res, change):
+    return replace(res, events=change(res.events))
+
+
+# a value a warehouse column cannot hold -> the reason the frame stage gives
+UNSTORABLE = {
+    "count past 64 bits": (lambda r: _with_events(r, _uncountable),
+                           "event_quantities.value: cannot store 100000000000000000000000 as Int64"),
+    "offset past 32 bits": (lambda r: _with_events(r, lambda es: [replace(e, sentence_index=2 ** 40) for e in es]),
+                            "event_mentions.sentence_index: cannot store 1099511627776 as Int32"),
+    "undecodable file name": (lambda r: _with_article(r, origin="\udcc8\udcd1\udcc8.jsonl"),
+                              "articles.origin: cannot store '\\udcc8\\udcd1\\udcc8.jsonl' as String"),
+    "lone surrogate in the text": (lambda r: _with_article(r, text=r.clean.article.text + "\ud800"),
+                                   "UnicodeEncodeError: 'utf-8' codec can't encode character '\\ud800' in"
+                                   f" position {len(STRIKE.format(n='7'))}: surrogates not allowed"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(UNSTORABLE))
+def test_an_article_whose_rows_cannot_be_stored_is_quarantined_and_the_batch_loads(case, tmp_path):
+    from pipelines.warehouse import load_results
+
+    good, bad = process.process_articles([process.Article("good", GOOD["good-strike"], origin="a.jsonl"),
+                                          process.Article("bad", STRIKE.format(n="7"), origin="b.jsonl")])
+    spoil, reason = UNSTORABLE[case]
+    db = tmp_path / "w.duckdb"
+    stats = load_results(db, [good, spoil(bad)])
+    with duckdb.connect(str(db), read_only=True) as con:
+        stored = {t: {a for (a,) in con.execute(f"SELECT DISTINCT article_id FROM {t}").fetchall()}
+                  for t in ("articles", "sentences", "event_mentions", "event_quantities")}
+        quarantined = con.execute("SELECT article_id, stage, reason FROM quarantine").fetchall()
+    assert stored == {t: {"good"} for t in stored} and stats.articles == 1
+    assert quarantined == [("bad", "frame", reason)]
