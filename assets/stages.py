@@ -7,7 +7,9 @@ day (sensor, schedule, UI) or a range of days (backfills run up to a month per r
 `BACKFILL`); `PartitionedPickleIOManager` stores each day separately. `analyses` and
 `article_dates` only need the clean articles, so the multiprocess executor runs them side by side.
 The stage functions are the ones `pipelines.process.process_articles` chains (a test checks the
-assets give the same events).
+assets give the same events), each isolated per article: an article that fails a stage stays in the
+day's list as a `Quarantined` (stage, reason, origin, line), the later stages pass it on, and the
+warehouse load puts it in the `quarantine` table while the rest of the day loads.
 """
 
 import hashlib
@@ -21,11 +23,10 @@ import duckdb
 from assets import checks
 from assets.partitions import DayBatch, daily_partitions, split_by_day, valid_keys
 from assets.resources import LandingFolder, Warehouse
-from pipelines.clean import clean_article
-from pipelines.extract import extract_events
 from pipelines.nlp import get_analyzer
 from pipelines.nlp.cache import nlp_cache_path
-from pipelines.process import ArticleResult, article_dates as find_article_dates
+from pipelines.isolation import split_quarantined
+from pipelines.process import ArticleResult, Outcome, analyze_each, clean_each, dates_each, extract_each
 from pipelines.warehouse import WarehouseBusy, snapshot_path
 from pipelines.records import AnalyzedSentence, Article, CleanArticle, Quarantined, TemporalExpression
 
@@ -68,6 +69,13 @@ def _output(context: AssetExecutionContext, by_day: Mapping[str, Any], metadata:
 
 def _flat(by_day: Mapping[str, list]) -> list:
     return [x for day in by_day.values() for x in day]
+
+
+def _quarantine_meta(failed: list[Quarantined]) -> dict[str, Any]:
+    """Metadata on the articles that failed a stage (they load into the warehouse's `quarantine`)."""
+    return {"quarantined_articles": len(failed),
+            "quarantined": _md([{"article_id": q.article_id, "origin": q.origin, "line": q.line,
+                                 "stage": q.stage, "reason": _snippet(q.reason, 120)} for q in failed])}
 
 
 def _md(rows: list[dict]) -> dg.MetadataValue:
@@ -164,8 +172,8 @@ def build_assets(versions: Mapping[str, str]) -> list[dg.AssetsDefinition]:
                     "removed; body regions keep offsets into the original text.",
     )
     def clean_articles(context: AssetExecutionContext, raw_articles: dict[str, list[Article]]):
-        cleaned = {k: [clean_article(a) for a in arts] for k, arts in raw_articles.items()}
-        flat: list[CleanArticle] = _flat(cleaned)
+        cleaned = {k: clean_each(arts) for k, arts in raw_articles.items()}
+        flat, failed = split_quarantined(_flat(cleaned))
         body = sum(r.end - r.start for c in flat for r in c.regions)
         total = sum(len(c.article.text) for c in flat)
         return _output(context, cleaned, {
@@ -173,6 +181,7 @@ def build_assets(versions: Mapping[str, str]) -> list[dg.AssetsDefinition]:
             "body_chars": body,
             "removed_chars": total - body,
             "removed_blocks": sum(len(c.removed) for c in flat),
+            **_quarantine_meta(failed),
             "preview": _md([{"article_id": c.article_id, "regions": len(c.regions),
                              "body_chars": sum(r.end - r.start for r in c.regions),
                              "removed": ", ".join(sorted({why for _, why in c.removed}))[:60]} for c in flat]),
@@ -187,23 +196,25 @@ def build_assets(versions: Mapping[str, str]) -> list[dg.AssetsDefinition]:
         description="Sentences and tokens (lemma, POS, dependencies, NER when the analyzer provides "
                     "them) with offsets into the original text.",
     )
-    def analyses(context: AssetExecutionContext, clean_articles: dict[str, list[CleanArticle]],
+    def analyses(context: AssetExecutionContext, clean_articles: dict[str, list],
                  duckdb_warehouse: Warehouse):
         # Analyses are cached by sentence hash beside the warehouse ($MARSAD_NLP_CACHE overrides),
         # so re-materialising unchanged articles does no NLP work.
         analyzer = get_analyzer(cache=nlp_cache_path(duckdb_warehouse.file))
-        flat: list[CleanArticle] = _flat(clean_articles)
-        analysed = analyzer.analyze_many(flat) if flat else []
-        out: dict[str, list[list[AnalyzedSentence]]] = {}
+        flat: list[CleanArticle | Quarantined] = _flat(clean_articles)
+        analysed = analyze_each(analyzer, flat)
+        out: dict[str, list[list[AnalyzedSentence] | Quarantined]] = {}
         i = 0
         for k, cleans in clean_articles.items():
-            out[k] = [list(s) for s in analysed[i:i + len(cleans)]]
+            out[k] = analysed[i:i + len(cleans)]
             i += len(cleans)
-        sentences = [s for doc in analysed for s in doc]
+        docs, failed = split_quarantined(analysed)
+        sentences = [s for doc in docs for s in doc]
         meta: dict[str, Any] = {
             "dagster/row_count": len(sentences),
             "analyzer": getattr(analyzer, "name", type(analyzer).__name__),
-            "articles": len(flat),
+            "articles": len(docs),
+            **_quarantine_meta(failed),
             "tokens": sum(len(s.tokens) for s in sentences),
             "preview": _md([{"article_id": s.sentence.article_id, "sentence": s.sentence.index,
                              "tokens": len(s.tokens), "text": _snippet(s.sentence.text)} for s in sentences]),
@@ -217,11 +228,13 @@ def build_assets(versions: Mapping[str, str]) -> list[dg.AssetsDefinition]:
         description="Temporal expressions (Gregorian and Hijri, relative to publication) resolved to "
                     "day/week/month/year values.",
     )
-    def article_dates(context: AssetExecutionContext, clean_articles: dict[str, list[CleanArticle]]):
-        out = {k: [find_article_dates(c) for c in cleans] for k, cleans in clean_articles.items()}
-        found: list[TemporalExpression] = [d for docs in out.values() for doc in docs for d in doc]
+    def article_dates(context: AssetExecutionContext, clean_articles: dict[str, list]):
+        out = {k: [dates_each(c) for c in cleans] for k, cleans in clean_articles.items()}
+        docs, failed = split_quarantined(_flat(out))
+        found: list[TemporalExpression] = [d for doc in docs for d in doc]
         return _output(context, out, {
             "dagster/row_count": len(found),
+            **_quarantine_meta(failed),
             "resolved": sum(d.value is not None for d in found),
             "by_precision": dg.MetadataValue.json(dict(Counter(str(d.precision) for d in found))),
             "preview": _md([{"text": d.text, "value": d.value, "precision": d.precision, "source": d.source}
@@ -248,20 +261,19 @@ def build_assets(versions: Mapping[str, str]) -> list[dg.AssetsDefinition]:
     )
     def events(
         context: AssetExecutionContext,
-        clean_articles: dict[str, list[CleanArticle]],
-        analyses: dict[str, list[list[AnalyzedSentence]]],
-        article_dates: dict[str, list[list[TemporalExpression]]],
+        clean_articles: dict[str, list],  # per article: its value, or its Quarantined (Dagster types no unions)
+        analyses: dict[str, list],
+        article_dates: dict[str, list],
     ):
-        out: dict[str, list[ArticleResult]] = {}
-        for k, cleans in clean_articles.items():
-            out[k] = [
-                ArticleResult(c, sents, dates, extract_events(c, sents, dates))
-                for c, sents, dates in zip(cleans, analyses[k], article_dates[k], strict=True)
-            ]
-        results: list[ArticleResult] = _flat(out)
+        # each article within its time budget; one that fails (here or before) is passed on quarantined
+        out: dict[str, list[Outcome]] = {
+            k: [extract_each(c, sents, dates) for c, sents, dates in zip(cleans, analyses[k], article_dates[k], strict=True)]
+            for k, cleans in clean_articles.items()}
+        results, failed = split_quarantined(_flat(out))
         evs = [(r, e) for r in results for e in r.events]
         yield _output(context, out, {
             "dagster/row_count": len(evs),
+            **_quarantine_meta(failed),
             "by_type": dg.MetadataValue.json(dict(Counter(e.event_type for _, e in evs).most_common())),
             "by_modality": dg.MetadataValue.json(dict(Counter(e.modality for _, e in evs))),
             "preview": _md([{"article_id": r.article.article_id, "type": e.event_type, "modality": e.modality,
@@ -293,7 +305,7 @@ def build_assets(versions: Mapping[str, str]) -> list[dg.AssetsDefinition]:
     )
     def warehouse(
         context: AssetExecutionContext,
-        events: dict[str, list[ArticleResult]],
+        events: dict[str, list],  # per article: its ArticleResult or its Quarantined
         quarantine: dict[str, list[Quarantined]],
         duckdb_warehouse: Warehouse,
     ):

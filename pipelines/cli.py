@@ -78,12 +78,19 @@ def _emit(obj: dict) -> None:
 def cmd_extract(args: argparse.Namespace) -> int:
     from pipelines.process import process_articles
 
+    from pipelines.records import Quarantined
+
     docs = load_docs(args)
     whole = not args.sentence_level
+    failed = 0
     for result in process_articles(docs, judge=whole, rank=whole, detect=whole):
+        if isinstance(result, Quarantined):  # reported, skipped; the other articles go on
+            _warn(f"{result.article_id}: failed at {result.stage}: {result.reason}")
+            failed += 1
+            continue
         for ev in result.events:
             _emit(ev.to_json(explain=args.explain))
-    return 0
+    return 1 if failed else 0
 
 
 def cmd_dates(args: argparse.Namespace) -> int:

@@ -31,16 +31,37 @@ class Article:
     origin: str = ""  # file the article came from (path relative to the landing folder)
     fmt: str = ""  # "txt" | "jsonl" | "html" ...
     abstract: str = ""
+    line: int | None = None  # line of `origin` the record was read from (JSONL), for quarantine entries
+
+
+# The stages after reading at which one article can fail (`pipelines/process.py` runs the first four,
+# `pipelines/warehouse/frames.py` and `load.py` the last two); "ingest" is the landing reader's.
+STAGES = ("ingest", "clean", "nlp", "dates", "extract", "frame", "load")
+MAX_REASON_CHARS = 300  # an exception message can quote the whole hostile input
 
 
 @dataclass(frozen=True, slots=True)
 class Quarantined:
-    """An input that could not be loaded, with the reason and the first bytes for diagnosis."""
+    """An input that could not be loaded, with the reason and the first bytes for diagnosis.
+
+    `stage` says where it failed (one of `STAGES`); an article that was read but failed a later stage
+    has its `article_id` and stores no bytes (the landing file and line say where it is)."""
 
     origin: str
     reason: str
     first_bytes: bytes = b""
     line: int | None = None
+    stage: str = "ingest"
+    article_id: str | None = None
+
+    @classmethod
+    def of_article(cls, article: Article, stage: str, reason: str) -> "Quarantined":
+        """The quarantine entry of an article that failed `stage` (the rest of its batch goes on)."""
+        if stage not in STAGES:
+            raise ValueError(f"unknown stage {stage!r}")
+        if len(reason) > MAX_REASON_CHARS:
+            reason = reason[:MAX_REASON_CHARS - 1] + "…"
+        return cls(article.origin, reason, b"", article.line, stage, article.article_id)
 
 
 @dataclass(frozen=True, slots=True)

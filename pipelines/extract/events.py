@@ -31,6 +31,7 @@ from functools import lru_cache
 import yaml
 
 from pipelines.extract.arguments import SentenceView, find_arguments
+from pipelines.extract import budget
 from pipelines.extract.assessor import default_assessor
 from pipelines.extract.coref import assign_event_ids
 from pipelines.extract.detector import ENTRY as DETECTOR_ENTRY
@@ -453,6 +454,7 @@ def extract_events(
     detector = (detect if isinstance(detect, Detector) else default_detector()) if detect else None
     events: list[Event] = []
     for position, s in enumerate(sentences):
+        budget.check()  # sentences are bounded (nlp.base.MAX_SENTENCE_CHARS): one costs little
         sent = s.sentence
         triggers = find_triggers(s)
         quantities = [_shift_quantity(m, sent.start) for m in find_quantity_mentions(sent.text)]
@@ -527,10 +529,13 @@ def extract_events(
         events.extend(found)
     model = default_judge() if judge else None
     if model is not None:
+        budget.check()
         events = model.judge(events, sentences, dates, published, detector)
     ranker = default_ranker() if rank else None
     if ranker is not None and events:
+        budget.check()
         events = ranker.rank(events, sentences, mentions, fallback_place)
+    budget.check()
     return assign_event_ids(events, share_roles=rank)  # roles are shared once the ranker has chosen them
 
 

@@ -26,6 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
 
+from pipelines.extract import budget
 from pipelines.extract.assessor import DEMOTED_RULE as ASSESSOR_DEMOTED
 from pipelines.extract.assessor import features as sentence_features
 from pipelines.extract.detector import Detector
@@ -85,6 +86,7 @@ def candidate_features(events: Sequence[Event], infos: dict[int, SentenceInfo],
     sentence_words: dict[int, dict[str, float]] = {}
     out = []
     for e in events:
+        budget.check()  # a long article has many events: the article's time budget holds here too
         info = infos[e.sentence_index]
         f = sentence_features([e], per_sentence[e.sentence_index] - 1, info.text, info.start, info.times)
         same = by_type[e.event_type]

@@ -255,17 +255,26 @@ def _lookup(tok: _Tok, table: dict | frozenset) -> str | None:
     return None
 
 
+# Past MAX_COUNT every value is alike (no count); a digit run of 309 digits or more does not even fit a
+# float (it reads as infinity, which no integer holds), so values are held at this one past the bound.
+_BEYOND = float(2 ** 64)
+
+
+def _bounded(value: float) -> float:
+    return value if value < _BEYOND else _BEYOND
+
+
 def _digits_value(s: str) -> float | None:
     if "," in s or "." in s:
         parts = re.split(r"[.,]", s)
         if all(len(p) == 3 for p in parts[1:]) and len(parts) > 1 and (len(parts) > 2 or "," in s):
-            return float("".join(parts))
+            return _bounded(float("".join(parts)))
         if s.count(".") == 1 and "," not in s:
-            return float(s)
+            return _bounded(float(s))
         if s.count(",") == 1 and len(parts[1]) == 3:
-            return float("".join(parts))
+            return _bounded(float("".join(parts)))
         return None
-    return float(s)
+    return _bounded(float(s))
 
 
 def _number_word(tok: _Tok, lex: _Lexicon, first: bool) -> tuple[str, float, bool] | None:
@@ -298,7 +307,7 @@ def _parse_number(toks: list[_Tok], i: int, lex: _Lexicon) -> tuple[float, int, 
         if j < len(toks):
             nw = _number_word(toks[j], lex, first=False)
             if nw and nw[0] in ("scale", "pscale") and not nw[2]:
-                return value * nw[1], j + 1, "digits"
+                return _bounded(value * nw[1]), j + 1, "digits"
         if value != int(value):
             return None  # a bare decimal (2.5) is a measure, not a count
         return value, j, "digits"

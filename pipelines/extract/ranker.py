@@ -17,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
 
+from pipelines.extract import budget
 from pipelines.extract.arguments import SentenceView
 from pipelines.extract.mentions import ArticleMentions
 from pipelines.learn import bucket, sigmoid, weight_rows
@@ -174,6 +175,7 @@ def role_tables(events: Sequence[Event], sentences: Sequence[AnalyzedSentence], 
     views: dict[int, SentenceView] = {}
     out = []
     for e in events:
+        budget.check()  # a long article has many events: the article's time budget holds here too
         pos = position[e.sentence_index]
         if pos not in views:
             views[pos] = SentenceView.build(sentences[pos])

@@ -5,13 +5,14 @@ Rows are gathered in Python once and handed to DuckDB as Arrow in bulk (no row-b
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Iterable, Sequence
 
 import polars as pl
 
-from pipelines.records import ActorMention, Event, Place, Quarantined
+from pipelines.isolation import isolated
+from pipelines.records import ActorMention, Article, Event, Place, Quarantined
 
 ROLES = ("killed", "injured", "detained", "abducted", "displaced", "deployed", "participants", "launched")
 
@@ -91,7 +92,7 @@ QUANTITY_SCHEMA = {
     "noun": pl.Utf8,
 }
 QUARANTINE_SCHEMA = {"quarantine_id": pl.Utf8, "origin": pl.Utf8, "line": pl.Int32, "reason": pl.Utf8,
-                     "first_bytes": pl.Binary}
+                     "first_bytes": pl.Binary, "stage": pl.Utf8, "article_id": pl.Utf8}
 
 
 def to_frame(rows: list[dict], schema: dict) -> pl.DataFrame:
@@ -106,6 +107,18 @@ class Frames:
     mentions: pl.DataFrame
     quantities: pl.DataFrame
     quarantine: pl.DataFrame
+    sources: dict[str, Article] = field(default_factory=dict)  # article id -> the article the rows are of
+
+    def without(self, reasons: dict[str, str], stage: str) -> "Frames":
+        """These tables without the given articles' rows, each quarantined at `stage` with its reason."""
+        if not reasons:
+            return self
+        keep = ~pl.col("article_id").is_in(list(reasons))
+        added = quarantine_frame(Quarantined.of_article(self.sources[a], stage, why) for a, why in reasons.items())
+        return Frames(self.articles.filter(keep), self.sentences.filter(keep), self.mentions.filter(keep),
+                      self.quantities.filter(keep),
+                      pl.concat([self.quarantine, added]).unique(["quarantine_id"], keep="first", maintain_order=True),
+                      {a: art for a, art in self.sources.items() if a not in reasons})
 
 
 def mention_row(ev: Event, mention_id: str) -> dict:
@@ -140,55 +153,141 @@ def mention_row(ev: Event, mention_id: str) -> dict:
     }
 
 
+@dataclass
+class ArticleRows:
+    """The rows one article adds to the warehouse: all of them are loaded, or none."""
+
+    article: Article
+    row: dict
+    sentences: list[dict]
+    mentions: list[dict]
+    quantities: list[dict]
+
+    def tables(self) -> tuple[tuple[str, list[dict], dict], ...]:
+        """(table, rows, schema) for each table the article writes."""
+        return (("articles", [self.row], ARTICLE_SCHEMA), ("sentences", self.sentences, SENTENCE_SCHEMA),
+                ("event_mentions", self.mentions, MENTION_SCHEMA),
+                ("event_quantities", self.quantities, QUANTITY_SCHEMA))
+
+
+def article_rows(res, partition_day_of) -> ArticleRows:
+    """One processed article's rows. Raises when they contradict themselves (an event of another
+    article); values that do not fit the warehouse's types are found by `unstorable`."""
+    art = res.clean.article
+    mentions, quantities = [], []
+    used: dict[str, int] = {}
+    for ev in res.events:
+        if ev.doc_id != art.article_id:
+            raise ValueError(f"event doc_id {ev.doc_id!r} does not match article {art.article_id!r}")
+        base = short_hash(art.article_id, ev.sentence_index, ev.event_type.upper(),
+                          ev.trigger.start, ev.trigger.end)
+        k = used.get(base, 0)
+        used[base] = k + 1
+        mid = f"m-{base}" if k == 0 else f"m-{base}-{k}"
+        mentions.append(mention_row(ev, mid))
+        for qi, q in enumerate(ev.quantities):
+            quantities.append({
+                "mention_id": mid, "quantity_index": qi, "article_id": art.article_id, "text": q.text,
+                "start": q.start, "end": q.end, "value": int(q.value),
+                "value_max": int(q.value_max) if q.value_max is not None else None,
+                "role": q.role, "noun": q.noun or None,
+            })
+    sentences = [{"article_id": art.article_id, "sentence_index": s.sentence.index, "start": s.sentence.start,
+                  "end": s.sentence.end, "text": s.sentence.text} for s in res.sentences]
+    row = {
+        "article_id": art.article_id, "source": art.source or None, "url": art.url or None,
+        "title": art.title or None, "published": art.published, "partition_day": partition_day_of(art),
+        "origin": art.origin or None, "fmt": art.fmt or None, "abstract": art.abstract or None,
+        "text": art.text, "content_hash": hashlib.sha1(art.text.encode("utf-8")).hexdigest(),
+        "n_sentences": len(res.sentences), "n_mentions": len(mentions),
+    }
+    return ArticleRows(art, row, sentences, mentions, quantities)
+
+
+def unstorable(rows: ArticleRows) -> str | None:
+    """Why one article's rows cannot be stored (the first value a warehouse column cannot hold:
+    a count past 64 bits, an offset past 32, an unencodable string), or None."""
+    for table, table_rows, schema in rows.tables():
+        for column, dtype in schema.items():
+            values = [r[column] for r in table_rows]
+            try:
+                pl.Series(column, values, dtype=dtype, strict=True)
+                continue
+            except Exception:  # noqa: BLE001 - polars raises several kinds; the bad value is found below
+                pass
+            for v in values:
+                try:
+                    pl.Series(column, [v], dtype=dtype, strict=True)
+                except Exception:  # noqa: BLE001
+                    return f"{table}.{column}: cannot store {_shown(v)} as {dtype}"
+            return f"{table}.{column}: cannot store its values as {dtype}"
+    return None
+
+
+def _shown(v: object, n: int = 60) -> str:
+    text = storable_text(repr(v))
+    return text if len(text) <= n else text[:n - 1] + "…"
+
+
+def storable_text(s: str) -> str:
+    """`s` as text the warehouse can store (lone surrogates, e.g. from undecodable file names, escaped)."""
+    return s.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _table_frames(built: Sequence[ArticleRows]) -> tuple[pl.DataFrame, ...]:
+    return (
+        to_frame([r.row for r in built], ARTICLE_SCHEMA),
+        to_frame([x for r in built for x in r.sentences], SENTENCE_SCHEMA).unique(
+            ["article_id", "sentence_index"], keep="first", maintain_order=True),
+        to_frame([x for r in built for x in r.mentions], MENTION_SCHEMA),
+        to_frame([x for r in built for x in r.quantities], QUANTITY_SCHEMA),
+    )
+
+
+def quarantine_frame(quarantined: Iterable[Quarantined]) -> pl.DataFrame:
+    """The `quarantine` rows (one per distinct entry: re-loads add nothing)."""
+    quar = []
+    for q in quarantined:
+        fb = bytes(q.first_bytes or b"")
+        origin, reason = storable_text(q.origin), storable_text(q.reason)
+        article_id = storable_text(q.article_id) if q.article_id is not None else None
+        # entries of the landing reader keep the id they always had; an article's failure adds its id
+        key = (origin, q.line, reason, fb.hex()) + ((q.stage, article_id) if q.stage != "ingest" else ())
+        quar.append({"quarantine_id": "q-" + short_hash(*key), "origin": origin, "line": q.line,
+                     "reason": reason, "first_bytes": fb, "stage": q.stage, "article_id": article_id})
+    return to_frame(quar, QUARANTINE_SCHEMA).unique(["quarantine_id"], keep="first", maintain_order=True)
+
+
 def build_frames(results: Sequence, quarantined: Iterable[Quarantined], partition_day_of) -> Frames:
-    """Tables for one load. `partition_day_of(article)` gives the article's partition day."""
-    articles, sentences, mentions, quantities = [], [], [], []
+    """Tables for one load. `partition_day_of(article)` gives the article's partition day.
+
+    Stage "frame": an article whose rows cannot be built or stored is quarantined with the reason
+    (`unstorable`) and the others load; an article is either fully in the tables or not at all.
+    `results` may hold `Quarantined` outcomes (`pipelines.process`): they join `quarantined`.
+    """
+    quarantined = list(quarantined)
+    built: list[ArticleRows] = []
     seen: set[str] = set()
     for res in results:
+        if isinstance(res, Quarantined):
+            quarantined.append(res)
+            continue
         art = res.clean.article
         if art.article_id in seen:  # identical article twice in one batch: stored once
             continue
         seen.add(art.article_id)
-        used: dict[str, int] = {}
-        n_mentions = 0
-        for ev in res.events:
-            if ev.doc_id != art.article_id:
-                raise ValueError(f"event doc_id {ev.doc_id!r} does not match article {art.article_id!r}")
-            base = short_hash(art.article_id, ev.sentence_index, ev.event_type.upper(),
-                              ev.trigger.start, ev.trigger.end)
-            k = used.get(base, 0)
-            used[base] = k + 1
-            mid = f"m-{base}" if k == 0 else f"m-{base}-{k}"
-            mentions.append(mention_row(ev, mid))
-            n_mentions += 1
-            for qi, q in enumerate(ev.quantities):
-                quantities.append({
-                    "mention_id": mid, "quantity_index": qi, "article_id": art.article_id, "text": q.text,
-                    "start": q.start, "end": q.end, "value": int(q.value),
-                    "value_max": int(q.value_max) if q.value_max is not None else None,
-                    "role": q.role, "noun": q.noun or None,
-                })
-        for s in res.sentences:
-            sent = s.sentence
-            sentences.append({"article_id": art.article_id, "sentence_index": sent.index,
-                              "start": sent.start, "end": sent.end, "text": sent.text})
-        articles.append({
-            "article_id": art.article_id, "source": art.source or None, "url": art.url or None,
-            "title": art.title or None, "published": art.published, "partition_day": partition_day_of(art),
-            "origin": art.origin or None, "fmt": art.fmt or None, "abstract": art.abstract or None,
-            "text": art.text, "content_hash": hashlib.sha1(art.text.encode("utf-8")).hexdigest(),
-            "n_sentences": len(res.sentences), "n_mentions": n_mentions,
-        })
-    quar = []
-    for q in quarantined:
-        fb = bytes(q.first_bytes or b"")
-        quar.append({"quarantine_id": "q-" + short_hash(q.origin, q.line, q.reason, fb.hex()),
-                     "origin": q.origin, "line": q.line, "reason": q.reason, "first_bytes": fb})
-    return Frames(
-        to_frame(articles, ARTICLE_SCHEMA),
-        to_frame(sentences, SENTENCE_SCHEMA).unique(["article_id", "sentence_index"], keep="first",
-                                                               maintain_order=True),
-        to_frame(mentions, MENTION_SCHEMA),
-        to_frame(quantities, QUANTITY_SCHEMA),
-        to_frame(quar, QUARANTINE_SCHEMA).unique(["quarantine_id"], keep="first", maintain_order=True),
-    )
+        rows = isolated("frame", art, article_rows, res, partition_day_of)
+        (quarantined if isinstance(rows, Quarantined) else built).append(rows)
+    try:
+        tables = _table_frames(built)
+    except Exception:  # noqa: BLE001 - some article's values do not fit: find it, load the others
+        good = []
+        for rows in built:
+            problem = unstorable(rows)
+            if problem is None:
+                good.append(rows)
+            else:
+                quarantined.append(Quarantined.of_article(rows.article, "frame", problem))
+        tables = _table_frames(good)
+        built = good
+    return Frames(*tables, quarantine_frame(quarantined), {r.article.article_id: r.article for r in built})

@@ -26,6 +26,7 @@ from typing import Iterable, Iterator, Mapping, Sequence
 import duckdb
 import polars as pl
 
+from pipelines.isolation import split_quarantined
 from pipelines.records import Article, Quarantined
 from pipelines.warehouse.dedup import UNDATED_DAYS, _prepare, deduplicate
 from pipelines.warehouse.frames import ROLES, Frames, build_frames, to_frame
@@ -217,6 +218,13 @@ def load_partitions(
 
 def _load_locked(db_path, days: list[tuple[date | None, list]], quarantined: Iterable[Quarantined],
                  today: date) -> LoadStats:
+    quarantined = list(quarantined)
+    split = []  # a day's outcomes may hold articles that failed a stage (pipelines.process)
+    for day, outcomes in days:
+        results, failed = split_quarantined(outcomes)
+        split.append((day, results))
+        quarantined += failed
+    days = split
     last_given: dict[str, int] = {}  # article id -> index of the last day that delivered it
     first_day: dict[str, date] = {}  # article id -> first day that delivered it (its ingest day)
     for i, (day, results) in enumerate(days):
@@ -237,6 +245,7 @@ def _load_locked(db_path, days: list[tuple[date | None, list]], quarantined: Ite
             return art.published or known_days.get(art.article_id) or first_day[art.article_id]
 
         frames = build_frames(results, quarantined, partition_day_of)
+        frames = frames.without(_null_violations(con, frames), "load")
         con.execute("BEGIN TRANSACTION")
         try:
             stats = _load(con, frames, sorted({d for d, _ in days if d is not None}))
@@ -248,6 +257,25 @@ def _load_locked(db_path, days: list[tuple[date | None, list]], quarantined: Ite
     finally:
         con.close()
     return stats
+
+
+def _null_violations(con: duckdb.DuckDBPyConnection, f: Frames) -> dict[str, str]:
+    """Stage "load": article id -> why its rows would break the load (a NULL where the warehouse's
+    DDL says NOT NULL), so that article is quarantined and the others load."""
+    bad: dict[str, str] = {}
+    for table, frame in (("articles", f.articles), ("sentences", f.sentences), ("event_mentions", f.mentions),
+                         ("event_quantities", f.quantities)):
+        required = [c for (c,) in con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE schema_name = 'main' AND table_name = ?"
+            " AND NOT is_nullable", [table]).fetchall() if c in frame.columns]
+        if not required or frame.is_empty():
+            continue
+        nulls = frame.filter(pl.any_horizontal(pl.col(required).is_null()))
+        for row in nulls.select("article_id", *[c for c in required if c != "article_id"]).iter_rows(named=True):
+            column = next((c for c in required if row.get(c, 0) is None), "article_id")
+            if row["article_id"] is not None:
+                bad.setdefault(row["article_id"], f"{table}.{column} is NULL (NOT NULL in the warehouse)")
+    return bad
 
 
 def _load(con: duckdb.DuckDBPyConnection, f: Frames, key_days: list[date]) -> LoadStats:

@@ -84,13 +84,13 @@ def test_schema_and_orphan_checks_on_a_warehouse():
 
 def test_a_failing_blocking_check_stops_the_load(landing, warehouse_path, instance, monkeypatch):
     """Events with offsets outside their article must never reach the warehouse."""
-    import assets.stages as stages
+    import pipelines.process as process  # the assets' stage functions
 
     def broken_extract(clean, sentences, dates):
         n = len(clean.article.text)
         return [Event(clean.article_id, 0, "ASSAULT", Span("x", n + 5, n + 6))]
 
-    monkeypatch.setattr(stages, "extract_events", broken_extract)
+    monkeypatch.setattr(process, "extract_events", broken_extract)
     defs = build_defs(landing_dir=str(landing), warehouse_path=str(warehouse_path))
     result = dg.materialize(list(defs.assets), selection=[k for a in defs.assets if a.partitions_def for k in a.keys],
                             partition_key=DAYS[0], instance=instance, resources=defs.resources,
@@ -126,9 +126,9 @@ def _materialize_day(landing, warehouse_path, instance):
 
 
 def test_one_misdated_event_is_reported_but_the_day_loads(landing, warehouse_path, instance, monkeypatch):
-    import assets.stages as stages
+    import pipelines.process as process  # the assets' stage functions
 
-    monkeypatch.setattr(stages, "extract_events", _future_dated(1))
+    monkeypatch.setattr(process, "extract_events", _future_dated(1))
     result = _materialize_day(landing, warehouse_path, instance)
     check = next(c for c in result.get_asset_check_evaluations() if c.check_name == "dates_not_future")
     assert not check.passed and check.severity == dg.AssetCheckSeverity.WARN
@@ -136,9 +136,9 @@ def test_one_misdated_event_is_reported_but_the_day_loads(landing, warehouse_pat
 
 
 def test_systematically_misdated_events_block_the_load(landing, warehouse_path, instance, monkeypatch):
-    import assets.stages as stages
+    import pipelines.process as process  # the assets' stage functions
 
-    monkeypatch.setattr(stages, "extract_events", _future_dated(3))
+    monkeypatch.setattr(process, "extract_events", _future_dated(3))
     result = _materialize_day(landing, warehouse_path, instance)
     check = next(c for c in result.get_asset_check_evaluations() if c.check_name == "dates_not_future")
     assert not check.passed and check.severity == dg.AssetCheckSeverity.ERROR

@@ -93,15 +93,15 @@ def test_rematerialising_after_a_lexicon_edit_recomputes_only_stale_assets(
     edit_one_entry(tree)
     # The edit lowers a weight; model its effect on this fixture as one more event per article, so
     # the change must travel on to the warehouse.
-    import assets.stages as stages
-    real = stages.extract_events
+    import pipelines.process as process  # the assets' stage functions
+    real = process.extract_events
 
     def extract_with_edit(clean, sentences, dates):
         text = clean.article.text
         end = text.index(" ")
         return [*real(clean, sentences, dates), Event(clean.article_id, 0, "PROTEST", Span(text[:end], 0, end))]
 
-    monkeypatch.setattr(stages, "extract_events", extract_with_edit)
+    monkeypatch.setattr(process, "extract_events", extract_with_edit)
     defs = build_defs(versions=code_versions(tree), landing_dir=str(landing), warehouse_path=str(warehouse_path))
     assert _stale(instance, defs) == {"events"}
 

@@ -225,3 +225,17 @@ def test_a_number_past_the_plausible_bound_is_no_count(number):
     assert find_quantities(f"قتل {number} شخصا في الهجوم.") == []
     [q] = find_quantities("قتل 100000000 شخص في الهجوم.")  # the bound itself still counts
     assert q.value == 100_000_000
+
+
+_NINES = {"ascii": "9", "arabic-indic": "٩", "persian": "۹", "fullwidth": "９", "mathematical": "𝟗"}
+
+
+@pytest.mark.parametrize("system", sorted(_NINES))
+@pytest.mark.parametrize("template", [
+    "قتل {n} شخصا في الهجوم.",  # past any float: once an OverflowError that stopped the whole batch
+    "قتل {n} مليون شخص في الهجوم.",  # with a scale word
+    "قتل ما بين 10 و{n} أشخاص في الهجوم.",  # as the end of a range
+])
+def test_a_digit_run_longer_than_a_float_is_no_count_in_any_digit_system(system, template):
+    assert find_quantities(template.format(n=_NINES[system] * 400)) == []
+    assert find_quantities(template.format(n=_NINES[system] * 320)) == []  # finite, but times a million it is not

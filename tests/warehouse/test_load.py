@@ -138,13 +138,19 @@ def test_quarantine_is_kept_once(tmp_path):
     assert rows == [("landing/x.jsonl", 3, "bad JSONL line: Expecting value", b"\xff\xfe{", True)]
 
 
-def test_failed_load_rolls_back_everything(warehouse):
-    before = dump(warehouse)
-    bad = sample_results()[:2]
-    bad[1].events[0].doc_id = "someone-else"  # inconsistent input: refused before any write
-    with pytest.raises(ValueError):
-        load_results(warehouse, bad)
-    assert dump(warehouse) == before
+def test_an_inconsistent_article_is_quarantined_whole_and_the_others_load(tmp_path):
+    db = tmp_path / "w.duckdb"
+    batch = sample_results()[:2]
+    batch[1].events[0].doc_id = "someone-else"  # inconsistent input: none of its rows is written
+    stats = load_results(db, batch)
+    with duckdb.connect(str(db), read_only=True) as con:
+        stored = {t: sorted({a for (a,) in con.execute(f"SELECT article_id FROM {t}").fetchall()})
+                  for t in ("articles", "sentences", "event_mentions", "event_quantities")}
+        quarantined = con.execute("SELECT origin, stage, article_id, reason FROM quarantine").fetchall()
+    assert stored == {t: ["a1"] for t in stored}
+    assert quarantined == [("a2.jsonl", "frame", "a2",
+                            "ValueError: event doc_id 'someone-else' does not match article 'a2'")]
+    assert (stats.articles, stats.quarantined) == (1, 1)
 
 
 def test_rebuild_all_events_matches_incremental(warehouse):

@@ -1,0 +1,60 @@
+"""A time budget for one article's extraction.
+
+Extraction is linear in an article's length (sentences are bounded, `pipelines.nlp.base`), but a
+hostile or broken article can still be very long; past its budget the article is given up and
+quarantined ("too slow", stage "extract") and the run goes on. The budget is cooperative:
+`check()` runs between sentences and between the article-level steps, each of which is bounded,
+so an article stops shortly after its deadline, in any thread, without signals.
+
+`MARSAD_ARTICLE_TIME_BUDGET_SECONDS` sets it (default 60 s, about 2 MB of unpunctuated text on
+the build machine; real articles take milliseconds); 0 turns it off.
+"""
+from __future__ import annotations
+
+import os
+import time
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Iterator
+
+from pipelines.isolation import StageFailure
+
+ENV = "MARSAD_ARTICLE_TIME_BUDGET_SECONDS"
+DEFAULT_SECONDS = 60.0
+
+_deadline: ContextVar[tuple[float, float] | None] = ContextVar("marsad_extract_deadline", default=None)
+
+
+class TooSlow(StageFailure):
+    """The article's extraction passed its time budget (its message is the quarantine reason)."""
+
+
+def budget_seconds() -> float | None:
+    """The configured budget in seconds (None: no budget)."""
+    raw = os.environ.get(ENV, "").strip()
+    if not raw:
+        return DEFAULT_SECONDS
+    try:
+        seconds = float(raw)
+    except ValueError:
+        raise ValueError(f"{ENV}={raw!r}: give a number of seconds (0 for no budget)") from None
+    if seconds != seconds or seconds < 0:
+        raise ValueError(f"{ENV}={raw!r}: give a number of seconds (0 for no budget)")
+    return seconds or None
+
+
+@contextmanager
+def time_budget(seconds: float | None) -> Iterator[None]:
+    """Within the block, `check()` raises `TooSlow` once `seconds` have passed (None: never)."""
+    token = _deadline.set((time.monotonic() + seconds, seconds) if seconds else None)
+    try:
+        yield
+    finally:
+        _deadline.reset(token)
+
+
+def check() -> None:
+    """Raise `TooSlow` when the current budget is spent."""
+    current = _deadline.get()
+    if current is not None and time.monotonic() > current[0]:
+        raise TooSlow(f"too slow: extraction passed its {current[1]:g} s budget ({ENV})")
