@@ -34,13 +34,14 @@ def _from_warehouse(db: str, limit: int) -> list[dict]:
         raise CliError(f"{exc} (or use --folder DIR)") from exc
     try:
         rows = con.execute(
-            'SELECT origin, line, reason, first_bytes, "at" FROM quarantine ORDER BY "at" DESC, origin, line LIMIT ?',
-            [limit]).fetchall()
+            'SELECT origin, line, reason, first_bytes, "at", stage, article_id FROM quarantine'
+            ' ORDER BY "at" DESC, origin, line LIMIT ?', [limit]).fetchall()
     finally:
         con.close()
     return [
-        {"origin": o, "line": ln, "reason": r, "first_bytes": bytes(fb or b"").hex(), "at": str(at)}
-        for o, ln, r, fb, at in rows
+        {"origin": o, "line": ln, "reason": r, "first_bytes": bytes(fb or b"").hex(), "at": str(at),
+         "stage": stage, "article_id": aid}
+        for o, ln, r, fb, at, stage, aid in rows
     ]
 
 
@@ -79,7 +80,8 @@ def cmd_quarantine_list(args: argparse.Namespace) -> int:
     for r in rows:
         where = r["origin"] + (f":{r['line']}" if r["line"] not in (None, "") else "")
         preview = bytes.fromhex(r["first_bytes"])[:24].decode("utf-8", "replace") if r["first_bytes"] else ""
-        out.write(f"{r['at'][:19]:<19}  {where}\n    reason: {r['reason']}\n")
+        stage = f"  [{r['stage']}{' ' + r['article_id'] if r.get('article_id') else ''}]" if r.get("stage") else ""
+        out.write(f"{r['at'][:19]:<19}  {where}{stage}\n    reason: {r['reason']}\n")
         if preview.strip():
             out.write(f"    starts: {preview!r}\n")
     out.write(f"{len(rows)} quarantined input(s)\n")

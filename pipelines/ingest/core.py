@@ -509,7 +509,7 @@ def _line_articles(line: str, rel: str, lineno: int, encoding: str, settings: In
     except ValueError as exc:  # e.g. an integer of more than 4300 digits
         raise _Reject(f"bad JSONL line: {str(exc)[:120]}", first) from None
     try:
-        article = article_from_record(record, origin=rel)
+        article = replace(article_from_record(record, origin=rel), line=lineno)
     except ValueError as exc:
         raise _Reject(str(exc), first) from None
     try:
