@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -19,6 +17,7 @@ from pipelines.cli import main
 from pipelines.ingest import IngestSettings, read_file, read_landing
 from pipelines.ingest import core
 from pipelines.ingest.core import read_quarantine_folder
+from tests.reliability.landing_runs import time_limit
 
 GOOD = "قتل خمسة مدنيين في غارة جوية على مدينة دوما أمس بحسب الدفاع المدني."
 OTHER = "تظاهر مئات الطلاب في القاهرة احتجاجا على رفع الرسوم الجامعية."
@@ -30,21 +29,6 @@ PAGE = "-\nغارة على دوما\n-\n" + GOOD + "\n"
 
 def rec(id_: object = "g1", text: str = GOOD, **extra: object) -> str:
     return json.dumps({"id": id_, "text": text, **extra}, ensure_ascii=False)
-
-
-@contextmanager
-def time_limit(seconds: int):
-    """Fail instead of hanging (opening a FIFO for reading blocks until a writer comes)."""
-    def expire(*_):
-        raise TimeoutError(f"still running after {seconds} s")
-
-    old = signal.signal(signal.SIGALRM, expire)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, old)
 
 
 def _landing(tmp_path: Path) -> Path:

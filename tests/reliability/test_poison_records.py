@@ -13,17 +13,16 @@ import os
 from dataclasses import replace
 from pathlib import Path
 
-import dagster as dg
 import duckdb
 import pytest
 
 import pipelines.process as process
-from assets.definitions import build_defs
 from bench.linearity import unpunctuated_text
-from pipelines.cli import main
 from pipelines.extract import budget
 from pipelines.extract.quantities import MAX_COUNT
 from pipelines.nlp.base import OfflineAnalyzer
+
+from .landing_runs import load_with_cli, load_with_dagster
 
 DAY = "2024-03-10"
 OLD = 1_710_072_000  # 2024-03-10 12:00 UTC: landed on DAY (the reader keys its quarantine by that), long ago
@@ -127,18 +126,11 @@ def faults(monkeypatch):
 
 
 def _load_with_cli(landing: Path, db: Path, tmp_path: Path) -> None:
-    assert main(["load", str(landing), "--warehouse", str(db)]) == 0
+    load_with_cli(landing, db, tmp_path, DAY)
 
 
 def _load_with_dagster(landing: Path, db: Path, tmp_path: Path) -> None:
-    home = tmp_path / "dagster_home"
-    home.mkdir()
-    defs = build_defs(landing_dir=str(landing), warehouse_path=str(db))
-    daily = [k for a in defs.assets if a.partitions_def is not None for k in a.keys]
-    with dg.instance_for_test(temp_dir=str(home)) as instance:
-        result = dg.materialize(list(defs.assets), selection=daily, partition_key=DAY, instance=instance,
-                                resources=defs.resources, raise_on_error=False)
-    assert result.success
+    result = load_with_dagster(landing, db, tmp_path, DAY)
     meta = result.asset_materializations_for_node("events")[0].metadata
     assert meta["quarantined_articles"].value == len(FAILURES) - 2, meta["quarantined"].value  # frame, load: later
 
