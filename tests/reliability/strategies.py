@@ -88,3 +88,59 @@ def jsonl_lines(draw) -> bytes:
             line = draw(any_text).encode("utf-8", "surrogatepass").replace(b"\n", b" ")
         lines.append(line)
     return b"\n".join(lines) + draw(st.sampled_from([b"", b"\n"]))
+
+
+# --- hostile landing files for the whole-pipeline fuzz --------------------------------------------
+
+DIGIT_SYSTEMS = ["0123456789", "٠١٢٣٤٥٦٧٨٩", "۰۱۲۳۴۵۶۷۸۹", "０１２３４５６７８９", "𝟎𝟏𝟐𝟑𝟒𝟓𝟔𝟕𝟖𝟗"]
+# a count in any digit system, often past 64 bits or past any float
+huge_counts = st.builds(
+    lambda digits, n, noun: f"قتل {''.join(digits[int(c)] for c in str(n))} {noun} في غارة جوية على بلدة سراقب أمس.",
+    st.sampled_from(DIGIT_SYSTEMS), st.one_of(st.integers(0, 10 ** 30), st.just(10 ** 400)),
+    st.sampled_from(["شخصا", "مدنيين", "جنديا", "متظاهر"]))
+# terminal escape codes, bidi controls, NUL and other controls inside text
+hostile_chars = st.sampled_from(["\x1b[31m", "\x1b]0;owned\x07", "\x1b[2J", "\u202e", "\u2066", "\u200f", "\x00", "\x7f",
+                                 "\x85", "\ud800", "\ufffd"])
+hostile_text = st.lists(st.one_of(news_text, huge_counts, hostile_chars), min_size=1, max_size=8).map(" ".join)
+
+
+@st.composite
+def hostile_lines(draw) -> bytes:
+    """One JSONL line built to hurt: bad ids, hostile published days, nesting, huge numbers, counts."""
+    text = draw(st.one_of(hostile_text, huge_counts))
+    kind = draw(st.integers(0, 6))
+    if kind == 0:
+        ident = draw(st.sampled_from(["NaN", "Infinity", "-Infinity", "true", "[1]", "{}", "1e999", '""', "9" * 300]))
+        return ('{"id": %s, "text": %s}' % (ident, json.dumps(text))).encode("utf-8", "surrogatepass")
+    if kind == 1:
+        depth = draw(st.integers(1, 5000))
+        return ("[" * depth + "]" * depth).encode()
+    if kind == 2:
+        return ('{"n": %s, "text": %s}' % ("7" * draw(st.integers(4000, 6000)), json.dumps(text))).encode("utf-8", "surrogatepass")
+    if kind == 3:
+        day = draw(st.sampled_from(["2999-01-01", "0001-01-01", "9999-99-99", "1899-12-31", "-1", "٢٠٢٤-٠٣-٠١"]))
+        rec = {"id": draw(st.text(max_size=8)), "published": day, "text": text}
+    else:
+        rec = draw(records())
+        rec["text"] = text
+    return json.dumps(rec, ensure_ascii=draw(st.booleans())).encode("utf-8", "surrogatepass").replace(b"\n", b" ")
+
+
+@st.composite
+def landing_files(draw) -> list[tuple[str, bytes]]:
+    """(suffix, content) of a few hostile landing files: JSONL of good, bad and hostile lines, pages,
+    HTML, junk."""
+    files = []
+    for _ in range(draw(st.integers(1, 4))):
+        suffix = draw(st.sampled_from([".jsonl", ".jsonl", ".txt", ".html", ".bin", ""]))
+        if suffix == ".jsonl":
+            lines = draw(st.lists(hostile_lines(), max_size=4))
+            content = draw(jsonl_lines()) + b"\n".join(lines)
+        elif suffix == ".txt":
+            content = draw(st.one_of(pages(), hostile_text)).encode("utf-8", "surrogatepass")
+        elif suffix == ".html":
+            content = draw(html_pages()).encode("utf-8", "surrogatepass")
+        else:
+            content = draw(st.binary(max_size=200))
+        files.append((suffix, content))
+    return files
