@@ -21,7 +21,9 @@ import pipelines.process as process
 from bench.linearity import unpunctuated_text
 from pipelines.extract import budget
 from pipelines.extract.quantities import MAX_COUNT
+from pipelines.cli import main
 from pipelines.ingest import IngestSettings, printable, read_landing
+from pipelines.ingest.core import FIRST_BYTES
 
 from .landing_runs import load_with_cli, load_with_dagster, time_limit
 
@@ -311,7 +313,11 @@ def test_54_kinds_of_hostile_input_beside_16_good_articles(load, hostile_landing
     # hostile parts neutralised
     assert counts and all(v <= MAX_COUNT for v in counts)  # no count past 64 bits is stored as one
     assert all(o.isprintable() for o in origin_of.values()) and all(o.isprintable() for o, *_ in quarantine)
-    assert all(not fb or (len(fb) <= 4 * 64 and b"\x1b" not in fb) for *_, fb in quarantine)
+    assert all(not fb or (len(fb) <= 4 * FIRST_BYTES and b"\x1b" not in fb) for *_, fb in quarantine)
+    assert main(["sql", "SELECT article_id, text FROM articles WHERE article_id IN ('esc', 'bidi')",
+                 "--warehouse", str(db), "--format", "csv"]) == 0
+    shown = capsys.readouterr().out
+    assert "esc" in shown and "bidi" in shown and "\x1b" not in shown and "\x07" not in shown
     # not one byte from outside the folder (files, /etc/passwd, the environment)
     assert GOOD["g-saraqib"].encode() in stored  # the scan sees the stored text
     leaked = [s for s in _secrets() if s in stored]
