@@ -78,7 +78,26 @@ def assign_event_ids(events: Sequence[Event], share_roles: bool = True) -> list[
         clusters[k].append(e)
         cluster_of[i] = k
     out = [replace(e, event_id=f"{e.doc_id}#{cluster_of[i] + 1}") for i, e in enumerate(events)]
-    return [_shared(e, clusters[cluster_of[i]]) for i, e in enumerate(out)] if share_roles else out
+    if not share_roles:
+        return out
+    firsts = {id(c[0]): c for c in clusters if len(c) > 1}
+    return [_counted(_shared(e, clusters[cluster_of[i]]), firsts[id(events[i])]) if id(events[i]) in firsts
+            else _shared(e, clusters[cluster_of[i]]) for i, e in enumerate(out)]
+
+
+def _counted(first: Event, act: list[Event]) -> Event:
+    """The act's first record (the one that names it) takes, for each role it gives no count of, the
+    count a later record of the act gives ("شنت طائرات غارات على البلدة ... وأسفرت الغارات عن مقتل
+    12"): the act's toll is on the record an analyst counts. Later records keep only their own."""
+    have = {q.role for q in first.quantities}
+    extra, notes = [], []
+    for o in act[1:]:
+        for q in o.quantities:
+            if q.role and q.role not in have:
+                have.add(q.role)
+                extra.append(q)
+                notes.append(f"coref:quantity {q.value} {q.role} from sentence {o.sentence_index}")
+    return replace(first, quantities=[*first.quantities, *extra], explain=[*first.explain, *notes]) if extra else first
 
 
 def _recent_day(own, fallback) -> bool:
@@ -94,8 +113,9 @@ def _shared(e: Event, act: list[Event]) -> Event:
     """A record of an act told in several sentences gets the actor, target or place that the others
     name and it does not, and the date another gives when its own is only the publication day or
     the dateline's ("شنت طائرات التحالف غارة على صعدة ... وأسفرت الغارة عن مقتل 5"); offsets
-    still point where each was said. Counts stay with the sentence that gives them (sharing them made
-    the coded counts of our dev articles worse: a toll often belongs to one of two acts)."""
+    still point where each was said. Counts are not shared to every record (that made the coded
+    counts of our dev articles worse: a toll often belongs to one of two acts); only the act's first
+    record takes those it lacks (`_counted`)."""
     if len(act) == 1:
         return e
     changes: dict = {}

@@ -211,7 +211,17 @@ def test_records_of_one_act_share_the_roles_one_of_them_names():
     assert a.event_id == b.event_id
     assert b.location == a.location and b.actor == a.actor and b.actors == [a.actor]
     assert "coref:location from sentence 0" in b.explain
-    assert a.quantities == [] and len(b.quantities) == 1  # counts stay where they are said
+    assert a.quantities == b.quantities and len(b.quantities) == 1  # the act's first record takes its toll
+    assert "coref:quantity 5 killed from sentence 1" in a.explain
+
+
+def test_the_first_record_keeps_its_own_counts_and_later_ones_keep_theirs():
+    own = Quantity("ثلاثة", 0, 5, 3, role="killed")
+    later = Quantity("خمسة", 0, 4, 5, role="killed")
+    hurt = Quantity("سبعة", 0, 4, 7, role="injured")
+    a, b = assign_event_ids([event(quantities=(own,)), event(sentence=1, word="الغارات", quantities=(later, hurt))])
+    assert a.quantities == [own, hurt]  # a role it counts itself is not overwritten
+    assert b.quantities == [later, hurt]
 
 
 def test_the_detector_probability_is_a_judge_feature():
