@@ -18,6 +18,7 @@ from typing import Iterator
 
 from pipelines.ingest import IngestSettings, read_jsonl
 from pipelines.ingest.core import parse_published, read_page
+from pipelines.ingest.encoding import EMPTY_FILE
 from pipelines.records import Article
 
 # Areas that add their own sub-commands: module path -> has `register(subparsers)`.
@@ -48,6 +49,8 @@ def read_input_docs(path: Path) -> Iterator[Article]:
     except OSError as exc:
         raise CliError(f"cannot read {path}: {exc.strerror or exc}") from exc
     for q in result.quarantined:
+        if q.line is None and q.reason == EMPTY_FILE:
+            return  # nothing to extract
         if q.line is None:
             raise CliError(f"cannot read {path}: {q.reason}")
         _warn(f"{path}:{q.line}: skipped: {q.reason}")

@@ -457,7 +457,13 @@ def _jsonl_items(path: Path, rel: str, settings: IngestSettings) -> Iterator[tup
         lineno = 0
         records = 0
         while True:
-            line = stream.readline(limit)
+            try:
+                line = stream.readline(limit)
+            except UnicodeDecodeError as exc:  # e.g. a UTF-16 file cut inside a character
+                records += 1
+                yield Quarantined(rel, f"cannot decode the rest of the file as {encoding}: {exc.reason}",
+                                  b"", lineno + 1), lineno + 1
+                break
             if not line:
                 break
             lineno += 1

@@ -35,6 +35,9 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)"
 MIN_ARABIC_SHARE = 0.5
 
 
+EMPTY_FILE = "empty file"  # the reason given for a file with nothing but blanks
+
+
 class DecodeError(ValueError):
     """The bytes are not readable Arabic text; the message is the quarantine reason."""
 
@@ -86,7 +89,7 @@ def decode_bytes(data: bytes, require_arabic: bool = True, markup: bool = False)
     the text between tags, not at the tag names.
     """
     if not data.strip(b" \t\r\n\x00"):
-        raise DecodeError("empty file")
+        raise DecodeError(EMPTY_FILE)
     _, bom_enc = strip_bom(data)
     if bom_enc:
         try:
@@ -157,7 +160,7 @@ def stream_encoding(head: bytes) -> str:
     UTF-8 is accepted when the head decodes, allowing a multi-byte character cut at the end.
     """
     if not head.strip(b" \t\r\n\x00"):
-        raise DecodeError("empty file")
+        raise DecodeError(EMPTY_FILE)
     _, bom_enc = strip_bom(head)
     if bom_enc:
         return bom_enc

@@ -78,7 +78,7 @@ def _extract(text: str, dates=(), published=date(2024, 9, 19), sentences=None):
     if sentences is None:
         sentences = [(0, len(text))]
     sents = [AnalyzedSentence(Sentence("doc", i, a, b, text[a:b]), ()) for i, (a, b) in enumerate(sentences)]
-    return ev.extract_events(clean, sents, list(dates), judge=False, rank=False)  # the rules, not the models
+    return ev.extract_events(clean, sents, list(dates), judge=False, rank=False, detect=False)  # the rules, not the models
 
 
 def test_casualty_report_is_an_assault_without_an_attack_noun() -> None:

@@ -392,3 +392,20 @@ def test_dagster_reads_the_landing_folder_with_the_same_reader_and_settings(tmp_
     assert [a.article_id for a in result.articles] == ["good"]
     assert [(q.origin, q.first_bytes) for q in result.quarantined] == [("env.txt", b""), ("pipe.txt", b"")]
     assert not (tmp_path / "quarantine").exists()  # Dagster writes no folder unless told where
+
+
+def test_a_utf16_jsonl_cut_inside_a_character_keeps_its_whole_lines(tmp_path):
+    land = _landing(tmp_path)
+    data = (rec("u1") + "\n" + rec("u2", OTHER) + "\n").encode("utf-16-le")
+    (land / "cut.jsonl").write_bytes(b"\xff\xfe" + data + b"{")  # an odd byte: half a character
+    res = read_landing(land, IngestSettings(min_age_seconds=0))
+    assert sorted(a.article_id for a in res.articles) == ["good", "u1", "u2"]
+    [q] = res.quarantined
+    assert q.line == 3 and q.reason.startswith("cannot decode the rest of the file as utf-16")
+
+
+def test_extract_input_on_an_empty_file_extracts_nothing(tmp_path, capsys):
+    empty = tmp_path / "empty.jsonl"
+    empty.write_bytes(b"\n  \n")
+    assert main(["extract", "--input", str(empty)]) == 0
+    assert capsys.readouterr().out == ""
