@@ -36,7 +36,7 @@ from bench.articles.labels import read_corpus, split_rows
 from bench.articles.sample import stable_hash
 from pipelines.extract import ranker as ranker_model
 from pipelines.extract.detector import WEIGHTS as DETECTOR_WEIGHTS
-from pipelines.extract.detector import Detector
+from pipelines.extract.detector import Detector, default_detector
 from pipelines.extract.detector import features as detector_features
 from pipelines.extract.events import article_mentions
 from pipelines.extract.judge import WEIGHTS, WORD_PREFIXES, Judge, candidate_features, judged, sentence_infos
@@ -93,13 +93,14 @@ def candidates(rows: list[dict], corpus: dict[str, dict], detector: "Detector | 
                ) -> tuple[list[Candidate], list[RoleChoice]]:
     labels = {r["id"]: r for r in rows}
     articles = [article_from_record(corpus[i]) for i in labels]
+    scoring = default_detector() if detector is True else (detector or None)  # the one that proposes
     out, roles = [], []
     for res in process_articles(articles, judge=False, rank=False, detect=detector):
         aid = res.article.article_id
         text = res.article.text
         gold = labels[aid]["events"]
         infos = sentence_infos(res.sentences, res.dates)
-        feats = candidate_features(res.events, infos, res.article.published, detector or None)
+        feats = candidate_features(res.events, infos, res.article.published, scoring)
         mentions, dateline = article_mentions(res.clean, res.sentences)
         tables = ranker_model.role_tables(res.events, res.sentences, mentions, dateline)
         for e, f, table in zip(res.events, feats, tables):
