@@ -127,6 +127,7 @@ class _Lexicon:
     subset_markers: frozenset[str]
     role_blockers: frozenset[str]
     duals: dict[str, str]  # dual noun -> class or role
+    singulars: dict[str, str]  # indefinite singular noun -> class ("مقتل جندي": one)
     cues_before: dict[str, frozenset[str]]  # word -> roles
     cues_after: dict[str, frozenset[str]]
     cues_after_phrases: dict[tuple[str, ...], frozenset[str]]  # "قيد الاعتقال" -> detained
@@ -181,10 +182,8 @@ def lexicon() -> _Lexicon:
                 inherent[parts[0]] = role
             else:
                 inherent_phrases[parts] = role
-    duals: dict[str, str] = {}
-    for cls, forms in nouns["duals"].items():
-        for f in forms:
-            duals[normalize(f)] = cls
+    duals = {normalize(f): cls for cls, forms in nouns["duals"].items() for f in forms}
+    singulars = {normalize(f): cls for cls, forms in nouns["singulars"].items() for f in forms}
     cues_before: dict[str, set[str]] = {}
     cues_after: dict[str, set[str]] = {}
     cues_after_phrases: dict[tuple[str, ...], set[str]] = {}
@@ -208,6 +207,7 @@ def lexicon() -> _Lexicon:
         not_counted_before=norm_set(nouns["not_counted_before"]), months=norm_set(nouns["months"]),
         subset_markers=norm_set(nouns["subset_markers"]), role_blockers=norm_set(nouns["role_blockers"]),
         duals=duals,
+        singulars=singulars,
         cues_before={k: frozenset(v) for k, v in cues_before.items()},
         cues_after={k: frozenset(v) for k, v in cues_after.items()},
         cues_after_phrases={k: frozenset(v) for k, v in cues_after_phrases.items()},
@@ -492,6 +492,14 @@ def _candidates(toks: list[_Tok], lex: _Lexicon) -> list[_Cand]:
             klass = "troops" if cls == "troops" else ("launched" if cls == "launched" else "person")
             cands.append(_Cand(i, i, j, 2, None, i, j, db, inh, klass, rule="dual"))
             i = j
+            continue
+        # an indefinite singular right after its role cue counts one: "مقتل جندي", "أطلق صاروخا"
+        one = t.norm if t.kind == "word" and t.norm in lex.singulars else None
+        if (one and i > 0 and toks[i - 1].kind == "word" and _lookup(toks[i - 1], lex.cues_before)
+                and not (i + 1 < n and toks[i + 1].kind == "word" and toks[i + 1].norm in _AFTER_NOUN_COUNTS)):
+            cls = lex.singulars[one]
+            cands.append(_Cand(i, i, i + 1, 1, None, i, i + 1, one, None, cls, rule="singular"))
+            i += 1
             continue
         # nisba duals: "فلسطينيان", "عراقيان" (the plural would be -يون, so -يان is two)
         if t.kind == "word" and _is_nisba_dual(t):
@@ -872,7 +880,7 @@ def _pick(roles: frozenset[str]) -> str:
 def _count_hint() -> re.Pattern[str]:
     """One regex over every digit and number-ish word stem: sentences without any skip the parser."""
     lex = lexicon()
-    words = set(lex.words) | set(lex.vague) | set(lex.duals)
+    words = set(lex.words) | set(lex.vague) | set(lex.duals) | set(lex.singulars)
     long = sorted((re.escape(w) for w in words if len(w) >= 3), key=len, reverse=True)
     short = [rf"(?<!\w)[وفبل]?{re.escape(w)}(?!\w)" for w in words if len(w) < 3]
     return re.compile("|".join([r"\d", r"يان(?!\w)", *long, *short]))
