@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from pipelines.gazetteer import article_countries, find_actors, find_places
+from pipelines.nlp.names import default_tagger
 from pipelines.records import ActorMention, AnalyzedSentence, CleanArticle, Place
 
 
@@ -29,6 +30,7 @@ class ArticleMentions:
     extra_countries: tuple[str, ...] = ()
     _context: tuple[str, ...] | None = None
     _cache: dict[int, tuple[list[ActorMention], list[Place]]] = field(default_factory=dict)
+    _persons: dict[int, list[ActorMention]] = field(default_factory=dict)
     _main: tuple[Place | None] | None = None  # main_place, once found (a 1-tuple: None is an answer)
 
     @property
@@ -49,6 +51,20 @@ class ArticleMentions:
                 _shift_actors(find_actors(sent.text, published, context_countries=self.context), sent.start),
                 _shift_places(find_places(sent.text, self.context), sent.start))
         return self._cache[position]
+
+    def persons(self, position: int) -> list[ActorMention]:
+        """Person names of the sentence at `position` that no actor or place mention covers (the
+        name tagger, `pipelines/nlp/names.py`): uncoded actors, for the role ranker to weigh."""
+        if position not in self._persons:
+            tagger = default_tagger()
+            sent = self.sentences[position].sentence
+            actors, places = self.of(position)
+            taken = [(m.start, m.end) for m in (*actors, *places)]
+            self._persons[position] = [
+                ActorMention(sent.text[a:b], sent.start + a, sent.start + b, None, None, sent.text[a:b], "person")
+                for a, b in (tagger.spans(sent.text) if tagger else [])
+                if not any(x < sent.start + b and sent.start + a < y for x, y in taken)]
+        return self._persons[position]
 
     def main_place(self) -> Place | None:
         """The first place the article names in its main country (the country most mentioned), a

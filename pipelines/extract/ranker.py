@@ -3,11 +3,14 @@
 The argument rules (`arguments.py`) pick one filler per role from the sentence's clause patterns.
 The ranker sees that pick beside every other candidate: the actor and place mentions of the event's
 sentence, of the sentence before it and of the lead sentence (news names the attacker once and then
-says "وقال" or "الغارات"), the dateline place and the article's main country. Each candidate gets features (who proposed it, its
+says "وقال" or "الغارات"), the dateline place and the article's main country; for actor and target
+also the capitals those sentences name, as their governments ("قالت موسكو", "اتهمت طهران"), and the
+person names the name tagger finds there (`pipelines/nlp/names.py`). Each
+candidate gets features (who proposed it, its
 side of and distance from the trigger, the word before it and its own clitic, whether it shares the
 trigger's clause, its sector or geographic precision, how often the article names it), each also
 crossed with the event type and the role; a logistic model per role scores them and the best one
-fills the role. Fitted on our coded articles by `python -m bench.articles.train_judge` beside the
+fills the role. Fitted on our coded articles by `python -m bench.articles.train` beside the
 judge; weights in `lexicons/ranker.tsv`. Before weights exist the rules' picks stand.
 """
 from __future__ import annotations
@@ -20,6 +23,7 @@ from typing import Sequence
 from pipelines.extract import budget
 from pipelines.extract.arguments import SentenceView
 from pipelines.extract.mentions import ArticleMentions
+from pipelines.gazetteer.index import load_index
 from pipelines.learn import bucket, sigmoid, weight_rows
 from pipelines.records import ActorMention, AnalyzedSentence, Event, Place
 from pipelines.text import normalize
@@ -62,10 +66,28 @@ def candidates(e: Event, role: str, mentions: ArticleMentions, position: int,
         actors, places = mentions.of(pos)
         for v in (places if role == "location" else actors):
             add(v, origin)
+        if role != "location":
+            for p in places:
+                add(_government(p), origin + "+capital")
+            for person in mentions.persons(pos):
+                add(person, origin + "+person")
     if role == "location":
         add(dateline, "dateline")
         add(mentions.main_place(), "article")
     return out
+
+
+def _local(origin: str) -> bool:
+    """Proposed in the event's own sentence (by the rules, or as a mention there)."""
+    return origin.split("+", 1)[0] in ("rules", "sentence")
+
+
+def _government(p: Place) -> ActorMention | None:
+    """A capital named as an actor stands for its government ("رفضت موسكو"): "<ISO3> GOV"."""
+    capital = load_index().capitals.get(p.country or "")
+    if capital is None or p.geonameid is None or capital.geonameid != p.geonameid:
+        return None
+    return ActorMention(p.text, p.start, p.end, f"{p.country} GOV", p.country, f"{p.name} (government)", "GOV")
 
 
 def _name(v: ActorMention | Place) -> str:
@@ -84,7 +106,7 @@ def candidate_features(e: Event, c: RoleCandidate, view: SentenceView, article_t
     has to beat them)."""
     v = c.value
     f: dict[str, float] = {"bias": 1.0, "origin=" + c.origin: 1.0}
-    if local and c.origin not in ("rules", "sentence"):
+    if local and not _local(c.origin):
         f["origin=" + c.origin + "+local"] = 1.0
     if getattr(e, c.role) is not None and _key(getattr(e, c.role)) == _key(v):
         f["picked"] = 1.0
@@ -98,7 +120,7 @@ def candidate_features(e: Event, c: RoleCandidate, view: SentenceView, article_t
         f["definite"] = 1.0
     if any(q.role in _VICTIM_ROLES and q.start <= v.start <= q.end + 12 for q in e.quantities):
         f["counted"] = 1.0  # the noun of the event's own toll ("مقتل 12 مدنيا")
-    if c.origin in ("rules", "sentence"):
+    if _local(c.origin):
         words = view.words
         i = view.word_before(v.start)
         if any(words[k].norm in _SUBSET for k in range(max(0, i - 2), i + 1)):
@@ -182,7 +204,7 @@ def role_tables(events: Sequence[Event], sentences: Sequence[AnalyzedSentence], 
         table = {}
         for role in ROLES:
             cands = candidates(e, role, mentions, pos, dateline)
-            local = any(c.origin in ("rules", "sentence") for c in cands)
+            local = any(_local(c.origin) for c in cands)
             table[role] = [(c, candidate_features(e, c, views[pos], text, frequency, local)) for c in cands]
         out.append(table)
     return out
