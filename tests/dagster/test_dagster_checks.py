@@ -8,6 +8,7 @@ import duckdb
 
 from assets import checks
 from assets.definitions import build_defs
+from assets.demo import run_summary
 from landing_fixture import DAYS
 from pipelines.process import ArticleResult
 from pipelines.records import Article, CleanArticle, Event, Quantity, Region, Span, TemporalExpression
@@ -133,6 +134,15 @@ def test_one_misdated_event_is_reported_but_the_day_loads(landing, warehouse_pat
     check = next(c for c in result.get_asset_check_evaluations() if c.check_name == "dates_not_future")
     assert not check.passed and check.severity == dg.AssetCheckSeverity.WARN
     assert result.success and instance.get_latest_materialization_event(dg.AssetKey("warehouse"))
+    summary = run_summary(result)  # what `make demo` prints for the day
+    assert summary.startswith("ok, ") and "events.dates_not_future (1 problems)" in summary
+
+
+def test_each_check_execution_is_one_row_with_its_day(landing, warehouse_path, instance):
+    assert _materialize_day(landing, warehouse_path, instance).success
+    key = dg.AssetCheckKey(dg.AssetKey("events"), "event_types")
+    history = instance.event_log_storage.get_asset_check_execution_history(key, limit=10)
+    assert [(h.partition, h.status.value) for h in history] == [(DAYS[0], "SUCCEEDED")]
 
 
 def test_systematically_misdated_events_block_the_load(landing, warehouse_path, instance, monkeypatch):
