@@ -12,6 +12,7 @@ day's list as a `Quarantined` (stage, reason, origin, line), the later stages pa
 warehouse load puts it in the `quarantine` table while the rest of the day loads.
 """
 
+import base64
 import hashlib
 from collections import Counter
 from typing import Any, Mapping
@@ -39,6 +40,7 @@ RETRY = dg.RetryPolicy(max_retries=3, delay=2, backoff=dg.Backoff.EXPONENTIAL, j
 # A backfill launches one run per month of days; a single day re-runs alone.
 BACKFILL = dg.BackfillPolicy.multi_run(max_partitions_per_run=31)
 PREVIEW_ROWS = 10
+TREND_MONTHS_SHOWN = 120  # trend tables in the charts' metadata: ten years of months
 LANDING_MAX_AGE_HOURS = 36.0
 
 ERROR, WARN = dg.AssetCheckSeverity.ERROR, dg.AssetCheckSeverity.WARN
@@ -365,7 +367,8 @@ def build_assets(versions: Mapping[str, str]) -> list[dg.AssetsDefinition]:
     @dg.asset(
         group_name="warehouse", code_version=versions["charts"], kinds={"duckdb"},
         deps=[warehouse, WAREHOUSE_SNAPSHOT], retry_policy=RETRY,
-        description="PNG trend charts (monthly events by type, casualties, troop movements) from the "
+        description="Trend charts (monthly events by type, casualties, troop movements), shown on this "
+                    "page with their monthly tables and written as PNG files, from the "
                     "warehouse's read snapshot (so no warehouse lock is needed). Stale when the chart "
                     "code or `warehouse_snapshot`'s data version changes.",
     )
@@ -375,13 +378,19 @@ def build_assets(versions: Mapping[str, str]) -> list[dg.AssetsDefinition]:
         out_dir = duckdb_warehouse.file.parent / "charts"
         with _transient_only(duckdb.IOException, RuntimeError):
             version = duckdb_warehouse.chart_data_version()
-            written = charting.render_all(duckdb_warehouse.file, out_dir)
-        paths = [str(p) for p in written.values()]
-        return dg.MaterializeResult(data_version=dg.DataVersion(version), metadata={
-            "dagster/row_count": len(paths),
+            rendered = charting.render_charts(duckdb_warehouse.file)
+        written = charting.write_pngs(rendered, out_dir)
+        metadata: dict[str, Any] = {
+            "dagster/row_count": len(written),
             "folder": dg.MetadataValue.path(str(out_dir)),
-            "charts": dg.MetadataValue.md("\n".join(f"* `{p}`" for p in paths) or "_none_"),
-        })
+        }
+        # Shown on the asset's page: each chart as an image inside markdown (the PNG inline, so the
+        # UI needs no access to the folder), then its numbers month by month.
+        for name, chart in rendered.items():
+            metadata[name] = dg.MetadataValue.md(
+                f"![{name}](data:image/png;base64,{base64.b64encode(chart.png).decode('ascii')})")
+            metadata[f"{name}_table"] = dg.MetadataValue.md(checks.md_table(chart.table, TREND_MONTHS_SHOWN))
+        return dg.MaterializeResult(data_version=dg.DataVersion(version), metadata=metadata)
 
     return [ingest, clean_articles, analyses, article_dates, events, warehouse, warehouse_snapshot, charts]
 
