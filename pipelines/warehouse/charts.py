@@ -1,7 +1,8 @@
 """Trend charts as PNG bytes (matplotlib, Agg), with Arabic labels shaped for display.
 
-Matplotlib draws characters left to right without joining them, so Arabic labels are first
-reshaped into presentation forms (arabic-reshaper) and reordered visually (python-bidi).
+Matplotlib without libraqm draws characters left to right without joining them, so there Arabic
+labels are first reshaped into presentation forms (arabic-reshaper) and reordered visually
+(python-bidi); a matplotlib with libraqm gets them as they are (`for_matplotlib`).
 Functions are pure: rows in, PNG bytes (or table rows) out, over a continuous monthly axis;
 `render_charts(db_path)` queries the snapshot.
 """
@@ -19,6 +20,8 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from arabic_reshaper import reshape  # noqa: E402
+from matplotlib import ft2font  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 from bidi.algorithm import get_display  # noqa: E402
 
 EVENT_TYPE_AR = {
@@ -34,8 +37,18 @@ def shape_arabic(text: str) -> str:
     return get_display(reshape(text))
 
 
+# Matplotlib built with libraqm (the 3.11 wheels) joins and orders Arabic itself: shaping first
+# would reverse it a second time. Older builds draw code points left to right, unjoined.
+MATPLOTLIB_SHAPES_ARABIC = bool(getattr(ft2font, "__libraqm_version__", None))
+
+
+def for_matplotlib(text: str) -> str:
+    """Arabic text as this matplotlib must receive it to draw it correctly."""
+    return text if MATPLOTLIB_SHAPES_ARABIC else shape_arabic(text)
+
+
 def label(ar: str, en: str = "") -> str:
-    return shape_arabic(ar) + (f" ({en})" if en else "")
+    return for_matplotlib(ar) + (f" ({en})" if en else "")
 
 
 def month_axis(months: Iterable[str]) -> list[str]:
@@ -91,6 +104,7 @@ def line_chart_png(rows: Iterable[Sequence], title: str, ylabel: str, *, top: in
                     transform=ax.transAxes)
         step = max(1, -(-len(xs) // MAX_TICK_LABELS))  # a label every `step` months, at most 24
         ax.set_xticks(range(0, len(xs), step), xs[::step])
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts: no 1.5 events
         ax.set_title(title)
         ax.set_ylabel(ylabel)
         ax.grid(alpha=0.3)
@@ -113,7 +127,7 @@ def monthly_events_png(rows: Iterable[Sequence]) -> bytes:
 
 def casualties_png(rows: Iterable[Sequence]) -> bytes:
     """rows: (month, actor, killed)."""
-    named = [(m, a or shape_arabic("غير معروف"), k) for m, a, k in rows]
+    named = [(m, a or for_matplotlib("غير معروف"), k) for m, a, k in rows]
     return line_chart_png(named, label("القتلى شهريا حسب الفاعل", "killed per month, by actor"),
                           label("قتلى"))
 
