@@ -15,6 +15,7 @@ warehouse load puts it in the `quarantine` table while the rest of the day loads
 import base64
 import hashlib
 from collections import Counter
+from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 import dagster as dg
@@ -89,11 +90,38 @@ def _snippet(text: str, n: int = 60) -> str:
     return text if len(text) <= n else text[:n] + "…"
 
 
-def _check(name: str, problems: list[dict], asset: str, severity=ERROR, **meta: Any) -> dg.AssetCheckResult:
-    return dg.AssetCheckResult(
-        check_name=name, asset_key=asset, passed=not problems, severity=severity,
-        metadata={"problems": len(problems), "examples": _md(problems), **meta},
-    )
+@dataclass
+class _Verdict:
+    """One day's outcome of one check."""
+
+    problems: list[dict]
+    severity: dg.AssetCheckSeverity = ERROR
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+def _checks(context: AssetExecutionContext, asset: str, name: str, by_day: Mapping[str, _Verdict]):
+    """The check's result for each day of the run, each stored as one row with its day.
+
+    A one-day run yields an `AssetCheckResult` (Dagster attaches the day). A run over several days
+    (a backfill) yields one `AssetCheckEvaluation` per day with its partition: an `AssetCheckResult`
+    would be stored once without a day, and every day of the range would stay "planned". Dagster
+    blocks on a failed blocking evaluation the same way as on a failed result."""
+    def metadata(v: _Verdict) -> dict[str, Any]:
+        return {"problems": len(v.problems), "examples": _md(v.problems), **v.meta}
+
+    if len(by_day) == 1:
+        (v,) = by_day.values()
+        yield dg.AssetCheckResult(check_name=name, asset_key=asset, passed=not v.problems, severity=v.severity,
+                                  metadata=metadata(v))
+        return
+    key = dg.AssetCheckKey(dg.AssetKey(asset), name)
+    output, spec = next((o, spec) for o, spec in context.assets_def.check_specs_by_output_name.items()
+                        if spec.key == key)
+    for day, v in by_day.items():
+        yield dg.AssetCheckEvaluation(asset_key=key.asset_key, check_name=name, passed=not v.problems,
+                                      severity=v.severity, metadata=metadata(v), blocking=spec.blocking,
+                                      partition=day)
+    yield dg.Output(None, output_name=output)  # what an AssetCheckResult also emits: the check's step output
 
 
 def _spec(name: str, asset: str, description: str, blocking: bool = True) -> dg.AssetCheckSpec:
@@ -160,11 +188,10 @@ def build_assets(versions: Mapping[str, str]) -> list[dg.AssetsDefinition]:
         }, output_name="quarantine")
         age = checks.newest_file_age_hours(landing.dir)
         stale = age is None or age > LANDING_MAX_AGE_HOURS
-        yield dg.AssetCheckResult(
-            check_name="landing_fresh", asset_key="raw_articles", passed=not stale, severity=WARN,
-            metadata={"newest_file_age_hours": round(age, 2) if age is not None else -1,
-                      "max_age_hours": LANDING_MAX_AGE_HOURS},
-        )
+        fresh = _Verdict([{"newest_file_age_hours": round(age, 2) if age is not None else None}] if stale else [],
+                         WARN, {"newest_file_age_hours": round(age, 2) if age is not None else -1,
+                                "max_age_hours": LANDING_MAX_AGE_HOURS})
+        yield from _checks(context, "raw_articles", "landing_fresh", dict.fromkeys(context.partition_keys, fresh))
 
     @dg.asset(
         group_name="process", code_version=versions["clean_articles"], kinds={"python"},
@@ -253,7 +280,7 @@ def build_assets(versions: Mapping[str, str]) -> list[dg.AssetsDefinition]:
             _spec("dates_not_future", "events",
                   "Events reported as having happened are not dated after publication (+1 day for "
                   "time zones); future and hypothetical statements are exempt. Blocks when systematic "
-                  "(>= 3 events and > 5% of the run's events), warns on isolated misreadings."),
+                  "(>= 3 events and > 5% of the day's events), warns on isolated misreadings."),
             _spec("quantities_plausible", "events",
                   "Quantities are non-negative, value <= value_max, and below a per-role ceiling. "
                   "Blocks when systematic (>= 3 events and > 5%), warns on isolated misreadings."),
@@ -283,13 +310,19 @@ def build_assets(versions: Mapping[str, str]) -> list[dg.AssetsDefinition]:
                              "quantities": ", ".join(f"{q.value} {q.role or ''}" for q in e.quantities),
                              "date": e.date.value if e.date else ""} for r, e in evs]),
         })
-        yield _check("event_types", checks.event_type_problems(results), "events")
-        yield _check("evidence_offsets", checks.evidence_offset_problems(results), "events")
-        for name, problems in (("dates_not_future", checks.future_date_problems(results)),
-                               ("quantities_plausible", checks.quantity_problems(results))):
-            systematic = checks.is_systematic(len(problems), len(evs))
-            yield _check(name, problems, "events", severity=ERROR if systematic else WARN,
-                         events=len(evs), systematic=systematic)
+        results_by_day = {k: split_quarantined(v)[0] for k, v in out.items()}
+        for name, find in (("event_types", checks.event_type_problems),
+                           ("evidence_offsets", checks.evidence_offset_problems)):
+            yield from _checks(context, "events", name, {k: _Verdict(find(rs)) for k, rs in results_by_day.items()})
+        for name, find in (("dates_not_future", checks.future_date_problems),
+                           ("quantities_plausible", checks.quantity_problems)):
+            verdicts = {}
+            for k, rs in results_by_day.items():  # systematic or isolated: judged within each day
+                problems, n_events = find(rs), sum(len(r.events) for r in rs)
+                systematic = checks.is_systematic(len(problems), n_events)
+                verdicts[k] = _Verdict(problems, ERROR if systematic else WARN,
+                                       {"events": n_events, "systematic": systematic})
+            yield from _checks(context, "events", name, verdicts)
 
     @dg.asset(
         group_name="warehouse", code_version=versions["warehouse"], kinds={"duckdb"},
@@ -349,8 +382,9 @@ def build_assets(versions: Mapping[str, str]) -> list[dg.AssetsDefinition]:
             metadata={"snapshot": dg.MetadataValue.path(str(snapshot_path(duckdb_warehouse.file))),
                       "after_partitions": ", ".join(context.partition_keys[:5])},
         ))
-        yield _check("schema", schema, "warehouse")
-        yield _check("no_orphans", orphans, "warehouse", skipped_because_schema_failed=bool(schema))
+        yield from _checks(context, "warehouse", "schema", dict.fromkeys(keys, _Verdict(schema)))
+        yield from _checks(context, "warehouse", "no_orphans", dict.fromkeys(
+            keys, _Verdict(orphans, meta={"skipped_because_schema_failed": bool(schema)})))
 
     @dg.multi_observable_source_asset(
         specs=[dg.AssetSpec(
