@@ -124,6 +124,11 @@ def test_after_the_demo_load_the_sensor_waits_for_new_content(landing, warehouse
         assert list(runs) == ["2024-03-11"]
         assert tick(landing, instance, cursor, warehouse=warehouse_path)[0] == {}
 
+        # a file the demo loaded is withdrawn: its day is re-run so its rows go
+        (landing / "undated.jsonl").unlink()
+        runs, cursor = tick(landing, instance, cursor, warehouse=warehouse_path)
+        assert list(runs) == [INGEST_DAY]
+
 
 def test_ingest_day_comes_from_the_file_time(landing):
     assert os.stat(landing / "undated.jsonl").st_mtime == INGEST_MTIME
