@@ -65,7 +65,8 @@ def materialize_all(
 
 
 def run_summary(result: dg.ExecuteInProcessResult) -> str:
-    """'ok', 'ok, 1 warning: events.dates_not_future (2 problems)' or 'FAILED'."""
+    """'ok', 'ok, 1 warning: events.dates_not_future (2 problems)' or 'FAILED' (what `make demo`
+    prints per run: a day whose non-blocking checks warned is not just "ok")."""
     if not result.success:
         return "FAILED"
     warned = [_check_label(c) for c in result.get_asset_check_evaluations()
@@ -78,7 +79,7 @@ def run_summary(result: dg.ExecuteInProcessResult) -> str:
 def _check_label(check) -> str:
     problems = check.metadata.get("problems")
     return (f"{check.asset_key.to_user_string()}.{check.check_name}"
-            + (f" ({problems.value} problems)" if problems is not None else ""))
+            + (f" ({problems.value} problem{'' if problems.value == 1 else 's'})" if problems is not None else ""))
 
 
 def _report_failure(result: dg.ExecuteInProcessResult, log) -> None:

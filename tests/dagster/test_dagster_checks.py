@@ -135,7 +135,7 @@ def test_one_misdated_event_is_reported_but_the_day_loads(landing, warehouse_pat
     assert not check.passed and check.severity == dg.AssetCheckSeverity.WARN
     assert result.success and instance.get_latest_materialization_event(dg.AssetKey("warehouse"))
     summary = run_summary(result)  # what `make demo` prints for the day
-    assert summary.startswith("ok, ") and "events.dates_not_future (1 problems)" in summary
+    assert summary.startswith("ok, ") and "events.dates_not_future (1 problem)" in summary
 
 
 def test_each_check_execution_is_one_row_with_its_day(landing, warehouse_path, instance):
