@@ -42,7 +42,7 @@ MAX_PROBLEMS_SHOWN = 20
 # The date and quantity checks judge single extractions, and on real news a few per thousand events
 # are misread (a future date in a subordinate clause, "11 million displaced" read as killed). Those
 # are listed as a warning; the check blocks (ERROR) when the failure is systematic — at least
-# SYSTEMATIC_MIN events and more than SYSTEMATIC_SHARE of the run's events — which is what a broken
+# SYSTEMATIC_MIN events and more than SYSTEMATIC_SHARE of the day's events — which is what a broken
 # resolver or number parser looks like. Type and offset checks block on any failure: they are
 # invariants, not judgements.
 SYSTEMATIC_MIN = 3

@@ -1,9 +1,11 @@
 """The Marsad code location: `dagster dev` (workspace.yaml), `dagster definitions validate`, tests.
 
 Resources read `MARSAD_LANDING_DIR` (default `samples/`) and `MARSAD_WAREHOUSE` (default
-`data/warehouse.duckdb`) when the location loads. Runs use the multiprocess executor
-(`MARSAD_MAX_PROCESSES`, default: one process per core) so the NLP step and the date step of a run
-work in parallel; warehouse writes are serialised by the `duckdb_warehouse` pool (dagster.yaml).
+`data/warehouse.duckdb`) when the location loads. Runs of `marsad_job` (backfills, UI launches) use the
+multiprocess executor (`MARSAD_MAX_PROCESSES`, default: one process per core) so the NLP step and
+the date step of a run work in parallel; the sensor's and schedule's one-day runs use
+`marsad_day_job`, in one process (see `assets.automation`). Warehouse writes are serialised by the
+`duckdb_warehouse` pool (dagster.yaml).
 """
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from typing import Mapping
 
 import dagster as dg
 
-from assets.automation import daily_schedule, landing_sensor, marsad_job
+from assets.automation import daily_schedule, landing_sensor, marsad_day_job, marsad_job
 from assets.resources import (
     LandingFolder, PartitionedPickleIOManager, Warehouse, default_landing_dir, default_warehouse_path,
 )
@@ -63,7 +65,7 @@ def build_defs(
     """Definitions with optional code-version and path overrides (tests build variants)."""
     return dg.Definitions(
         assets=build_assets(versions or current_code_versions()),
-        jobs=[marsad_job],
+        jobs=[marsad_job, marsad_day_job],
         schedules=[daily_schedule],
         sensors=[landing_sensor],
         resources=build_resources(landing_dir, warehouse_path),

@@ -1,4 +1,4 @@
-"""Daily partitions by publication day, and which partition an article (or bad file) belongs to.
+"""Partitions by publication day, and which partition an article (or bad file) belongs to.
 
 An article goes to the day it was published. One without a publication date goes to its *ingest
 day*: the UTC day its file was last written in the landing folder. That day is stable (re-running
@@ -19,12 +19,20 @@ import dagster as dg
 from pipelines.ingest import landing_path
 from pipelines.records import Article, Quarantined
 
-# First day of the partition range. Long enough for archives (the 2011 uprisings); override it
-# with MARSAD_FIRST_DAY=YYYY-MM-DD for a shorter partition bar.
-FIRST_DAY = os.environ.get("MARSAD_FIRST_DAY", "2010-01-01")
-
-# end_offset=1: today's partition exists, so an undated article landing today has somewhere to go.
-daily_partitions = dg.DailyPartitionsDefinition(start_date=FIRST_DAY, end_offset=1)
+# One partition per day that holds data, added as days are discovered (dynamic partitions), rather
+# than a fixed daily calendar. A calendar has to start somewhere: started early (2010) the 16 days of
+# the demo were lost on a 17-year bar shown "0% filled"; started at the first day present, it still
+# runs to today, and an article older than the start (an archive delivered late) would fall outside
+# it until the code location is reloaded with another start. Here the partitions are exactly the days
+# the landing folder has fed, so the UI shows them filled and the Materialize dialog offers them.
+# Everything that discovers days registers them before launching runs, from the same function
+# (`split_by_day` / `article_day`): the landing sensor (in its SensorResult), `make demo`
+# (`register_days`), and a backfill is just a selection of these keys. The runs themselves do not
+# depend on the order of the keys (each asset takes {day: value}), so a day added late is fine.
+# `marsad load` writes the warehouse without Dagster; the sensor registers the days it finds loaded
+# there (see `assets.automation`) so they appear in the UI too.
+PARTITIONS_NAME = "days"
+daily_partitions = dg.DynamicPartitionsDefinition(name=PARTITIONS_NAME)
 
 DAY_FORMAT = "%Y-%m-%d"
 
@@ -71,10 +79,15 @@ def split_by_day(
     return dict(days)
 
 
-def valid_keys(keys: Iterable[str]) -> tuple[list[str], list[str]]:
-    """(keys inside the partition range, keys outside it) — e.g. dates before FIRST_DAY."""
-    known = set(daily_partitions.get_partition_keys())
-    inside, outside = [], []
-    for k in sorted(set(keys)):
-        (inside if k in known else outside).append(k)
-    return inside, outside
+def register_days(instance: dg.DagsterInstance, keys: Iterable[str]) -> list[str]:
+    """Add the days not yet known to the instance as partitions; returns the ones added."""
+    new = unregistered_days(instance, keys)
+    if new:
+        instance.add_dynamic_partitions(PARTITIONS_NAME, new)
+    return new
+
+
+def unregistered_days(instance: dg.DagsterInstance, keys: Iterable[str]) -> list[str]:
+    """The given days (sorted) that are not partitions yet."""
+    known = set(instance.get_dynamic_partitions(PARTITIONS_NAME))
+    return sorted(set(keys) - known)

@@ -9,6 +9,7 @@ import hashlib
 import os
 import pickle
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Mapping, Sequence
 
@@ -47,6 +48,18 @@ class LandingFolder(dg.ConfigurableResource):
         if not self.dir.is_dir():
             raise FileNotFoundError(f"landing folder {self.dir} does not exist (set MARSAD_LANDING_DIR)")
         return read_landing(self.dir, self.settings())
+
+
+@dataclass
+class LoadedFile:
+    """One landing file's rows in the warehouse (`Warehouse.loaded_from`)."""
+
+    articles: set[tuple[str, str, str]] = field(default_factory=set)  # (day, article_id, content_hash)
+    quarantined_lines: set[int | None] = field(default_factory=set)
+
+    @property
+    def days(self) -> set[str]:
+        return {day for day, _, _ in self.articles}
 
 
 class Warehouse(dg.ConfigurableResource):
@@ -98,6 +111,24 @@ class Warehouse(dg.ConfigurableResource):
         """A display query on the published snapshot."""
         with self.read_snapshot() as con:
             return con.execute(sql, params or []).fetchall()
+
+    def loaded_from(self, origins: Sequence[str]) -> dict[str, "LoadedFile"]:
+        """What the warehouse holds from each of these landing files (by `origin`): its articles as
+        (partition day, article id, content hash) and its quarantined lines. Read from the published
+        snapshot, so whoever loaded it — a Dagster run, `make demo` or `marsad load` — counts."""
+        out: dict[str, LoadedFile] = {o: LoadedFile() for o in origins}
+        if not origins or not self.file.exists():
+            return out
+        with self.read_snapshot() as con:
+            for origin, day, article_id, digest in con.execute(
+                    "SELECT origin, partition_day::VARCHAR, article_id, content_hash FROM articles"
+                    " WHERE origin IN (SELECT unnest(?))", [list(origins)]).fetchall():
+                out[origin].articles.add((day, article_id, digest))
+            for origin, line in con.execute(
+                    "SELECT origin, line FROM quarantine WHERE origin IN (SELECT unnest(?))",
+                    [list(origins)]).fetchall():
+                out[origin].quarantined_lines.add(line)
+        return out
 
     def chart_data_version(self) -> str:
         """Content hash of the rows the trend charts are drawn from (read from the snapshot).

@@ -12,8 +12,10 @@ day's list as a `Quarantined` (stage, reason, origin, line), the later stages pa
 warehouse load puts it in the `quarantine` table while the rest of the day loads.
 """
 
+import base64
 import hashlib
 from collections import Counter
+from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 import dagster as dg
@@ -21,7 +23,7 @@ from dagster import AssetExecutionContext
 import duckdb
 
 from assets import checks
-from assets.partitions import DayBatch, daily_partitions, split_by_day, valid_keys
+from assets.partitions import DayBatch, daily_partitions, split_by_day
 from assets.resources import LandingFolder, Warehouse
 from pipelines.nlp import get_analyzer
 from pipelines.nlp.cache import nlp_cache_path
@@ -39,6 +41,7 @@ RETRY = dg.RetryPolicy(max_retries=3, delay=2, backoff=dg.Backoff.EXPONENTIAL, j
 # A backfill launches one run per month of days; a single day re-runs alone.
 BACKFILL = dg.BackfillPolicy.multi_run(max_partitions_per_run=31)
 PREVIEW_ROWS = 10
+TREND_MONTHS_SHOWN = 120  # trend tables in the charts' metadata: ten years of months
 LANDING_MAX_AGE_HOURS = 36.0
 
 ERROR, WARN = dg.AssetCheckSeverity.ERROR, dg.AssetCheckSeverity.WARN
@@ -87,15 +90,45 @@ def _snippet(text: str, n: int = 60) -> str:
     return text if len(text) <= n else text[:n] + "…"
 
 
-def _check(name: str, problems: list[dict], asset: str, severity=ERROR, **meta: Any) -> dg.AssetCheckResult:
-    return dg.AssetCheckResult(
-        check_name=name, asset_key=asset, passed=not problems, severity=severity,
-        metadata={"problems": len(problems), "examples": _md(problems), **meta},
-    )
+@dataclass
+class _Verdict:
+    """One day's outcome of one check."""
+
+    problems: list[dict]
+    severity: dg.AssetCheckSeverity = ERROR
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+def _checks(context: AssetExecutionContext, asset: str, name: str, by_day: Mapping[str, _Verdict]):
+    """The check's result for each day of the run, each stored as one row with its day.
+
+    A one-day run yields an `AssetCheckResult` (Dagster attaches the day). A run over several days
+    (a backfill) yields one `AssetCheckEvaluation` per day with its partition: an `AssetCheckResult`
+    would be stored once without a day, and every day of the range would stay "planned". Dagster
+    blocks on a failed blocking evaluation the same way as on a failed result."""
+    def metadata(v: _Verdict) -> dict[str, Any]:
+        return {"problems": len(v.problems), "examples": _md(v.problems), **v.meta}
+
+    if len(by_day) == 1:
+        (v,) = by_day.values()
+        yield dg.AssetCheckResult(check_name=name, asset_key=asset, passed=not v.problems, severity=v.severity,
+                                  metadata=metadata(v))
+        return
+    key = dg.AssetCheckKey(dg.AssetKey(asset), name)
+    output, spec = next((o, spec) for o, spec in context.assets_def.check_specs_by_output_name.items()
+                        if spec.key == key)
+    for day, v in by_day.items():
+        yield dg.AssetCheckEvaluation(asset_key=key.asset_key, check_name=name, passed=not v.problems,
+                                      severity=v.severity, metadata=metadata(v), blocking=spec.blocking,
+                                      partition=day)
+    yield dg.Output(None, output_name=output)  # what an AssetCheckResult also emits: the check's step output
 
 
 def _spec(name: str, asset: str, description: str, blocking: bool = True) -> dg.AssetCheckSpec:
-    return dg.AssetCheckSpec(name, asset=asset, description=description, blocking=blocking)
+    """A check on a daily asset, partitioned like it: each execution is stored once, with its day
+    (without `partitions_def`, Dagster stores a "skipped" row with the day and a result row without it)."""
+    return dg.AssetCheckSpec(name, asset=asset, description=description, blocking=blocking,
+                             partitions_def=daily_partitions)
 
 
 # --------------------------------------------------------------------------- assets
@@ -133,10 +166,6 @@ def build_assets(versions: Mapping[str, str]) -> list[dg.AssetsDefinition]:
                              allow_retries=False)
         result = landing.read()
         days = split_by_day(result.articles, result.quarantined, landing.dir)
-        _, outside = valid_keys(days)
-        if outside:
-            context.log.warning(f"{sum(len(days[k].articles) for k in outside)} articles have days outside "
-                                f"the partition range: {outside[:5]}…")
         batches = {k: days.get(k, DayBatch()) for k in context.partition_keys}
         articles = {k: b.articles for k, b in batches.items()}
         undated = [i for b in batches.values() for i in b.undated_ids]
@@ -159,11 +188,10 @@ def build_assets(versions: Mapping[str, str]) -> list[dg.AssetsDefinition]:
         }, output_name="quarantine")
         age = checks.newest_file_age_hours(landing.dir)
         stale = age is None or age > LANDING_MAX_AGE_HOURS
-        yield dg.AssetCheckResult(
-            check_name="landing_fresh", asset_key="raw_articles", passed=not stale, severity=WARN,
-            metadata={"newest_file_age_hours": round(age, 2) if age is not None else -1,
-                      "max_age_hours": LANDING_MAX_AGE_HOURS},
-        )
+        fresh = _Verdict([{"newest_file_age_hours": round(age, 2) if age is not None else None}] if stale else [],
+                         WARN, {"newest_file_age_hours": round(age, 2) if age is not None else -1,
+                                "max_age_hours": LANDING_MAX_AGE_HOURS})
+        yield from _checks(context, "raw_articles", "landing_fresh", dict.fromkeys(context.partition_keys, fresh))
 
     @dg.asset(
         group_name="process", code_version=versions["clean_articles"], kinds={"python"},
@@ -252,7 +280,7 @@ def build_assets(versions: Mapping[str, str]) -> list[dg.AssetsDefinition]:
             _spec("dates_not_future", "events",
                   "Events reported as having happened are not dated after publication (+1 day for "
                   "time zones); future and hypothetical statements are exempt. Blocks when systematic "
-                  "(>= 3 events and > 5% of the run's events), warns on isolated misreadings."),
+                  "(>= 3 events and > 5% of the day's events), warns on isolated misreadings."),
             _spec("quantities_plausible", "events",
                   "Quantities are non-negative, value <= value_max, and below a per-role ceiling. "
                   "Blocks when systematic (>= 3 events and > 5%), warns on isolated misreadings."),
@@ -282,13 +310,19 @@ def build_assets(versions: Mapping[str, str]) -> list[dg.AssetsDefinition]:
                              "quantities": ", ".join(f"{q.value} {q.role or ''}" for q in e.quantities),
                              "date": e.date.value if e.date else ""} for r, e in evs]),
         })
-        yield _check("event_types", checks.event_type_problems(results), "events")
-        yield _check("evidence_offsets", checks.evidence_offset_problems(results), "events")
-        for name, problems in (("dates_not_future", checks.future_date_problems(results)),
-                               ("quantities_plausible", checks.quantity_problems(results))):
-            systematic = checks.is_systematic(len(problems), len(evs))
-            yield _check(name, problems, "events", severity=ERROR if systematic else WARN,
-                         events=len(evs), systematic=systematic)
+        results_by_day = {k: split_quarantined(v)[0] for k, v in out.items()}
+        for name, find in (("event_types", checks.event_type_problems),
+                           ("evidence_offsets", checks.evidence_offset_problems)):
+            yield from _checks(context, "events", name, {k: _Verdict(find(rs)) for k, rs in results_by_day.items()})
+        for name, find in (("dates_not_future", checks.future_date_problems),
+                           ("quantities_plausible", checks.quantity_problems)):
+            verdicts = {}
+            for k, rs in results_by_day.items():  # systematic or isolated: judged within each day
+                problems, n_events = find(rs), sum(len(r.events) for r in rs)
+                systematic = checks.is_systematic(len(problems), n_events)
+                verdicts[k] = _Verdict(problems, ERROR if systematic else WARN,
+                                       {"events": n_events, "systematic": systematic})
+            yield from _checks(context, "events", name, verdicts)
 
     @dg.asset(
         group_name="warehouse", code_version=versions["warehouse"], kinds={"duckdb"},
@@ -320,9 +354,9 @@ def build_assets(versions: Mapping[str, str]) -> list[dg.AssetsDefinition]:
         with _transient_only(duckdb.IOException, RuntimeError), duckdb_warehouse.read_snapshot() as con:
             counts = {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]
                       for t in ("articles", "event_mentions", "event_quantities", "events", "quarantine")}
-            day_rows = con.execute(
-                "SELECT count(*) FROM articles WHERE partition_day BETWEEN ? AND ?",
-                [context.partition_keys[0], context.partition_keys[-1]],
+            day_rows = con.execute(  # the run's days need not be consecutive (dynamic partitions)
+                "SELECT count(*) FROM articles WHERE partition_day::VARCHAR IN (SELECT unnest(?))",
+                [keys],
             ).fetchone()[0]
         # The checks judge what this load committed: the writer's file, read under the writer lock.
         with _transient_only(duckdb.IOException, WarehouseBusy), duckdb_warehouse.read_committed() as con:
@@ -348,8 +382,9 @@ def build_assets(versions: Mapping[str, str]) -> list[dg.AssetsDefinition]:
             metadata={"snapshot": dg.MetadataValue.path(str(snapshot_path(duckdb_warehouse.file))),
                       "after_partitions": ", ".join(context.partition_keys[:5])},
         ))
-        yield _check("schema", schema, "warehouse")
-        yield _check("no_orphans", orphans, "warehouse", skipped_because_schema_failed=bool(schema))
+        yield from _checks(context, "warehouse", "schema", dict.fromkeys(keys, _Verdict(schema)))
+        yield from _checks(context, "warehouse", "no_orphans", dict.fromkeys(
+            keys, _Verdict(orphans, meta={"skipped_because_schema_failed": bool(schema)})))
 
     @dg.multi_observable_source_asset(
         specs=[dg.AssetSpec(
@@ -366,7 +401,8 @@ def build_assets(versions: Mapping[str, str]) -> list[dg.AssetsDefinition]:
     @dg.asset(
         group_name="warehouse", code_version=versions["charts"], kinds={"duckdb"},
         deps=[warehouse, WAREHOUSE_SNAPSHOT], retry_policy=RETRY,
-        description="PNG trend charts (monthly events by type, casualties, troop movements) from the "
+        description="Trend charts (monthly events by type, casualties, troop movements), shown on this "
+                    "page with their monthly tables and written as PNG files, from the "
                     "warehouse's read snapshot (so no warehouse lock is needed). Stale when the chart "
                     "code or `warehouse_snapshot`'s data version changes.",
     )
@@ -376,13 +412,19 @@ def build_assets(versions: Mapping[str, str]) -> list[dg.AssetsDefinition]:
         out_dir = duckdb_warehouse.file.parent / "charts"
         with _transient_only(duckdb.IOException, RuntimeError):
             version = duckdb_warehouse.chart_data_version()
-            written = charting.render_all(duckdb_warehouse.file, out_dir)
-        paths = [str(p) for p in written.values()]
-        return dg.MaterializeResult(data_version=dg.DataVersion(version), metadata={
-            "dagster/row_count": len(paths),
+            rendered = charting.render_charts(duckdb_warehouse.file)
+        written = charting.write_pngs(rendered, out_dir)
+        metadata: dict[str, Any] = {
+            "dagster/row_count": len(written),
             "folder": dg.MetadataValue.path(str(out_dir)),
-            "charts": dg.MetadataValue.md("\n".join(f"* `{p}`" for p in paths) or "_none_"),
-        })
+        }
+        # Shown on the asset's page: each chart as an image inside markdown (the PNG inline, so the
+        # UI needs no access to the folder), then its numbers month by month.
+        for name, chart in rendered.items():
+            metadata[name] = dg.MetadataValue.md(
+                f"![{name}](data:image/png;base64,{base64.b64encode(chart.png).decode('ascii')})")
+            metadata[f"{name}_table"] = dg.MetadataValue.md(checks.md_table(chart.table, TREND_MONTHS_SHOWN))
+        return dg.MaterializeResult(data_version=dg.DataVersion(version), metadata=metadata)
 
     return [ingest, clean_articles, analyses, article_dates, events, warehouse, warehouse_snapshot, charts]
 

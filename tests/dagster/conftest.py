@@ -9,7 +9,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))  # landing_fixture helpers
 
-from landing_fixture import write_landing  # noqa: E402
+from assets.partitions import register_days  # noqa: E402
+from landing_fixture import FIXTURE_PARTITIONS, write_landing  # noqa: E402
 
 
 @pytest.fixture
@@ -24,10 +25,12 @@ def warehouse_path(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def instance(tmp_path: Path):
-    """A real on-disk instance (SQLite), like `dagster dev` uses, in a temp DAGSTER_HOME."""
+    """A real on-disk instance (SQLite), like `dagster dev` uses, in a temp DAGSTER_HOME, with the
+    fixture's days registered as partitions (what the sensor or `make demo` do before a run)."""
     home = tmp_path / "dagster_home"
     home.mkdir()
     with dg.instance_for_test(temp_dir=str(home)) as inst:
+        register_days(inst, FIXTURE_PARTITIONS)
         yield inst
 
 

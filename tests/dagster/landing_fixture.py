@@ -33,6 +33,8 @@ TXT_PAGE = """-
 DAYS = ("2024-03-10", "2024-03-11")  # publication days present in the fixture
 INGEST_MTIME = 1_710_288_000  # 2024-03-13 00:00 UTC: the "ingest day" of the undated record
 INGEST_DAY = "2024-03-13"
+# The fixture's days as partitions, in order, with the empty day between them that range runs cover.
+FIXTURE_PARTITIONS = (*DAYS, "2024-03-12", INGEST_DAY)
 
 
 def write_landing(folder: Path) -> Path:

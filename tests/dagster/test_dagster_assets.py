@@ -1,6 +1,8 @@
 """Integration: materialise every asset on a small landing folder into a temporary DuckDB."""
 from __future__ import annotations
 
+import base64
+
 import dagster as dg
 import duckdb
 import pytest
@@ -9,6 +11,7 @@ from landing_fixture import DAYS, INGEST_DAY, RECORDS, write_landing
 
 from assets.definitions import build_defs
 from assets.demo import materialize_all
+from assets.partitions import PARTITIONS_NAME
 from pipelines.ingest import read_landing
 from pipelines.nlp import get_analyzer
 from pipelines.process import process_articles
@@ -75,6 +78,23 @@ def test_every_asset_materialises_and_tables_are_filled(loaded, landing, warehou
     assert _rows(warehouse_path, "SELECT origin FROM quarantine") == [("broken.jsonl",)]
     n_sentences = _rows(warehouse_path, "SELECT count(*) FROM sentences")[0][0]
     assert n_sentences >= len(articles)
+
+
+def test_the_partitions_are_the_loaded_days_all_materialised(loaded, instance):
+    assert instance.get_dynamic_partitions(PARTITIONS_NAME) == sorted(ALL_DAYS)
+    for name in ("raw_articles", "events", "warehouse"):
+        assert instance.get_materialized_partitions(dg.AssetKey(name)) == set(ALL_DAYS), name
+
+
+def test_charts_are_shown_on_the_asset_page(loaded, instance):
+    meta = instance.get_latest_materialization_event(dg.AssetKey("charts")).asset_materialization.metadata
+    for name in ("monthly_events", "casualties", "troop_movements"):
+        image = meta[name].value
+        prefix = f"![{name}](data:image/png;base64,"
+        assert image.startswith(prefix) and image.endswith(")"), name
+        assert base64.b64decode(image[len(prefix):-1]).startswith(b"\x89PNG"), name
+        assert meta[f"{name}_table"].value.startswith("| month |"), name
+    assert "| 2024-03 |" in meta["monthly_events_table"].value
 
 
 def test_undated_articles_are_reported_in_metadata(loaded, instance):

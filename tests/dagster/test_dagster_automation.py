@@ -9,17 +9,24 @@ import dagster as dg
 
 from assets.automation import daily_schedule, decode_cursor, landing_sensor
 from assets.definitions import build_defs
-from assets.resources import LandingFolder
+from assets.demo import materialize_all
+from assets.partitions import PARTITIONS_NAME
+from assets.resources import LandingFolder, Warehouse
 from landing_fixture import DAYS, INGEST_DAY, INGEST_MTIME, RECORDS
 
 
-def tick(landing, instance, cursor=None):
-    ctx = dg.build_sensor_context(instance=instance, cursor=cursor,
-                                  resources={"landing": LandingFolder(path=str(landing))})
+def tick(landing, instance, cursor=None, warehouse=None):
+    """One sensor evaluation, applied as the daemon applies it: the days it registers become
+    partitions. Returns ({day: run key}, new cursor)."""
+    ctx = dg.build_sensor_context(instance=instance, cursor=cursor, resources={
+        "landing": LandingFolder(path=str(landing)),
+        "duckdb_warehouse": Warehouse(path=str(warehouse or landing.parent / "no-warehouse.duckdb"))})
     result = landing_sensor(ctx)
-    requests = list(result.run_requests or []) if isinstance(result, dg.SensorResult) else []
-    cursor = result.cursor if isinstance(result, dg.SensorResult) else cursor
-    return {r.partition_key: r.run_key for r in requests}, cursor
+    assert isinstance(result, dg.SensorResult)
+    for request in result.dynamic_partitions_requests or []:
+        instance.add_dynamic_partitions(request.partitions_def_name, list(request.partition_keys))
+    requests = list(result.run_requests or [])
+    return {r.partition_key: r.run_key for r in requests}, result.cursor
 
 
 def test_first_tick_requests_every_day_once(landing, instance):
@@ -70,14 +77,57 @@ def test_sensor_and_schedule_default_to_stopped_and_target_the_job():
     defs = build_defs()
     assert defs.resolve_sensor_def("landing_sensor").default_status == dg.DefaultSensorStatus.STOPPED
     assert defs.resolve_schedule_def("daily_schedule").default_status == dg.DefaultScheduleStatus.STOPPED
-    assert defs.resolve_sensor_def("landing_sensor").job_name == "marsad_job"
+    assert defs.resolve_sensor_def("landing_sensor").job_name == "marsad_day_job"
+    assert defs.resolve_schedule_def("daily_schedule").job_name == "marsad_day_job"
+    assert defs.resolve_job_def("marsad_day_job").executor_def.name == "in_process"
 
 
-def test_schedule_requests_yesterday():
-    ctx = dg.build_schedule_context(scheduled_execution_time=datetime(2024, 3, 12, 2, 0, tzinfo=timezone.utc))
+def test_schedule_requests_yesterday_when_it_holds_data(instance):
+    ctx = dg.build_schedule_context(instance=instance,
+                                    scheduled_execution_time=datetime(2024, 3, 12, 2, 0, tzinfo=timezone.utc))
     request = daily_schedule(ctx)
     assert request.partition_key == "2024-03-11"
     assert request.run_key == "daily:2024-03-11"
+    empty = dg.build_schedule_context(instance=instance,
+                                      scheduled_execution_time=datetime(2024, 3, 2, 2, 0, tzinfo=timezone.utc))
+    assert isinstance(daily_schedule(empty), dg.SkipReason)  # 2024-03-01 never received a file
+
+
+def test_new_days_become_partitions(landing, tmp_path):
+    (tmp_path / "fresh").mkdir()
+    with dg.instance_for_test(temp_dir=str(tmp_path / "fresh")) as fresh:
+        tick(landing, fresh)
+        assert fresh.get_dynamic_partitions(PARTITIONS_NAME) == sorted({*DAYS, INGEST_DAY})
+
+
+def test_after_the_demo_load_the_sensor_waits_for_new_content(landing, warehouse_path, tmp_path):
+    """`make demo` then the sensor turned on: its first tick has no cursor, yet launches nothing,
+    because the warehouse already holds every file's content; a new file is then one run."""
+    (tmp_path / "demo-home").mkdir()
+    with dg.instance_for_test(temp_dir=str(tmp_path / "demo-home")) as instance:
+        results = materialize_all(str(landing), str(warehouse_path), instance, log=lambda *_: None)
+        assert results and all(r.success for r in results)
+
+        runs, cursor = tick(landing, instance, warehouse=warehouse_path)
+        assert runs == {}
+        assert set(decode_cursor(cursor)) == {"reports.jsonl", "undated.jsonl", "2024-03-11-us-deployment.txt",
+                                              "broken.jsonl"}
+        # touched, not changed: the cursor sees a new mtime, the warehouse the same content
+        os.utime(landing / "reports.jsonl")
+        runs, cursor = tick(landing, instance, cursor, warehouse=warehouse_path)
+        assert runs == {}
+
+        (landing / "late.jsonl").write_text(json.dumps(
+            {"id": "late", "published": "2024-03-11", "text": RECORDS[1]["text"] + " وتجددت المظاهرات."},
+            ensure_ascii=False) + "\n", encoding="utf-8")
+        runs, cursor = tick(landing, instance, cursor, warehouse=warehouse_path)
+        assert list(runs) == ["2024-03-11"]
+        assert tick(landing, instance, cursor, warehouse=warehouse_path)[0] == {}
+
+        # a file the demo loaded is withdrawn: its day is re-run so its rows go
+        (landing / "undated.jsonl").unlink()
+        runs, cursor = tick(landing, instance, cursor, warehouse=warehouse_path)
+        assert list(runs) == [INGEST_DAY]
 
 
 def test_ingest_day_comes_from_the_file_time(landing):

@@ -9,6 +9,7 @@ import duckdb
 import pytest
 
 from assets.definitions import build_defs
+from assets.partitions import register_days
 
 DAYS = [f"2018-03-{d:02d}" for d in range(1, 11)]
 # Articles per day: two, so the corrected day still has one left after withdrawing one. The
@@ -73,6 +74,7 @@ def test_backfill_ten_days_multiprocess_then_rerun_one_day(shared_dir, tmp_path,
     (tmp_path / "home").mkdir()
 
     with dg.instance_for_test(temp_dir=str(tmp_path / "home")) as instance:
+        register_days(instance, DAYS)  # what the landing sensor does as the files land
         # The run a UI backfill of these 10 days launches (BackfillPolicy: up to 31 days per run).
         result = dg.execute_job(
             dg.reconstructable(backfill_job), instance=instance,

@@ -8,7 +8,8 @@ import duckdb
 
 from assets import checks
 from assets.definitions import build_defs
-from landing_fixture import DAYS
+from assets.demo import run_summary
+from landing_fixture import DAYS, FIXTURE_PARTITIONS
 from pipelines.process import ArticleResult
 from pipelines.records import Article, CleanArticle, Event, Quantity, Region, Span, TemporalExpression
 from pipelines.warehouse import apply_migrations
@@ -133,6 +134,15 @@ def test_one_misdated_event_is_reported_but_the_day_loads(landing, warehouse_pat
     check = next(c for c in result.get_asset_check_evaluations() if c.check_name == "dates_not_future")
     assert not check.passed and check.severity == dg.AssetCheckSeverity.WARN
     assert result.success and instance.get_latest_materialization_event(dg.AssetKey("warehouse"))
+    summary = run_summary(result)  # what `make demo` prints for the day
+    assert summary.startswith("ok, ") and "events.dates_not_future (1 problem)" in summary
+
+
+def test_each_check_execution_is_one_row_with_its_day(landing, warehouse_path, instance):
+    assert _materialize_day(landing, warehouse_path, instance).success
+    key = dg.AssetCheckKey(dg.AssetKey("events"), "event_types")
+    history = instance.event_log_storage.get_asset_check_execution_history(key, limit=10)
+    assert [(h.partition, h.status.value) for h in history] == [(DAYS[0], "SUCCEEDED")]
 
 
 def test_systematically_misdated_events_block_the_load(landing, warehouse_path, instance, monkeypatch):
@@ -142,4 +152,26 @@ def test_systematically_misdated_events_block_the_load(landing, warehouse_path, 
     result = _materialize_day(landing, warehouse_path, instance)
     check = next(c for c in result.get_asset_check_evaluations() if c.check_name == "dates_not_future")
     assert not check.passed and check.severity == dg.AssetCheckSeverity.ERROR
+    assert instance.get_latest_materialization_event(dg.AssetKey("warehouse")) is None
+
+
+def test_a_range_run_records_each_check_once_per_day_and_still_blocks(landing, warehouse_path, instance, monkeypatch):
+    """A backfill's run over several days: each day gets its own check row (none without a day, none
+    left "planned"), and a failed blocking check still stops the load."""
+    import pipelines.process as process  # the assets' stage functions
+
+    monkeypatch.setattr(process, "extract_events", _future_dated(3))  # systematic on the days with articles
+    defs = build_defs(landing_dir=str(landing), warehouse_path=str(warehouse_path))
+    daily = [k for a in defs.assets if a.partitions_def for k in a.keys]
+    result = dg.materialize(list(defs.assets), selection=daily, instance=instance, resources=defs.resources,
+                            tags={"dagster/asset_partition_range_start": FIXTURE_PARTITIONS[0],
+                                  "dagster/asset_partition_range_end": FIXTURE_PARTITIONS[-1]},
+                            raise_on_error=False)
+    assert not result.success
+    history = instance.event_log_storage.get_asset_check_execution_history(
+        dg.AssetCheckKey(dg.AssetKey("events"), "dates_not_future"), limit=20)
+    status = {h.partition: h.status.value for h in history}
+    # 03-12 has no article, 03-13 only the undated one (no publication date to be later than)
+    assert status == {"2024-03-10": "FAILED", "2024-03-11": "FAILED", "2024-03-12": "SUCCEEDED",
+                      "2024-03-13": "SUCCEEDED"}
     assert instance.get_latest_materialization_event(dg.AssetKey("warehouse")) is None

@@ -1,9 +1,12 @@
-"""The UI works in a real browser: `dagster dev` on a free port, a run launched through GraphQL,
-then the asset pages loaded in headless Chromium (DOM checked, screenshot kept for CI)."""
+"""The UI works in a real browser: the demo's load into an instance, `dagster dev` on it (free port),
+a run launched through GraphQL, then the asset pages loaded in headless Chromium (DOM checked,
+screenshots kept under test-output/ for CI): the demo days shown materialised, the chart shown."""
 from __future__ import annotations
 
+import base64
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -16,7 +19,10 @@ from pathlib import Path
 
 import pytest
 
-from landing_fixture import DAYS, write_landing
+import dagster as dg
+
+from assets.demo import materialize_all
+from landing_fixture import DAYS, INGEST_DAY, write_landing
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
@@ -69,10 +75,13 @@ def dagster_dev(tmp_path):
     home = tmp_path / "dagster_home"
     home.mkdir()
     shutil.copy(REPO / "dagster.yaml", home / "dagster.yaml")
+    landing, warehouse = write_landing(tmp_path / "landing"), tmp_path / "data" / "warehouse.duckdb"
+    with dg.DagsterInstance.from_config(str(home)) as instance:  # what `make demo` leaves behind
+        assert all(r.success for r in materialize_all(str(landing), str(warehouse), instance, log=lambda *_: None))
     port = free_port()
     env = {**os.environ, "DAGSTER_HOME": str(home),
-           "MARSAD_LANDING_DIR": str(write_landing(tmp_path / "landing")),
-           "MARSAD_WAREHOUSE": str(tmp_path / "data" / "warehouse.duckdb"),
+           "MARSAD_LANDING_DIR": str(landing),
+           "MARSAD_WAREHOUSE": str(warehouse),
            # The UI is what this test is about: steps run inside the launched run's process. The
            # multiprocess executor is covered by the backfill test.
            "MARSAD_EXECUTOR": "in_process"}
@@ -144,3 +153,122 @@ def test_ui_materialises_and_renders_the_asset_graph(dagster_dev, tmp_path):
     shot.unlink(missing_ok=True)
     chromium(f"{base}/locations/marsad/asset-groups/process", profile, f"--screenshot={shot}")
     assert shot.exists() and shot.stat().st_size > 20_000  # a blank page is a few kB
+
+
+def visible_text(dom: str) -> str:
+    dom = re.sub(r"<(script|style)\b.*?</\1>", " ", dom, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", dom))
+
+
+def test_ui_shows_the_demo_days_materialised_and_the_charts(dagster_dev, tmp_path):
+    base = dagster_dev
+    gql(base, "mutation { setNuxSeen }")
+    profile = tmp_path / "chromium"
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    days = len({*DAYS, INGEST_DAY})
+
+    # the partitions are the demo's days, every one materialised
+    page = chromium(f"{base}/assets/warehouse?view=partitions", profile, "--dump-dom")
+    text = visible_text(page.stdout)
+    assert f"{days} Partitions" in text and f"Materialized ({days})" in text and "Missing (0)" in text, text[:2000]
+    for name in ("partitions", "asset_graph_after_demo"):
+        (OUTPUT / f"{name}.png").unlink(missing_ok=True)
+    chromium(f"{base}/assets/warehouse?view=partitions", profile, f"--screenshot={OUTPUT / 'partitions.png'}")
+    group = f"{base}/locations/marsad/asset-groups/process"
+    chromium(group, profile, f"--screenshot={OUTPUT / 'asset_graph_after_demo.png'}")
+    graph = visible_text(chromium(group, profile, "--dump-dom").stdout)
+    # each node of the group: "Partitions 100% filled … 3 partitions" (before: "0% filled" of 6,185)
+    assert graph.count("Partitions 100% filled") == 4 and graph.count(f"{days} partitions") >= 4, graph[:2000]
+
+    # the charts: the tables inline, each chart behind its "[Show Markdown]" (Dagster folds markdown
+    # longer than 1,000 characters): clicked, the PNG must load in the page
+    shot = OUTPUT / "charts.png"
+    shot.unlink(missing_ok=True)
+    with DevTools(profile.with_name("chromium-devtools")) as browser:
+        browser.open(f"{base}/assets/charts")
+        assert browser.wait("document.body.innerText.includes('monthly_events_table')")
+        assert browser.wait("document.body.innerText.includes('2024-03')")  # the trend table, inline
+        assert browser.js(SHOW_CHART) == "clicked"
+        widths = browser.wait(LOADED_CHART_IMAGES)
+        assert widths and widths[0] >= 600, widths
+        shot.write_bytes(browser.screenshot())
+    assert shot.stat().st_size > 20_000
+
+
+SHOW_CHART = """(() => {
+  const row = [...document.querySelectorAll('tr')].find(r => r.textContent.startsWith('monthly_events')
+                                                          && r.textContent.includes('[Show Markdown]'));
+  const button = row && [...row.querySelectorAll('*')].find(e => e.children.length === 0
+                                                             && e.textContent.trim() === '[Show Markdown]');
+  if (!button) return 'no button';
+  button.click();
+  return 'clicked';
+})()"""
+LOADED_CHART_IMAGES = """[...document.querySelectorAll('img')]
+  .filter(i => i.src.startsWith('data:image/png;base64,') && i.complete && i.naturalWidth > 0)
+  .map(i => i.naturalWidth)"""
+
+
+class DevTools:
+    """Headless Chromium driven through the DevTools protocol (`websocket-client`), for what
+    `--dump-dom` cannot do: click, then wait for an image to load."""
+
+    def __init__(self, profile: Path):
+        self.profile = profile
+        self.port = free_port()
+        self.next_id = 0
+
+    def __enter__(self) -> "DevTools":
+        websocket = pytest.importorskip("websocket")
+        self.proc = subprocess.Popen(
+            [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync",
+             "--disable-background-networking", "--disable-component-update", f"--user-data-dir={self.profile}",
+             "--window-size=1400,900", f"--remote-debugging-port={self.port}", "about:blank"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        deadline = time.time() + 60
+        while True:
+            try:
+                targets = json.loads(urllib.request.urlopen(f"http://127.0.0.1:{self.port}/json", timeout=5).read())
+                page = next(t for t in targets if t["type"] == "page")
+                break
+            except (urllib.error.URLError, ConnectionError, StopIteration):
+                assert time.time() < deadline and self.proc.poll() is None, "chromium did not start"
+                time.sleep(0.2)
+        self.ws = websocket.create_connection(page["webSocketDebuggerUrl"], timeout=60, suppress_origin=True)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        try:
+            self.ws.close()
+        finally:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(timeout=10)
+
+    def call(self, method: str, **params) -> dict:
+        self.next_id += 1
+        self.ws.send(json.dumps({"id": self.next_id, "method": method, "params": params}))
+        while True:
+            message = json.loads(self.ws.recv())
+            if message.get("id") == self.next_id:
+                assert "error" not in message, message
+                return message["result"]
+
+    def js(self, expression: str):
+        result = self.call("Runtime.evaluate", expression=expression, returnByValue=True)
+        return result["result"].get("value")
+
+    def wait(self, expression: str, timeout: float = 60):
+        deadline = time.time() + timeout
+        while not (value := self.js(expression)) and time.time() < deadline:
+            time.sleep(0.25)
+        return value
+
+    def open(self, url: str) -> None:
+        self.call("Page.navigate", url=url)
+
+    def screenshot(self) -> bytes:
+        return base64.b64decode(self.call("Page.captureScreenshot", format="png")["data"])
