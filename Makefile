@@ -34,7 +34,7 @@ test-fast: $(STAMP)
 # Run from $(DAGSTER_HOME): `dagster dev` warns about a dagster.yaml in any other current folder (the
 # repository's is the template copied there). `dagster dev` is superseded by `dg dev`, which needs the
 # dagster-dg-cli package we do not depend on: that one notice is filtered by its text.
-ui: $(STAMP)
+ui: $(STAMP)  # UI_ARGS="-p 3001" passes options to dagster dev
 	mkdir -p $(DAGSTER_HOME)
 	cp -n dagster.yaml $(DAGSTER_HOME)/dagster.yaml 2>/dev/null || true
 	cd $(DAGSTER_HOME) && PYTHONWARNINGS='ignore:Function `dev_command` is superseded' \

@@ -5,6 +5,8 @@ the repository folder in a plain shell (bash strips a trailing `# ...` comment).
 comment starts with `long-running:` (a server, the whole suite) is dry-run only (`make -n`): it must
 still name a real target. Other fenced blocks and inline code are not commands.
 
+`make ui` is also started for real (on a free port) until it serves, and must log no warning.
+
 The commands run in a git copy of the repository's files (uncommitted edits and new files included,
 as a fresh clone of them), with a two-article landing folder, no DAGSTER_HOME and `.venv/bin` not on
 PATH. The copy shares this checkout's installed venv: its install stamp must be up to date, and the
@@ -16,8 +18,12 @@ from __future__ import annotations
 import json
 import os
 import re
+import select
 import shutil
+import signal
+import socket
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -60,17 +66,15 @@ def _copy_checkout(dst: Path) -> None:
             shutil.copy2(src, dst / rel)
 
 
-@pytest.mark.slow
-def test_every_readme_command_runs_as_written(tmp_path: Path):
+@pytest.fixture
+def clone(tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    """(git copy of the checkout, plain environment for its commands); skips without an installed venv."""
     if os.environ.get(NESTED):
         pytest.skip("already inside a README run (a command ran the suite): no recursion")
     venv = (REPO / ".venv").resolve()
     stamp = venv / ".installed"
     if not (venv / "bin" / "marsad").exists() or not stamp.exists():
         pytest.skip("no installed .venv (run `make install` first); this test never installs")
-    commands = readme_commands((REPO / "README.md").read_text(encoding="utf-8"))
-    assert len(commands) >= 6, commands
-
     repo = tmp_path / "clone"
     repo.mkdir()
     _copy_checkout(repo)
@@ -96,6 +100,14 @@ def test_every_readme_command_runs_as_written(tmp_path: Path):
     for key in ("MARSAD_CACHE_DIR", "MARSAD_SHARED_DIR"):
         if key in os.environ:
             env[key] = os.environ[key]
+    return repo, env
+
+
+@pytest.mark.slow
+def test_every_readme_command_runs_as_written(clone):
+    repo, env = clone
+    commands = readme_commands((REPO / "README.md").read_text(encoding="utf-8"))
+    assert len(commands) >= 6, commands
 
     ran = []
     for command, long_running in commands:
@@ -117,3 +129,44 @@ def test_every_readme_command_runs_as_written(tmp_path: Path):
     assert list((repo / "data" / "export").rglob("*.parquet")), "the export example wrote no Parquet file"
     status = _git(repo, "status", "--porcelain", "--untracked-files=all")
     assert status == "", f"README commands left files git does not ignore:\n{status}"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.mark.slow
+def test_make_ui_starts_without_warnings(clone):
+    """`make ui` (the long-running README command) serves the UI and logs no warning on the way."""
+    repo, env = clone
+    port = _free_port()
+    proc = subprocess.Popen(["make", "ui", f"UI_ARGS=-h 127.0.0.1 -p {port}"], cwd=repo, env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    lines: list[str] = []
+    deadline = time.monotonic() + 180
+    try:
+        assert proc.stdout is not None
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([proc.stdout], [], [], 1.0)
+            if not ready:
+                continue
+            line = proc.stdout.readline()
+            if not line:
+                break  # exited
+            lines.append(line)
+            if "Serving dagster-webserver" in line:
+                break
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGINT)
+            try:
+                proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+    out = "".join(lines)
+    assert "Serving dagster-webserver" in out, out[-3000:]
+    warnings = [line for line in lines if re.search(r"warn", line, re.I) and "PYTHONWARNINGS=" not in line]
+    assert not warnings, "".join(warnings)
