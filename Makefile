@@ -31,10 +31,14 @@ test: $(STAMP)
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -n 2 -m "not slow" tests
 
-ui: $(STAMP)
+# Run from $(DAGSTER_HOME): `dagster dev` warns about a dagster.yaml in any other current folder (the
+# repository's is the template copied there). `dagster dev` is superseded by `dg dev`, which needs the
+# dagster-dg-cli package we do not depend on: that one notice is filtered by its text.
+ui: $(STAMP)  # UI_ARGS="-p 3001" passes options to dagster dev
 	mkdir -p $(DAGSTER_HOME)
 	cp -n dagster.yaml $(DAGSTER_HOME)/dagster.yaml 2>/dev/null || true
-	$(BIN)/dagster dev -w workspace.yaml
+	cd $(DAGSTER_HOME) && PYTHONWARNINGS='ignore:Function `dev_command` is superseded' \
+		$(CURDIR)/$(BIN)/dagster dev -w $(CURDIR)/workspace.yaml $(UI_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run --scaling --incremental --synthetic 1000000

@@ -1,8 +1,11 @@
 """`marsad` command line.
 
 The `extract` and `dates` contracts are fixed (the evaluation scorer and users rely on them):
-one JSON object per line on stdout; errors on stderr with a non-zero exit; a bad input line is
-reported and skipped. Other command groups register themselves from their own area's
+one JSON object per line on stdout; diagnostics on stderr. Exit status (the README's table):
+0 the input was read (bad lines reported, skipped and counted in one "N lines skipped" line);
+1 `extract` read the input but some articles failed at a stage (reported and counted; the others
+are printed); 2 nothing could be read (missing or undecodable input, every record line bad) or a
+usage error. `--input -` reads standard input with the same reader. Other command groups register themselves from their own area's
 `commands` module (`register(subparsers)`), so each area owns its commands.
 """
 from __future__ import annotations
@@ -16,8 +19,8 @@ from datetime import date
 from pathlib import Path
 from typing import Iterator
 
-from pipelines.ingest import IngestSettings, read_jsonl
-from pipelines.ingest.core import parse_published, read_page
+from pipelines.ingest import IngestSettings, read_jsonl, read_jsonl_stream
+from pipelines.ingest.core import NO_RECORDS, parse_published, read_page
 from pipelines.ingest.encoding import EMPTY_FILE
 from pipelines.records import Article
 
@@ -38,28 +41,44 @@ def _warn(msg: str) -> None:
     print(f"marsad: {msg}", file=sys.stderr)
 
 
-def read_input_docs(path: Path) -> Iterator[Article]:
+STDIN = "-"
+
+
+def read_input_docs(path: Path | str) -> Iterator[Article]:
     """Read `{"id","text","published"?,"title"?}` lines with the landing reader (same limits, line
-    and id rules); report and skip bad lines. Records of equal text under other ids are all kept."""
+    and id rules); `-` reads standard input. Each bad line is reported on stderr and skipped, then
+    one summary line says how many were; records of equal text under other ids are all kept.
+    CliError (exit 2) when nothing could be read: the input cannot be opened or decoded, or every
+    record line is bad. An empty input (no lines, or blank lines only) gives nothing, no error."""
     # The user named this file: a link they give is theirs to follow; it must still be a regular
     # file (a FIFO is reported, not waited on). No Arabic check, no file-age rule, no quarantine folder.
     settings = replace(IngestSettings.from_env(), require_arabic=False, min_age_seconds=0.0, quarantine_dir=None)
+    name = str(path)
     try:
-        result = read_jsonl(Path(path).resolve(), settings)
+        if name == STDIN:
+            result = read_jsonl_stream(sys.stdin.buffer, STDIN, settings)
+        else:
+            result = read_jsonl(Path(path).resolve(), settings)
     except OSError as exc:
         raise CliError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    skipped = 0
     for q in result.quarantined:
-        if q.line is None and q.reason == EMPTY_FILE:
+        if q.line is None and q.reason in (EMPTY_FILE, NO_RECORDS):
             return  # nothing to extract
         if q.line is None:
             raise CliError(f"cannot read {path}: {q.reason}")
         _warn(f"{path}:{q.line}: skipped: {q.reason}")
+        skipped += 1
+    if skipped:
+        _warn(f"{path}: {skipped} line{'s' if skipped > 1 else ''} skipped, {len(result.articles)} read")
+        if not result.articles:
+            raise CliError(f"cannot read {path}: every record line is bad")
     yield from result.articles
 
 
 def load_docs(args: argparse.Namespace) -> list[Article]:
     if args.input:
-        return list(read_input_docs(Path(args.input)))
+        return list(read_input_docs(args.input))
     if not args.file:
         raise CliError("give an article FILE or --input DOCS.jsonl")
     path = Path(args.file)
@@ -93,6 +112,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
             continue
         for ev in result.events:
             _emit(ev.to_json(explain=args.explain))
+    if failed:
+        _warn(f"{failed} article{'s' if failed > 1 else ''} failed, {len(docs) - failed} extracted")
     return 1 if failed else 0
 
 
@@ -107,7 +128,7 @@ def cmd_dates(args: argparse.Namespace) -> int:
 
 def _add_doc_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", nargs="?", help="one article (.txt page or .jsonl)")
-    p.add_argument("--input", help="JSONL, one {id, text, published?, title?} per line")
+    p.add_argument("--input", help="JSONL, one {id, text, published?, title?} per line; - reads standard input")
     p.add_argument("--published", help="publication date YYYY-MM-DD for a single FILE")
 
 

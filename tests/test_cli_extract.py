@@ -1,7 +1,9 @@
 """Contract tests for `marsad extract` (the scorer and users rely on this output)."""
 from __future__ import annotations
 
+import io
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -110,3 +112,76 @@ def test_seed_article_gives_the_deployment_event(samples_dir: Path, capsys) -> N
     assert e["actor"]["code"].split()[0] == "USA"
     for span in [e["trigger"], e["actor"], *e["quantities"], *e["locations"]]:
         assert text[span["start"]:span["end"]] == span["text"]
+
+
+# --- standard input and exit codes (README "The marsad command line": exit status table) -------
+
+class _Pipe(io.RawIOBase):
+    """Bytes that can be read once and not sought back, as standard input from a pipe."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = io.BytesIO(data)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:
+        chunk = self._data.read(min(len(b), 7))  # short reads, as a pipe gives them
+        b[:len(chunk)] = chunk
+        return len(chunk)
+
+
+def _stdin(monkeypatch, data: bytes) -> None:
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BufferedReader(_Pipe(data))))
+
+
+def test_input_dash_reads_standard_input_like_a_file(tmp_path: Path, capsys, monkeypatch) -> None:
+    lines = [json.dumps(d, ensure_ascii=False) for d in DOCS]
+    path = _write(tmp_path, lines)
+    code_f, from_file, _ = _run(capsys, ["extract", "--input", str(path)])
+    _stdin(monkeypatch, path.read_bytes())
+    code_s, from_stdin, _ = _run(capsys, ["extract", "--input", "-"])
+    assert code_f == code_s == 0 and from_stdin == from_file and from_stdin
+    _stdin(monkeypatch, path.read_bytes())
+    code_d, dates, _ = _run(capsys, ["dates", "--input", "-"])
+    assert code_d == 0 and {d["doc_id"] for d in dates} >= {"a1"}
+
+
+def test_standard_input_keeps_the_readers_rules(capsys, monkeypatch) -> None:
+    # UTF-16 is sniffed from the first bytes (which a pipe cannot give back: they are put in front),
+    # a line over the read limit is skipped with its number, a reused id is refused.
+    monkeypatch.setenv("MARSAD_MAX_READ_BYTES", "4096")
+    lines = [json.dumps(DOCS[2], ensure_ascii=False),
+             json.dumps({"id": "long", "text": "قتل " * 3000}, ensure_ascii=False),
+             json.dumps({**DOCS[2], "text": "واعتقلت الشرطة ٢٠ متظاهرا."}, ensure_ascii=False)]
+    _stdin(monkeypatch, ("\n".join(lines) + "\n").encode("utf-16"))
+    code, events, err = _run(capsys, ["extract", "--input", "-"])
+    assert code == 0 and {e["doc_id"] for e in events} == {"a3"}
+    assert "-:2: skipped: line longer than" in err and "-:3: skipped: id 'a3' already used" in err
+    assert "marsad: -: 2 lines skipped, 1 read" in err
+
+
+def test_a_bad_line_is_counted_and_exits_zero(tmp_path: Path, capsys) -> None:
+    path = _write(tmp_path, ["{not json", json.dumps(DOCS[0], ensure_ascii=False)])
+    code, events, err = _run(capsys, ["extract", "--input", str(path)])
+    assert code == 0 and events
+    assert err.count("skipped") == 2 and "1 line skipped, 1 read" in err
+
+
+@pytest.mark.parametrize("content, code", [
+    (b"", 0),  # empty: nothing to extract, not an error
+    (b"\n  \n", 0),  # blank lines only: the same
+    (b"{not json\n[1]\n", 2),  # every record line bad: nothing could be read
+    (b"\x00\x01\x02\xff\xfe\x00" * 20, 2),  # no text encoding fits
+])
+@pytest.mark.parametrize("command", ["extract", "dates"])
+def test_exit_status_follows_the_readme_table(tmp_path: Path, capsys, monkeypatch, content, code, command) -> None:
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(content)
+    got, out, err = _run(capsys, [command, "--input", str(path)])
+    assert (got, out) == (code, [])
+    _stdin(monkeypatch, content)
+    got, out, err = _run(capsys, [command, "--input", "-"])
+    assert (got, out) == (code, [])
+    if code:
+        assert err.startswith("marsad: ") and err.rstrip().splitlines()[-1].startswith("marsad: ")

@@ -15,7 +15,7 @@ asserted (`modality:asserted:judge.reported` when that overrules the assessor), 
 is demoted to `historical` (`modality:historical:judge.not_reported`) and stays in the warehouse
 with its confidence, outside the counts. What the rules' own cues marked negated, hypothetical,
 future or background stands. A troop level (a MOBILIZE with its deployed count; see `troop_level`)
-is never demoted.
+is never demoted, unless it is dated after the publication date (a level planned, not reported).
 """
 from __future__ import annotations
 
@@ -151,11 +151,13 @@ def judged(e: Event) -> bool:
                                          and e.explain[-1] == ASSESSOR_DEMOTED)
 
 
-def troop_level(e: Event) -> bool:
+def troop_level(e: Event, published: date | None = None) -> bool:
     """A deployment with its troop count ("وتنشر الولايات المتحدة نحو 900 جندي في سوريا"). Coders read
     a standing troop level as a state, not an act, but analysts track troop levels by month (the
-    `troop_movements` view), so the judge scores these and never demotes them."""
-    return e.event_type == "MOBILIZE" and any(q.role == "deployed" for q in e.quantities)
+    `troop_movements` view), so the judge scores these and never demotes them. A count dated after
+    the publication date ("10000 عنصر بحلول كانون الثاني المقبل") is a plan, not a level: not one."""
+    return (e.event_type == "MOBILIZE" and any(q.role == "deployed" for q in e.quantities)
+            and _date_gap(e, published) != "future")
 
 
 @dataclass(frozen=True)
@@ -180,7 +182,7 @@ class Judge:
             note = f"judge:p={p:.2f} threshold {self.threshold:.2f}"
             if not judged(e):
                 e = replace(e, confidence=p, explain=[*e.explain, note])
-            elif p >= self.threshold or troop_level(e):
+            elif p >= self.threshold or troop_level(e, published):
                 e = replace(e, modality="asserted", confidence=p,
                             explain=[*e.explain, note] + ([RESTORED_RULE] if e.modality != "asserted" else []))
             else:

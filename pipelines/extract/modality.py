@@ -390,8 +390,17 @@ _UNDERGO = frozenset(normalize(w) for w in """
 _USED = frozenset(normalize(w) for w in "استخدم استخدمت استخدموا استعمل استعملت استعملوا".split())
 _SA_PREFIX = Cue("fut.sa_prefix", "future", "narrow", frozenset(), ())
 _SA_GOVERNOR = Cue("fut.sa_governor", "future", "narrow", frozenset(), ())
+# a count whose verb is future: "عدد العسكريين المنتشرين في الجنوب سيرتفع إلى 10000 عنصر"
+_SA_COUNT = Cue("fut.sa_count", "future", "narrow", frozenset(), ())
+_COUNT_CUE_GAP = 8  # words from a count's cue word to its future verb
+_VERB_COUNT_GAP = 3  # words from that verb to the number it sets ("سيرتفع إلى نحو 10000")
 # Words that look like سـ + imperfect but are nouns or numbers ("ستين" sixty, "سيول" floods).
 _NOT_SA_VERBS = frozenset({"ستين", "سنين", "سيول", "ستار", "سيناريو", "سيارات", "سيدات", "ستون"})
+
+
+def _is_number(word: str) -> bool:
+    """Digits in any digit system ("10000", "١٠٠٠٠", "2,500")."""
+    return any(c.isdigit() for c in word)
 
 
 def _is_sa_future_verb(word: str) -> bool:
@@ -516,13 +525,26 @@ def classify_modality(sentence: AnalyzedSentence, trigger: TriggerMatch,
     if trigger.prefix in ("س", "وس", "فس"):
         found.append((_PRIORITY["future"], 0, _SA_PREFIX, trigger.text[: len(trigger.prefix)]))
 
-    # a verbal-noun trigger that is the object of a future verb: "سيتوصل إلى اتفاق", "ستشن هجوما"
-    if trigger.kind == "noun":
+    # a verbal-noun trigger that is the object of a future verb: "سيتوصل إلى اتفاق", "ستشن هجوما";
+    # a count's cue word after its future verb: "سينشر 3000 جندي"
+    counted = trigger.entry.startswith("quantity:")
+    if trigger.kind == "noun" or counted:
         for k in range(ti - 1, max(-1, ti - 4), -1):
             if a.hard[k] != a.hard[ti]:
                 break
             if _is_sa_future_verb(a.words[k].text):
                 add(_SA_GOVERNOR, k, k)
+                break
+
+    # a count's cue word before the future verb that sets the number: "عدد العسكريين المنتشرين في
+    # الجنوب سيرتفع إلى 10000 عنصر" is a troop level to come, not one reported
+    if counted:
+        for k in range(tj + 1, min(len(a.words), tj + 1 + _COUNT_CUE_GAP)):
+            if a.hard[k] != a.hard[tj] or _is_number(a.words[k].text):
+                break
+            if _is_sa_future_verb(a.words[k].text) and any(
+                    _is_number(w.text) for w in a.words[k + 1:k + 2 + _VERB_COUNT_GAP]):
+                add(_SA_COUNT, k, k)
                 break
 
     # purpose ل on a verbal noun: "أرسل طائرات لقصف المدينة"، "لشن هجمات" - what is meant, not done

@@ -77,7 +77,7 @@ def key_of(name: str) -> tuple[str, ...]:
 
 
 # Columns of each table (a row may leave trailing optional columns out).
-_COLUMNS = {"countries.tsv": (7, 7), "admin1.tsv": (4, 4), "supplement.tsv": (8, 9)}
+_COLUMNS = {"countries.tsv": (7, 7), "admin1.tsv": (4, 4), "supplement.tsv": (8, 9), "readings.tsv": (3, 6)}
 
 
 class DataError(ValueError):

@@ -116,13 +116,13 @@ def scan(tokens: Tokens, dictionary: Dictionary) -> Iterator[Hit]:
             i = best.last + 1
 
 
-_MARKS = frozenset(chr(c) for c in range(0x064B, 0x0660)) | {"\u0670", "\u0640"}
+MARKS = frozenset(chr(c) for c in range(0x064B, 0x0660)) | {"\u0670", "\u0640"}  # diacritics, tatweel
 
 
 def original_span(tokens: Tokens, start: int, end: int) -> tuple[int, int]:
     """A normalised span in the original text, with the last letter's diacritics kept."""
     ostart, oend = tokens.norm.to_original(start, end)
     text = tokens.norm.original
-    while oend < len(text) and text[oend] in _MARKS:
+    while oend < len(text) and text[oend] in MARKS:
         oend += 1
     return ostart, oend

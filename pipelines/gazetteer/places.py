@@ -4,7 +4,9 @@ A name is looked up on normalised, clitic-stripped tokens (longest match first);
 name ("طرابلس": Lebanon or Libya) is resolved by the article's country context, then by the
 candidate's prior (population for towns, salience for countries, divisions and our supplement).
 Place-type words before a name ("محافظة", "مدينة", "ريف", "مديرية") steer the choice and are
-required for names that are also ordinary words (data/common_words.tsv).
+required for names that are also ordinary words (data/common_words.tsv). Names written alike
+that are different places ("عمان": Amman or Oman) are read by their diacritics, the words before
+them or the sentence's words first (data/readings.tsv).
 """
 from __future__ import annotations
 
@@ -12,8 +14,10 @@ from collections import Counter
 from functools import lru_cache
 from typing import Iterable, NamedTuple
 
-from pipelines.gazetteer.index import CORE, FOCUS, Entry, PlaceIndex, group_cues, load_index
-from pipelines.gazetteer.matching import Dictionary, Tokens, original_span, scan, tokenize, variants
+from pipelines.gazetteer.index import (
+    CORE, FOCUS, Entry, PlaceIndex, group_cues, key_of, load_index, read_tsv, split_variants,
+)
+from pipelines.gazetteer.matching import MARKS, Dictionary, Tokens, original_span, scan, tokenize, variants
 from pipelines.records import Place
 from pipelines.text import normalize
 
@@ -93,9 +97,83 @@ def _strip_ok(key: tuple[str, ...]) -> bool:
                for e in load_index().names[key])
 
 
+class _Reading(NamedTuple):
+    """One reading of a name written alike for several places (data/readings.tsv)."""
+
+    name: str  # the gazetteer entry's English name
+    country: str
+    written: tuple[tuple[tuple[str, frozenset[str]], ...], ...]  # letters with the marks that decide
+    before: tuple[tuple[str, ...], ...]  # normalised token keys
+    context: tuple[tuple[str, ...], ...]
+
+    def picks(self, e: Entry) -> bool:
+        return e.name == self.name and e.country == self.country
+
+
+def _letters(written: str) -> tuple[tuple[str, frozenset[str]], ...]:
+    """(normalised letter, its diacritics) of each letter; tatweel and unmapped characters dropped."""
+    out: list[tuple[str, set[str]]] = []
+    for ch in written:
+        if ch in MARKS:
+            if out and ch != "\u0640":
+                out[-1][1].add(ch)
+            continue
+        n = normalize(ch)
+        if n:
+            out.append((n, set()))
+    return tuple((c, frozenset(m)) for c, m in out)
+
+
+@lru_cache(maxsize=1)
+def _readings() -> dict[tuple[str, ...], tuple[_Reading, ...]]:
+    out: dict[tuple[str, ...], list[_Reading]] = {}
+    for name, name_en, iso3, written, before, context in read_tsv("readings.tsv"):
+        out.setdefault(key_of(name), []).append(_Reading(
+            name_en, iso3, tuple(_letters(w) for w in split_variants(written)),
+            tuple(key_of(w) for w in split_variants(before)), tuple(key_of(w) for w in split_variants(context))))
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _spelled(span: str, written: tuple[tuple[str, frozenset[str]], ...]) -> bool:
+    """The span has the written form's letters, each with at least the written form's marks."""
+    got = _letters(span)
+    return len(got) == len(written) and all(
+        g[0] == w[0] and w[1] <= g[1] for g, w in zip(got, written))
+
+
+def _has_key(tokens: Tokens, key: tuple[str, ...], lo: int, hi: int) -> bool:
+    """`key` occurs in tokens[lo:hi] (a clitic may be attached to its first word)."""
+    n = len(key)
+    for i in range(max(0, lo), min(hi, len(tokens.words)) - n + 1):
+        if (tuple(tokens.words[i + 1:i + n]) == key[1:] and all(tokens.joined[i:i + n - 1])
+                and any(v == key[0] for v, _ in variants(tokens.words[i]))):
+            return True
+    return False
+
+
+def _read(tokens: Tokens, first: int, last: int, span: str,
+          readings: tuple[_Reading, ...]) -> _Reading | None:
+    """The reading a name's spelling, the words before it, or its sentence pick; None: undecided."""
+    for decides in (
+        lambda r: any(_spelled(span, w) for w in r.written),
+        lambda r: any(_has_key(tokens, b, first - len(b), first) and all(tokens.joined[first - len(b):first])
+                      for b in r.before),
+    ):
+        chosen = [r for r in readings if decides(r)]
+        if len(chosen) == 1:
+            return chosen[0]
+    words = len(tokens.words)
+    hits = {r: sum(_has_key(tokens, c, 0, first) or _has_key(tokens, c, last + 1, words) for c in r.context)
+            for r in readings}
+    best = max(hits.values())
+    chosen = [r for r, n in hits.items() if n == best]
+    return chosen[0] if best and len(chosen) == 1 else None
+
+
 class _Scanned(NamedTuple):
     tokens: Tokens
-    pending: list[tuple[int, int, tuple[Entry, ...], str | None, int]]  # start, end, cands, hint, type_at
+    # start, end, cands, hint, type_at, (first, last) token of the name
+    pending: list[tuple[int, int, tuple[Entry, ...], str | None, int, tuple[int, int]]]
     cues: Counter  # ISO3 -> weight of in-text evidence (nisbas, group names, unambiguous places)
 
 
@@ -139,6 +217,7 @@ def _scan_text(text: str) -> _Scanned:
     tokens = tokenize(text)
     pending = []
     cues: Counter = Counter()
+    readings = _readings()
     for hit in scan(tokens, lookup):
         cands, cue = lookup.names[hit.key]
         if cue:
@@ -148,7 +227,13 @@ def _scan_text(text: str) -> _Scanned:
         hint, type_at = _type_word_before(tokens, hit.first)
         if hit.key in index.common_words and hint is None:
             continue
-        pending.append((hit.start, hit.end, cands, hint, type_at))
+        if hit.key in readings:
+            ostart, oend = original_span(tokens, hit.start, hit.end)
+            r = _read(tokens, hit.first, hit.last, text[ostart:oend], readings[hit.key])
+            picked = tuple(e for e in cands if r is not None and r.picks(e))
+            if picked:  # decided by the text: one reading, a cue like any unambiguous place
+                cands = picked
+        pending.append((hit.start, hit.end, cands, hint, type_at, (hit.first, hit.last)))
         countries = {e.country for e in cands}
         if len(countries) == 1:
             cues[cands[0].country] += 2 if cands[0].precision == "country" else 1
@@ -172,7 +257,7 @@ def find_places(text: str, context_countries: Iterable[str] = ()) -> list[Place]
     for c in list(ctx)[:2]:
         near = near | index.neighbours.get(c, frozenset())
     places: list[Place] = []
-    for start, end, cands, hint, type_at in pending:
+    for start, end, cands, hint, type_at, _ in pending:
         best = (cands[0] if len(cands) == 1 and hint is None
                 else max(cands, key=lambda e: _score(e, ctx, hint, near)))
         if hint == "countryside":

@@ -50,6 +50,7 @@ DOC_SUFFIXES = (".md", ".rst")
 PARTIAL_SUFFIXES = (".part", ".partial", ".tmp", ".crdownload", ".swp", ".download", "~")
 FIRST_BYTES = 64
 _SNIFF_BYTES = 64 * 1024
+NO_RECORDS = "no JSON records (only blank lines)"
 _JSON_SPACE = " \t\r\n"  # what JSON calls whitespace; any other character on a line is content
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 # Bytes a file name or a preview cannot show as they are: surrogate escapes of bytes that were not
@@ -431,14 +432,43 @@ def read_page(path: Path, origin: str | None = None, require_arabic: bool = Fals
         raise ValueError(exc.reason) from None
 
 
+class _Prefixed(io.RawIOBase):
+    """A stream that cannot seek back (standard input, a pipe), with its first bytes, already read
+    to sniff the encoding, put back in front."""
+
+    def __init__(self, head: bytes, rest: BinaryIO) -> None:
+        super().__init__()
+        self._head, self._rest = memoryview(head), rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:
+        if self._head:
+            n = min(len(b), len(self._head))
+            b[:n], self._head = self._head[:n], self._head[n:]
+            return n
+        data = self._rest.read(len(b))
+        b[:len(data)] = data
+        return len(data)
+
+
 def _open_jsonl(path: Path) -> tuple[TextIO, str]:
-    """(text stream, encoding) of a JSONL file: the encoding is sniffed from its first bytes, lines
-    end at LF only, and bytes the encoding cannot decode stay as surrogate escapes (line by line)."""
-    raw, _ = _open_regular(path)
+    """(text stream, encoding) of a JSONL file (see `_jsonl_text`)."""
+    return _jsonl_text(_open_regular(path)[0])
+
+
+def _jsonl_text(raw: BinaryIO) -> tuple[TextIO, str]:
+    """(text stream, encoding) of JSONL bytes: the encoding is sniffed from the first bytes, lines
+    end at LF only, and bytes the encoding cannot decode stay as surrogate escapes (line by line).
+    `raw` is a regular file or a stream read once (standard input)."""
     try:
         head = raw.read(_SNIFF_BYTES)
         encoding = stream_encoding(head)
-        raw.seek(0)
+        if raw.seekable():
+            raw.seek(0)
+        else:
+            raw = io.BufferedReader(_Prefixed(head, raw))
     except DecodeError as exc:
         raw.close()
         raise _Reject(str(exc), head[:FIRST_BYTES]) from None
@@ -448,10 +478,11 @@ def _open_jsonl(path: Path) -> tuple[TextIO, str]:
     return io.TextIOWrapper(raw, encoding=encoding, errors="surrogateescape", newline="\n"), encoding
 
 
-def _jsonl_items(path: Path, rel: str, settings: IngestSettings) -> Iterator[tuple[Article | Quarantined, int]]:
-    """Stream a JSONL file, each item with its line number: bad lines are quarantined one by one,
-    the rest still load. No line longer than `settings.line_read_limit()` is held in memory."""
-    stream, encoding = _open_jsonl(path)
+def _jsonl_items(opened: tuple[TextIO, str], rel: str, settings: IngestSettings) -> Iterator[tuple[Article | Quarantined, int]]:
+    """Stream JSONL (`_open_jsonl`/`_jsonl_text`), each item with its line number: bad lines are
+    quarantined one by one, the rest still load. No line longer than `settings.line_read_limit()`
+    is held in memory."""
+    stream, encoding = opened
     with stream:
         limit = settings.line_read_limit()
         lineno = 0
@@ -487,7 +518,7 @@ def _jsonl_items(path: Path, rel: str, settings: IngestSettings) -> Iterator[tup
             except _Reject as exc:
                 yield Quarantined(rel, exc.reason, preview(exc.first_bytes), lineno), lineno
         if records == 0:
-            raise _Reject("no JSON records (only blank lines)")
+            raise _Reject(NO_RECORDS)
 
 
 def _as_bytes(text: str, encoding: str) -> bytes:
@@ -626,7 +657,7 @@ def _located(path: Path, rel: str, settings: IngestSettings, now: float, jsonl: 
             return
     try:
         if jsonl or suffix in JSONL_SUFFIXES:
-            yield from _jsonl_items(path, rel, settings)
+            yield from _jsonl_items(_open_jsonl(path), rel, settings)
         elif suffix in TXT_SUFFIXES or suffix in HTML_SUFFIXES:
             for article in _page_articles(path, rel, settings):
                 yield article, None
@@ -679,6 +710,18 @@ def read_jsonl(path: Path, settings: IngestSettings = IngestSettings()) -> Inges
     if not os.path.lexists(path):
         raise FileNotFoundError(errno.ENOENT, "no such file", str(path))
     return _collect(_located(path, printable(path.name), settings, time.time(), jsonl=True), dedupe_content=False)
+
+
+def read_jsonl_stream(raw: BinaryIO, name: str, settings: IngestSettings = IngestSettings()) -> IngestResult:
+    """`read_jsonl` for a stream read once, such as standard input (`marsad extract --input -`):
+    the same line, id and size rules; records are reported under `name`. The stream is read
+    to its end and closed."""
+    def items() -> Iterator[tuple[Item, int | None]]:
+        try:
+            yield from _jsonl_items(_jsonl_text(raw), name, settings)
+        except _Reject as exc:
+            yield Quarantined(name, exc.reason, preview(exc.first_bytes), exc.line), exc.line
+    return _collect(items(), dedupe_content=False)
 
 
 def _collect(items: Iterable[tuple[Item, int | None]], dedupe_content: bool = True) -> IngestResult:

@@ -105,6 +105,24 @@ def test_a_troop_level_is_never_demoted():
     assert e.modality == "asserted" and e.confidence < 0.01
 
 
+@pytest.mark.parametrize("value, precision, asserted", [
+    ("2018-02-05", "day", True),  # the publication day
+    ("2018-02", "month", True),  # this month
+    ("2018-01-20", "day", True),
+    ("2018-03", "month", False),  # "بحلول آذار المقبل": a level planned, not reported
+    ("2018-02-06", "day", False),
+    ("2019", "year", False),
+])
+def test_a_troop_level_dated_after_publication_is_judged_like_any_record(value, precision, asserted):
+    when = TemporalExpression("x", 0, 1, value, precision, "relative")
+    troops = event(etype="MOBILIZE", sentence=1, word="الغارات", when=when,
+                   quantities=(Quantity("900", 0, 3, 900, role="deployed"),))
+    [e] = judged([troops], "@threshold\t0.5\nbias\t-5.0\n")
+    assert (e.modality == "asserted") is asserted
+    if not asserted:
+        assert e.explain[-1] == DEMOTED_RULE
+
+
 def test_the_shipped_judge_loads():
     j = default_judge()
     assert j is not None and 0.0 < j.threshold < 1.0 and len(j.weights) > 100

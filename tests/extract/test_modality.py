@@ -244,3 +244,38 @@ def test_cue_file_validation(tmp_path):
     p.write_text("cues:\n- {id: x, modality: negated, scope: everywhere, words: [لم]}\n", encoding="utf-8")
     with pytest.raises(ValueError, match="scope must be"):
         load_cues(p)
+
+
+# A count whose verb is future is a level to come, not one reported (the count's cue word is the
+# record's trigger: `quantity:<role>`). Sentences written for the test.
+@pytest.mark.parametrize("text, cue, expected", [
+    ("وأشار البيان إلى أن عدد العسكريين المنتشرين في الجنوب سيرتفع إلى 10000 عنصر بحلول كانون الثاني المقبل.",
+     "المنتشرين", "future"),
+    ("وقال المتحدث إن عدد الجنود المنتشرين على الحدود سيصل إلى نحو ٤٠٠٠ جندي.", "المنتشرين", "future"),
+    ("وأعلنت الوزارة أنها ستنشر 3000 جندي في المنطقة.", "جندي", "future"),
+    # present and past levels stay reported
+    ("وقال البيان إن عدد العسكريين المنتشرين في الجنوب ارتفع إلى 10000 عنصر.", "المنتشرين", "asserted"),
+    ("ويبلغ عدد الجنود المنتشرين في القاعدة 900 جندي.", "المنتشرين", "asserted"),
+    # a future verb after the number is not the count's verb
+    ("وانتشر 900 جندي في المدينة وسيبقون فيها.", "جندي", "asserted"),
+])
+def test_a_count_set_by_a_future_verb_is_future(text, cue, expected):
+    sent = _sentence(text)
+    start = text.index(cue)
+    pseudo = TriggerMatch("MOBILIZE", "troops", start, start + len(cue), cue, "quantity:deployed", 0.75)
+    d = classify_modality(sent, pseudo)
+    assert d.modality == expected, d
+    if expected == "future":
+        assert d.rule in ("fut.sa_count", "fut.sa_governor")
+
+
+def test_a_future_troop_level_in_an_article_is_not_asserted():
+    from pipelines.process import process_articles
+    from pipelines.records import Article
+
+    text = ("أعلن الجيش اللبناني، الثلاثاء، أنه عزز انتشاره جنوب نهر الليطاني.\n"
+            "وأشار البيان إلى أن عدد العسكريين المنتشرين في الجنوب سيرتفع إلى 10000 عنصر بحلول كانون الثاني المقبل.")
+    [result] = process_articles([Article("d", text, None, date(2024, 12, 3))])
+    events = result.events
+    counted = [e for e in events if any(q.value == 10000 for q in e.quantities)]
+    assert counted and all(e.modality != "asserted" for e in counted), [(e.event_type, e.modality) for e in counted]

@@ -142,3 +142,44 @@ def test_clitic_variants_and_nisba_forms():
     assert ("القوات", 1) in variants("للقوات")
     forms = set(nisba_forms("سوري"))
     assert {"سوري", "السورية", "سوريون", "السوريين", "سوريا"} <= forms
+
+
+# "عمان" is Amman (Jordan's capital) or Oman: read by its diacritics, the words before it, the
+# sentence's words, then the article's countries (data/readings.tsv). Our own sentences.
+@pytest.mark.parametrize("text, surface, context, name, country", [
+    # the spelling decides, whatever the article is about
+    ("وصل الوزير إلى عمّان أمس", "عمّان", (), "Amman", "JOR"),
+    ("نقل الجرحى إلى مستشفى في عمَّان", "عمَّان", ("OMN",), "Amman", "JOR"),
+    ("احتج معلمون أمام مبنى وزارة التربية في عمّان للمطالبة بزيادة الرواتب", "عمّان", (), "Amman", "JOR"),
+    ("قال وزير خارجية عُمان إن بلاده تدعم الحوار", "عُمان", ("JOR",), "Oman", "OMN"),
+    ("استقبل العاهل الأردني في عُمان وفدا خليجيا", "عُمان", (), "Oman", "OMN"),
+    # the words before it
+    ("وصل الوزير إلى العاصمة عمان", "عمان", (), "Amman", "JOR"),
+    ("وفي العاصمة الأردنية عمان تظاهر المئات", "عمان", (), "Amman", "JOR"),
+    ("انعقد المؤتمر بالعاصمة عمان", "عمان", ("OMN",), "Amman", "JOR"),
+    ("ترسو السفن في بحر عمان", "عمان", ("JOR",), "Oman", "OMN"),
+    # the sentence's words
+    ("وقال الملك عبد الله الثاني في عمان إن الحل سياسي", "عمان", (), "Amman", "JOR"),
+    ("تجمع المحتجون في وسط عمان بعد قرار الحكومة الأردنية", "عمان", (), "Amman", "JOR"),
+    ("وصل الوفد إلى عمان قادما من مسقط", "عمان", (), "Oman", "OMN"),
+    ("تلعب عمان دورا في الوساطة بين دول الخليج", "عمان", (), "Oman", "OMN"),
+    ("ترسو السفينة في ميناء صلالة جنوب عمان", "عمان", (), "Oman", "OMN"),
+    # otherwise the article's countries
+    ("وصل الوزير إلى عمان أمس", "عمان", ("JOR",), "Amman", "JOR"),
+    ("وصل الوزير إلى عمان أمس", "عمان", ("OMN", "YEM"), "Oman", "OMN"),
+])
+def test_amman_or_oman_by_context(text, surface, context, name, country):
+    p = one(text, surface, context)
+    assert (p.name, p.country) == (name, country)
+    assert text[p.start:p.end] == surface
+
+
+def test_every_reading_names_a_gazetteer_entry():
+    from pipelines.gazetteer.index import load_index
+    from pipelines.gazetteer.places import _readings
+
+    index = load_index()
+    assert _readings()
+    for key, readings in _readings().items():
+        for r in readings:
+            assert any(r.picks(e) for e in index.names[key]), (key, r.name, r.country)
