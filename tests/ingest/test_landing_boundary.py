@@ -361,7 +361,7 @@ def test_extract_input_reads_records_with_the_same_rules(tmp_path, capsys):
 
 def test_the_landing_sensor_plans_runs_for_any_file_name_and_follows_no_link(tmp_path):
     from assets.automation import encode_cursor, plan_runs, run_key
-    from assets.resources import LandingFolder
+    from assets.resources import LandingFolder, Warehouse
 
     land = _landing(tmp_path)
     with open(os.fsencode(land) + b"/" + WIN1256_NAME, "wb") as f:
@@ -369,7 +369,7 @@ def test_the_landing_sensor_plans_runs_for_any_file_name_and_follows_no_link(tmp
     _link_to_outside_file(land, tmp_path)
     _fifo(land, tmp_path)
     with time_limit(10):
-        runs, state, _ = plan_runs({}, LandingFolder(path=str(land)))
+        runs, state = plan_runs({}, LandingFolder(path=str(land)), Warehouse(path=str(tmp_path / "none.duckdb")))
     assert set(state) == {"good.jsonl", "link.txt", "pipe.txt", "\\xce\\xc8\\xd1-\\xda\\xc7\\xcc\\xe1.txt"}
     encode_cursor(state).encode("utf-8")  # the cursor and run keys are stored as UTF-8
     for day, files in runs.items():

@@ -8,6 +8,7 @@ from pathlib import Path
 import dagster as dg
 
 from assets.definitions import build_defs
+from assets.partitions import register_days
 from pipelines.cli import main
 
 
@@ -23,6 +24,7 @@ def load_with_dagster(landing: Path, db: Path, tmp_path: Path, day: str) -> dg.E
     defs = build_defs(landing_dir=str(landing), warehouse_path=str(db))
     daily = [k for a in defs.assets if a.partitions_def is not None for k in a.keys]
     with dg.instance_for_test(temp_dir=str(home)) as instance:
+        register_days(instance, [day])  # what the landing sensor does as the files land
         result = dg.materialize(list(defs.assets), selection=daily, partition_key=day, instance=instance,
                                 resources=defs.resources, raise_on_error=False)
     assert result.success
