@@ -10,6 +10,7 @@ The warehouse's merge of mentions across articles starts from these ids.
 """
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import replace
 from datetime import date
 from typing import Sequence
@@ -50,13 +51,28 @@ def _same_precise_place(a: Place | None, b: Place | None) -> bool:
 
 def _places_differ(a: Place | None, b: Place | None) -> bool:
     """Two towns, sites or districts, or two provinces: two acts. A country alone tells nothing apart
-    (it is often the country of a party, not of the act)."""
+    (it is often the country of a party, not of the act), and neither does a province's capital
+    beside a town of that province: news names a campaign by its capital ("معركة الحديدة" fought in
+    الدريهمي, the Gaza border protests in خان يونس)."""
     if a is None or b is None:
         return False
     for level in (_PRECISE, frozenset({"admin1"})):
         if a.precision in level and b.precision in level:
+            if _capital_of_province(a, b) or _capital_of_province(b, a):
+                return False
             return (a.geonameid or a.name) != (b.geonameid or b.name)
     return False
+
+
+def _folded(name: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)).lower()
+
+
+def _capital_of_province(capital: Place, town: Place) -> bool:
+    """`capital` is the city that names the province `town` lies in ("Al Ḩudaydah", "Al Hudaydah
+    Governorate")."""
+    return (bool(capital.admin1) and capital.admin1 == town.admin1 and capital.precision == "city"
+            and _folded(capital.name) in _folded(capital.admin1 or ""))
 
 
 def same_act(a: Event, b: Event) -> bool:

@@ -128,9 +128,9 @@ def test_the_shipped_judge_loads():
     assert j is not None and 0.0 < j.threshold < 1.0 and len(j.weights) > 100
 
 
-def place(name, word, country="SYR", precision="city", gid=1):
+def place(name, word, country="SYR", precision="city", gid=1, admin1=None):
     s = TEXT.index(word)
-    return Place(word, s, s + len(word), name, country, precision=precision, geonameid=gid)
+    return Place(word, s, s + len(word), name, country, admin1, precision=precision, geonameid=gid)
 
 
 @pytest.mark.parametrize("a,b,same", [
@@ -142,6 +142,13 @@ def place(name, word, country="SYR", precision="city", gid=1):
      dict(sentence=1, word="الغارات", when=TemporalExpression("x", 0, 1, "2018-02-02", "day", "explicit")), False),
     (dict(when=TemporalExpression("أمس", 0, 3, "2018-02-04", "day", "relative")),
      dict(sentence=1, word="الغارات", when=TemporalExpression("x", 0, 1, "2018-02-05", "day", "published")), True),
+    # a province's capital beside a town of that province: one campaign; two towns of it: two acts
+    (dict(location=place("Al Ḩudaydah", "سراقب", "YEM", gid=5, admin1="Al Hudaydah Governorate")),
+     dict(sentence=1, word="الغارات", location=place("Ad Durayhimi", "المرصد", "YEM", "admin2", 6, "Al Hudaydah Governorate")), True),
+    (dict(location=place("Bayt al Faqih", "سراقب", "YEM", gid=7, admin1="Al Hudaydah Governorate")),
+     dict(sentence=1, word="الغارات", location=place("Ad Durayhimi", "المرصد", "YEM", "admin2", 6, "Al Hudaydah Governorate")), False),
+    (dict(location=place("Damascus", "سراقب", gid=8, admin1="Damascus Governorate")),
+     dict(sentence=1, word="الغارات", location=place("Al-Hajar al-Aswad", "المرصد", gid=9, admin1="Rif Dimashq")), False),
     (dict(), dict(etype="PROTEST", sentence=1, word="الغارات"), False),
     (dict(), dict(sentence=1, word="الغارات", modality="negated"), False),
 ])
