@@ -30,8 +30,8 @@ from functools import lru_cache
 
 import yaml
 
-from pipelines.extract.arguments import SentenceView, find_arguments
 from pipelines.extract import budget
+from pipelines.extract.arguments import SentenceView, find_arguments
 from pipelines.extract.assessor import default_assessor
 from pipelines.extract.coref import assign_event_ids
 from pipelines.extract.detector import ENTRY as DETECTOR_ENTRY
