@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -19,6 +18,7 @@ import dagster as dg
 from assets.partitions import DAY_FORMAT, article_day, daily_partitions, ingest_day, unregistered_days
 from assets.resources import LandingFolder, LoadedFile, Warehouse
 from pipelines.ingest import landing_entries, printable, read_file
+from pipelines.settings import Settings
 
 marsad_job = dg.define_asset_job(
     "marsad_job",
@@ -36,7 +36,7 @@ marsad_day_job = dg.define_asset_job(
     "marsad_day_job",
     selection=dg.AssetSelection.all(),
     executor_def=(dg.in_process_executor
-                  if os.environ.get("MARSAD_EXECUTOR", "multiprocess") in ("multiprocess", "in_process") else None),
+                  if Settings.from_env().executor in ("multiprocess", "in_process") else None),
     description="Every asset for one day, in a single process (what the sensor and schedule launch).",
 )
 

@@ -20,13 +20,18 @@ from assets.resources import (
 )
 from assets.stages import build_assets
 from assets.versions import current_code_versions
+from pipelines.settings import Settings
+
+
+def _optional_str(path) -> str | None:
+    return None if path is None else str(path)
 
 
 def build_resources(landing_dir: str | None = None, warehouse_path: str | None = None) -> dict:
     return {
         "landing": LandingFolder(path=landing_dir or default_landing_dir()),
         "duckdb_warehouse": Warehouse(path=warehouse_path or default_warehouse_path()),
-        "io_manager": PartitionedPickleIOManager(base_dir=os.environ.get("MARSAD_STAGE_DIR") or None),
+        "io_manager": PartitionedPickleIOManager(base_dir=_optional_str(Settings.from_env().stage_dir)),
     }
 
 
@@ -40,8 +45,9 @@ def build_executor() -> dg.ExecutorDefinition:
     * `in_process`: every step in the run's own process (debugging; tests of the UI, where step
       processes would only add start-up time).
     """
-    kind = os.environ.get("MARSAD_EXECUTOR", "multiprocess")
-    max_processes = int(os.environ.get("MARSAD_MAX_PROCESSES") or os.cpu_count() or 2)
+    settings = Settings.from_env()
+    kind = settings.executor
+    max_processes = settings.max_processes or os.cpu_count() or 2
     if kind == "multiprocess":
         return dg.multiprocess_executor.configured({"max_concurrent": max_processes})
     if kind == "in_process":

@@ -1,7 +1,7 @@
 """Resources: the landing folder, the DuckDB warehouse, and the IO manager between stages.
 
-Paths come from the environment (`MARSAD_LANDING_DIR`, `MARSAD_WAREHOUSE`) when the code location
-loads, so the same definitions serve `make demo`, `make ui` and a deployment.
+Paths come from `pipelines.settings` (`MARSAD_LANDING_DIR`, `MARSAD_WAREHOUSE`) when the code
+location loads, so the same definitions serve `make demo`, `make ui` and a deployment.
 """
 from __future__ import annotations
 
@@ -17,16 +17,16 @@ import dagster as dg
 import duckdb
 
 from pipelines.ingest import IngestResult, IngestSettings, read_landing
+from pipelines.settings import Settings
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
 def default_landing_dir() -> str:
-    return os.environ.get("MARSAD_LANDING_DIR") or str(REPO_ROOT / "samples")
+    return str(Settings.from_env().landing_dir)
 
 
 def default_warehouse_path() -> str:
-    return os.environ.get("MARSAD_WAREHOUSE") or str(REPO_ROOT / "data" / "warehouse.duckdb")
+    return str(Settings.from_env().warehouse)
 
 
 class LandingFolder(dg.ConfigurableResource):

@@ -11,16 +11,16 @@ the build machine; real articles take milliseconds); 0 turns it off.
 """
 from __future__ import annotations
 
-import os
 import time
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Iterator
 
 from pipelines.isolation import StageFailure
+from pipelines.settings import Settings
 
 ENV = "MARSAD_ARTICLE_TIME_BUDGET_SECONDS"
-DEFAULT_SECONDS = 60.0
+DEFAULT_SECONDS = Settings.article_time_budget_seconds
 
 _deadline: ContextVar[tuple[float, float] | None] = ContextVar("marsad_extract_deadline", default=None)
 
@@ -31,16 +31,7 @@ class TooSlow(StageFailure):
 
 def budget_seconds() -> float | None:
     """The configured budget in seconds (None: no budget)."""
-    raw = os.environ.get(ENV, "").strip()
-    if not raw:
-        return DEFAULT_SECONDS
-    try:
-        seconds = float(raw)
-    except ValueError:
-        raise ValueError(f"{ENV}={raw!r}: give a number of seconds (0 for no budget)") from None
-    if seconds != seconds or seconds < 0:
-        raise ValueError(f"{ENV}={raw!r}: give a number of seconds (0 for no budget)")
-    return seconds or None
+    return Settings.from_env().article_time_budget_seconds
 
 
 @contextmanager

@@ -143,7 +143,9 @@ def _fingerprint() -> str:
 
 
 def cache_dir() -> Path:
-    return Path(os.environ.get("MARSAD_CACHE_DIR") or Path.home() / ".cache" / "marsad")
+    from pipelines.settings import Settings
+
+    return Settings.from_env().cache_dir
 
 
 def cache_path() -> Path:

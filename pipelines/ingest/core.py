@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, Iterable, Iterator, Literal, TextIO
 
 from pipelines.records import Article, Quarantined
+from pipelines.settings import Settings
 from pipelines.text import normalize
 
 from .encoding import DecodeError, decode_bytes, normalize_newlines, stream_encoding, text_problem
@@ -76,21 +77,17 @@ class IngestSettings:
     require_arabic: bool = True  # quarantine text that is not mostly Arabic letters
 
     @classmethod
-    def from_env(cls, landing_dir: Path | None = None, default_quarantine: bool = True) -> "IngestSettings":
-        """Settings from the environment. Without `MARSAD_QUARANTINE_DIR` the quarantine folder is
-        `<landing>/../quarantine`, or none (report only) with `default_quarantine=False` (what the
-        Dagster assets and `marsad load` use: the warehouse `quarantine` table is the record)."""
-        env = os.environ
-        qdir = env.get("MARSAD_QUARANTINE_DIR")
+    def from_env(cls, landing_dir: Path | None = None, default_quarantine: bool = True,
+                 settings: Settings | None = None) -> "IngestSettings":
+        """Settings from the environment (`pipelines.settings`). Without `MARSAD_QUARANTINE_DIR` the
+        quarantine folder is `<landing>/../quarantine`, or none (report only) with
+        `default_quarantine=False` (what the Dagster assets and `marsad load` use: the warehouse
+        `quarantine` table is the record)."""
+        s = settings or Settings.from_env()
         default = Path(landing_dir).resolve().parent / "quarantine" if landing_dir and default_quarantine else None
-        return cls(
-            max_bytes=int(env.get("MARSAD_MAX_ARTICLE_BYTES", cls.max_bytes)),
-            min_age_seconds=float(env.get("MARSAD_MIN_FILE_AGE_SECONDS", cls.min_age_seconds)),
-            oversize="split" if env.get("MARSAD_OVERSIZE") == "split" else "quarantine",
-            max_read_bytes=int(env.get("MARSAD_MAX_READ_BYTES", cls.max_read_bytes)),
-            quarantine_dir=Path(qdir) if qdir else default,
-            quarantine_mode="move" if env.get("MARSAD_QUARANTINE_MODE") == "move" else "copy",
-        )
+        return cls(max_bytes=s.max_article_bytes, min_age_seconds=s.min_file_age_seconds,
+                   oversize=s.oversize, max_read_bytes=s.max_read_bytes,
+                   quarantine_dir=s.quarantine_dir or default, quarantine_mode=s.quarantine_mode)
 
     def page_read_limit(self, html: bool) -> int:
         """Largest page file worth decoding. UTF-8 text is at least a quarter of the file's bytes

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,23 +16,20 @@ from typing import Sequence
 
 from pipelines.nlp.base import Analyzer, _SentenceAnalyzer
 from pipelines.records import AnalyzedSentence, Sentence, Token
+from pipelines.settings import Settings
 
-ENV_CACHE = "MARSAD_NLP_CACHE"
 _FIELDS = ("text", "start", "end", "lemma", "upos", "feats", "head", "deprel", "ner")
 _COMPACT_AFTER = 64  # part files before they are merged into one
 
 
 def default_cache_path() -> Path:
     """$MARSAD_NLP_CACHE, else `nlp_cache/` beside the warehouse ($MARSAD_WAREHOUSE or data/)."""
-    wh = os.environ.get("MARSAD_WAREHOUSE")
-    return nlp_cache_path(Path(wh) if wh else Path(__file__).resolve().parents[2] / "data" / "warehouse.duckdb")
+    return Settings.from_env().nlp_cache_path()
 
 
 def nlp_cache_path(warehouse: Path) -> Path:
     """$MARSAD_NLP_CACHE, else `nlp_cache/` beside the given warehouse file."""
-    if os.environ.get(ENV_CACHE):
-        return Path(os.environ[ENV_CACHE]).expanduser()
-    return Path(warehouse).expanduser().parent / "nlp_cache"
+    return Settings.from_env().nlp_cache_path(warehouse)
 
 
 @dataclass

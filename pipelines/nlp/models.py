@@ -7,7 +7,6 @@ writes: `DIR/resources.json` plus `DIR/ar/<processor>/*.pt`. We never download i
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,8 +23,9 @@ class Choice:
 
 
 def stanza_dir() -> Path | None:
-    value = os.environ.get(ENV_DIR, "").strip()
-    return Path(value).expanduser() if value else None
+    from pipelines.settings import Settings
+
+    return Settings.from_env().stanza_dir
 
 
 def missing_official(directory: Path) -> list[str]:

@@ -12,11 +12,11 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Iterator
 
-DEFAULT_WAREHOUSE = "data/warehouse.duckdb"
-
-
 def default_warehouse() -> str:
-    return os.environ.get("MARSAD_WAREHOUSE") or DEFAULT_WAREHOUSE
+    """`MARSAD_WAREHOUSE`, else `data/warehouse.duckdb` (`pipelines.settings`)."""
+    from pipelines.settings import Settings
+
+    return str(Settings.from_env().warehouse)
 
 
 def _error(msg: str) -> Exception:

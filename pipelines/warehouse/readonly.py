@@ -16,7 +16,6 @@ fetched in chunks up to a row cap, so no query can take the machine down.
 """
 from __future__ import annotations
 
-import math
 import os
 import re
 import threading
@@ -27,6 +26,7 @@ from typing import Any, Iterator, Mapping
 
 import duckdb
 
+from pipelines.settings import Settings
 from pipelines.warehouse.load import snapshot_path
 
 # Applied after the snapshot is attached, in this order (lock_configuration last).
@@ -68,27 +68,12 @@ class SqlLimits:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> SqlLimits:
         """`MARSAD_SQL_TIMEOUT_SECONDS`, `MARSAD_SQL_MEMORY_LIMIT`, `MARSAD_SQL_THREADS`, `MARSAD_SQL_MAX_ROWS`."""
-        env = os.environ if env is None else env
+        return cls.of(Settings.from_env(env))
 
-        def number(name: str, default, kind):
-            raw = env.get(name)
-            if raw in (None, ""):
-                return default
-            try:
-                value = kind(raw)
-            except ValueError:
-                value = 0
-            if not (value > 0 and math.isfinite(value)):
-                raise ValueError(f"{name}={raw!r}: give a positive {kind.__name__}")
-            return value
-
-        memory = env.get("MARSAD_SQL_MEMORY_LIMIT") or cls.memory_limit
-        if not re.fullmatch(r"\d+(\.\d+)?\s*[KMGT]i?B", memory, re.IGNORECASE):
-            raise ValueError(f"MARSAD_SQL_MEMORY_LIMIT={memory!r}: give a size such as 2GB or 512MB")
-        return cls(timeout_seconds=number("MARSAD_SQL_TIMEOUT_SECONDS", cls.timeout_seconds, float),
-                   memory_limit=memory,
-                   threads=number("MARSAD_SQL_THREADS", cls.threads, int),
-                   max_rows=number("MARSAD_SQL_MAX_ROWS", cls.max_rows, int))
+    @classmethod
+    def of(cls, settings: Settings) -> SqlLimits:
+        return cls(timeout_seconds=settings.sql_timeout_seconds, memory_limit=settings.sql_memory_limit,
+                   threads=settings.sql_threads, max_rows=settings.sql_max_rows)
 
     def settings(self) -> tuple[str, ...]:
         """Applied before the lockdown (which then forbids changing them)."""

@@ -5,19 +5,19 @@ and `sql/views/*.sql` (re-created on every run so a view edit needs no migration
 """
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
 import duckdb
+
+from pipelines.settings import Settings
 
 _MIGRATION = re.compile(r"^(\d{3})_[\w-]+\.sql$")
 
 
 def sql_dir() -> Path:
     """`sql/` of the repo (editable install); `MARSAD_SQL_DIR` overrides it."""
-    env = os.environ.get("MARSAD_SQL_DIR")
-    path = Path(env) if env else Path(__file__).resolve().parents[2] / "sql"
+    path = Settings.from_env().sql_dir or Path(__file__).resolve().parents[2] / "sql"
     if not (path / "migrations").is_dir():
         raise FileNotFoundError(f"no sql/migrations under {path} (set MARSAD_SQL_DIR)")
     return path
