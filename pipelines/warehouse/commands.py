@@ -10,7 +10,7 @@ import sys
 import unicodedata
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 def default_warehouse() -> str:
     """`MARSAD_WAREHOUSE`, else `data/warehouse.duckdb` (`pipelines.settings`)."""
