@@ -54,14 +54,19 @@ def _places_differ(a: Place | None, b: Place | None) -> bool:
     (it is often the country of a party, not of the act), and neither does a province's capital
     beside a town of that province: news names a campaign by its capital ("معركة الحديدة" fought in
     الدريهمي, the Gaza border protests in خان يونس)."""
-    if a is None or b is None:
-        return False
+    if a is None or b is None or _unlisted(a) or _unlisted(b):
+        return False  # a name the gazetteer does not know ("مديرية شدا") may be a part of the other
     for level in (_PRECISE, frozenset({"admin1"})):
         if a.precision in level and b.precision in level:
             if _capital_of_province(a, b) or _capital_of_province(b, a):
                 return False
             return (a.geonameid or a.name) != (b.geonameid or b.name)
     return False
+
+
+def _unlisted(p: Place) -> bool:
+    """A place the gazetteer does not list (no GeoNames id, no coordinates): named, not located."""
+    return p.geonameid is None and p.lat is None
 
 
 def _folded(name: str) -> str:

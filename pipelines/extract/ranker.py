@@ -204,9 +204,41 @@ def role_tables(events: Sequence[Event], sentences: Sequence[AnalyzedSentence], 
         table = {}
         for role in ROLES:
             cands = candidates(e, role, mentions, pos, dateline)
+            if role == "location":
+                cands += _unlisted_places(views[pos], text, cands, mentions.context)
             local = any(_local(c.origin) for c in cands)
             table[role] = [(c, candidate_features(e, c, views[pos], text, frequency, local)) for c in cands]
         out.append(table)
+    return out
+
+
+_PLACE_NOUNS = frozenset(normalize(w) for w in (
+    "مدينة", "بلدة", "قرية", "حي", "مخيم", "ضاحية", "منطقة", "مديرية", "ناحية", "قضاء", "مطار", "ميناء",
+    "معبر", "جبل", "وادي"))
+_NAME_HEADS = frozenset(normalize(w) for w in ("آل", "أبو", "بني", "بيت", "تل", "عين", "بئر", "دير", "كفر", "شعب", "رأس"))
+_CLITIC_PREFIXES = ("وب", "ب", "و", "ف", "ل")
+
+
+def _unlisted_places(view: SentenceView, text: str, taken: list[RoleCandidate],
+                     context: Sequence[str]) -> list[RoleCandidate]:
+    """Places the gazetteer does not list, named after a place noun ("مديرية شدا", "قرية المشابيح",
+    "مخيم الفلاح"): the noun and the name (two words when the name starts "آل", "أبو", "بني" …), in
+    the article's main country. The ranker weighs them like any mention of the sentence."""
+    words = view.words
+    spans = [(c.value.start, c.value.end) for c in taken]
+    country = context[0] if context else None
+    out = []
+    for i, w in enumerate(words[:-1]):
+        noun = next((w.norm[len(p):] for p in ("", *_CLITIC_PREFIXES) if w.norm[len(p):] in _PLACE_NOUNS), None)
+        if noun is None or view.clause_of[i + 1] != view.clause_of[i] or not words[i + 1].norm.isalpha():
+            continue
+        last = i + 2 if words[i + 1].norm in _NAME_HEADS and i + 2 < len(words) else i + 1
+        a, b = words[i].start, words[last].end
+        if any(x < b and a < y for x, y in spans):
+            continue
+        name = text[words[i + 1].start:b]
+        out.append(RoleCandidate("location", Place(text[a:b], a, b, name, country, precision="city"),
+                                 "sentence+unlisted"))
     return out
 
 

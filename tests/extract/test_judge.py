@@ -4,6 +4,7 @@ Hand-written weight tables pin the mechanisms, not the fitted numbers (those are
 training recipe in tests/test_article_models.py, and measured on our blind articles)."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -278,3 +279,22 @@ def test_records_of_one_act_share_the_day_one_of_them_gives(own, days_before, sh
     a, b = assign_event_ids([strike, later])
     assert a.event_id == b.event_id
     assert (b.date == a.date) is shared and ("coref:date from sentence 0" in b.explain) is shared
+
+
+def test_a_place_the_gazetteer_does_not_list_is_offered_after_its_place_noun():
+    from pipelines.extract.arguments import SentenceView
+    from pipelines.extract.ranker import _unlisted_places
+    text = "وقصفت الطائرات مديرية شدا وقرية آل عمار، ومنطقة عسكرية."
+    s = AnalyzedSentence(Sentence("d", 0, 0, len(text), text), ())
+    found = _unlisted_places(SentenceView.build(s), text, [], ("YEM",))
+    assert [(c.value.text, c.value.name, c.value.country, c.origin) for c in found][:2] == [
+        ("مديرية شدا", "شدا", "YEM", "sentence+unlisted"), ("وقرية آل عمار", "آل عمار", "YEM", "sentence+unlisted")]
+    assert all(c.value.geonameid is None for c in found)  # named, not located: the ranker weighs them
+
+
+def test_an_unlisted_place_does_not_tell_two_acts_apart():
+    shada = Place("شدا", 0, 3, "شدا", "YEM", precision="city")
+    strike = event(location=place("Sa'dah", "سراقب", "YEM", gid=10))
+    toll = event(sentence=1, word="الغارات", location=replace(shada, start=TEXT.index("المرصد"), end=TEXT.index("المرصد") + 6))
+    a, b = assign_event_ids([strike, toll])
+    assert a.event_id == b.event_id
