@@ -119,6 +119,9 @@ class Settings:
                                 _choice("copy", "move"))
     executor: str = _var("MARSAD_EXECUTOR", "multiprocess",
                          "how a Dagster run executes its steps: " + ", ".join(EXECUTORS), _choice(*EXECUTORS))
+    shared_dir: Path | None = _var("MARSAD_SHARED_DIR", None,
+                                   "corpus and gold files the training recipes, benchmarks and tests read",
+                                   shown="`../shared` beside the repo")
     max_processes: int | None = _var("MARSAD_MAX_PROCESSES", None,
                                      "step processes (or pods) of a run at once", _positive(int),
                                      shown="one per core")

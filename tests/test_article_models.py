@@ -1,6 +1,6 @@
-"""The article-level models against their recipe and our coded articles (bench/articles).
+"""The article-level models against their recipe and our coded articles (pipelines/extract/training/articles).
 
-* The shipped detector, judge and ranker weights are what `python -m bench.articles.train` fits today: a rule,
+* The shipped detector, judge and ranker weights are what `python -m pipelines.extract.training.articles.train` fits today: a rule,
   lexicon or feature change without retraining fails here.
 * The label files hold offsets and codes only (no corpus text), every article is coded under the
   codebook's types and roles, and double-coded articles agree with each other.
@@ -11,9 +11,9 @@ import re
 
 import pytest
 
-from bench.articles import train as recipe
-from bench.articles.labels import LABELS, double_codings, read_corpus, read_labels, split_rows
-from bench.articles.sample import CORPUS, split_of
+from pipelines.extract.training.articles import train as recipe
+from pipelines.extract.training.articles.labels import LABELS, double_codings, read_corpus, read_labels, split_rows
+from pipelines.extract.training.articles.sample import CORPUS, split_of
 from pipelines.extract.detector import default_detector
 from pipelines.extract.judge import default_judge
 from pipelines.extract.ranker import default_ranker
@@ -74,4 +74,4 @@ def test_shipped_weights_are_the_recipe_fit():
                                  (ranker.weights, fitted.ranker.weights, "ranker")):
         keys = set(shipped) | set(fresh)
         worst = max(abs(shipped.get(k, 0.0) - fresh.get(k, 0.0)) for k in keys)
-        assert worst < 0.02, f"{name} weights differ from the fit by {worst:.3f}: retrain with python -m bench.articles.train --write"
+        assert worst < 0.02, f"{name} weights differ from the fit by {worst:.3f}: retrain with python -m pipelines.extract.training.articles.train --write"

@@ -6,21 +6,17 @@ held-out detection scores (fitted on early batches, scored on later ones) do not
 level measured when it was built."""
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
 pytestmark = [pytest.mark.shared, pytest.mark.xdist_group("assessor_training")]
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/ runs from the repo root
 
-from bench.heldout import train_assessor as recipe  # noqa: E402
-from pipelines.extract.assessor import default_assessor  # noqa: E402
+from pipelines.extract.assessor import default_assessor
+from pipelines.extract.training.heldout import train_assessor as recipe
 
 # Fitted on batches 1-9 and scored on 10-12 (2,880 sentences labelled after them), no publication
 # date (as score.py runs), measured 2026-11-29: ASSAULT F1 0.764, projected 0.642; PROTEST F1 0.739,
 # projected 0.510 (the rules alone: 0.749 / 0.508, 0.750 / 0.315). `python -m
-# bench.heldout.train_assessor` prints the leave-one-batch-out figures too (slower).
+# pipelines.extract.training.heldout.train_assessor` prints the leave-one-batch-out figures too (slower).
 CV_FLOOR = {"ASSAULT": {"f1": 0.74, "projected": 0.61}, "PROTEST": {"f1": 0.71, "projected": 0.48}}
 
 
@@ -42,7 +38,7 @@ def test_shipped_weights_are_the_recipe_fit(examples, vocabulary) -> None:
         theirs = shipped.weights[etype]
         worst = max(abs(weights.get(k, 0.0) - theirs.get(k, 0.0)) for k in set(weights) | set(theirs))
         assert worst < 0.02, (f"{etype} weights differ from the fit by {worst:.3f}: "
-                              "retrain with python -m bench.heldout.train_assessor --write")
+                              "retrain with python -m pipelines.extract.training.heldout.train_assessor --write")
 
 
 def test_scores_on_later_batches_hold(examples, vocabulary) -> None:

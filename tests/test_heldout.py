@@ -3,17 +3,13 @@ ASSAULT / PROTEST F1 does not fall below the level measured when the set was bui
 from __future__ import annotations
 
 import re
-import sys
-from pathlib import Path
 
 import pytest
 
-# bench/ is not an installed package; the benchmarks run from the repo root, so import them from there.
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from bench.heldout import run  # noqa: E402
-from bench.heldout.keywords import keyword_says  # noqa: E402
-from bench.heldout.sample import split_sentences  # noqa: E402
+from bench.heldout import run
+from pipelines.extract.training.heldout import labels as heldout
+from pipelines.extract.training.heldout.keywords import keyword_says
+from bench.heldout.sample import split_sentences
 
 # F1 floors per labelling batch: a regression pin, not a measure of generalisation. Batch 1 holds 300
 # stratified sentences; 2-8 480 each (8: 383) drawn as they come; 9 480 and 10-12 960 each, from a
@@ -33,11 +29,11 @@ ARABIC_RUN = re.compile(r"[\u0600-\u06FF]{2,}(?:\s+[\u0600-\u06FF]{2,}){3,}")
 
 
 def test_label_file_is_well_formed_and_holds_no_corpus_text():
-    labels = run.load_labels()
+    labels = heldout.load_labels()
     sentences = {(lab.article_id, lab.start, lab.end) for lab in labels}
     assert len(sentences) >= 250
     for key in sentences:  # every sentence is labelled for both types, exactly once
-        assert sorted(lab.etype for lab in labels if (lab.article_id, lab.start, lab.end) == key) == sorted(run.TYPES)
+        assert sorted(lab.etype for lab in labels if (lab.article_id, lab.start, lab.end) == key) == sorted(heldout.TYPES)
     assert all(lab.start < lab.end and re.fullmatch(r"[0-9a-f]{8}", lab.sha1_8) for lab in labels)
     assert not any(ARABIC_RUN.search(lab.note) for lab in labels), "notes must not quote the corpus"
 
@@ -59,8 +55,8 @@ def test_keyword_baseline(etype, sentence, expected):
 
 
 def test_projection_is_monotone_in_false_positives():
-    assert run.projected_f1("ASSAULT", 0.85, 0.05) > run.projected_f1("ASSAULT", 0.85, 0.40)
-    assert run.projected_f1("PROTEST", 1.0, 0.0) == pytest.approx(1.0)
+    assert heldout.projected_f1("ASSAULT", 0.85, 0.05) > heldout.projected_f1("ASSAULT", 0.85, 0.40)
+    assert heldout.projected_f1("PROTEST", 1.0, 0.0) == pytest.approx(1.0)
 
 
 @pytest.mark.shared

@@ -17,7 +17,8 @@ DEFAULTS = {
     "sql_timeout_seconds": 30.0, "sql_memory_limit": "2GB", "sql_threads": 2, "sql_max_rows": 10_000,
     "article_time_budget_seconds": 60.0, "max_article_bytes": 2 * 1024 * 1024,
     "max_read_bytes": 16 * 1024 * 1024, "min_file_age_seconds": 0.0, "oversize": "quarantine",
-    "quarantine_dir": None, "quarantine_mode": "copy", "executor": "multiprocess", "max_processes": None,
+    "quarantine_dir": None, "quarantine_mode": "copy", "executor": "multiprocess", "shared_dir": None,
+    "max_processes": None,
 }
 
 # (variable, raw value, field, parsed value)
@@ -42,6 +43,7 @@ PARSED = [
     ("MARSAD_QUARANTINE_DIR", "/x/q", "quarantine_dir", Path("/x/q")),
     ("MARSAD_QUARANTINE_MODE", "move", "quarantine_mode", "move"),
     ("MARSAD_EXECUTOR", "k8s", "executor", "k8s"),
+    ("MARSAD_SHARED_DIR", "/x/shared", "shared_dir", Path("/x/shared")),
     ("MARSAD_MAX_PROCESSES", "3", "max_processes", 3),
 ]
 

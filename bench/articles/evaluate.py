@@ -20,8 +20,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.articles.labels import double_codings, gold_records, read_corpus, read_labels, split_rows, write_jsonl
-from bench.articles.sample import SHARED
+from pipelines.extract.training.articles.labels import double_codings, gold_records, read_corpus, read_labels, split_rows, write_jsonl
+from pipelines.extract.training.articles.sample import SHARED
 
 REPO = Path(__file__).resolve().parents[2]
 QUALITY = REPO / "pipelines" / "extract" / "lexicons" / "quality.tsv"
@@ -86,7 +86,7 @@ def write_quality(scored: Scored, articles: int, threshold: float, path: Path = 
 
 def calibration_plot(path: Path, split: str = "blind") -> str:
     """Candidate-level reliability of `confidence` on a split: ECE and a PNG."""
-    from bench.articles.train import calibration, candidates, scored
+    from pipelines.extract.training.articles.train import calibration, candidates, scored
     from pipelines.extract.judge import default_judge
 
     rows = split_rows(split)

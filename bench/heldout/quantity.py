@@ -33,7 +33,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.heldout.quantity_sample import BATCHES, batch_of
-from bench.heldout.run import REPO, CorpusMismatch, default_shared, prf, run_extractor, sentence_texts
+from bench.heldout.run import REPO, run_extractor
+from pipelines.extract.training.heldout.labels import CorpusMismatch, default_shared, prf, sentence_texts
 
 HERE = Path(__file__).resolve().parent
 LABELS = HERE / "quantity_labels.tsv"

@@ -23,9 +23,9 @@ import random
 import re
 from pathlib import Path
 
-from bench.heldout.keywords import PROTEST, VIOLENCE
+from pipelines.extract.training.heldout.keywords import PROTEST, VIOLENCE
 from bench.heldout.sample import corpus_sentences
-from bench.heldout.run import batch_of as detection_batch_of
+from pipelines.extract.training.heldout.labels import batch_of as detection_batch_of
 from pipelines.text import normalize
 
 SEED = 20181205

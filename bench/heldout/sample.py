@@ -10,7 +10,7 @@ import re
 import sys
 from pathlib import Path
 
-from bench.heldout.keywords import BROAD_VIOLENCE_RE, PROTEST_RE, VIOLENCE_RE
+from pipelines.extract.training.heldout.keywords import BROAD_VIOLENCE_RE, PROTEST_RE, VIOLENCE_RE
 
 # Batch 1 was stratified to hold many events; batch 2 draws keyword sentences as they come, plus
 # sentences that only talk *about* violence (war, terrorism, military), the mix the issue describes.

@@ -9,7 +9,7 @@ arguments, counts, dates) together with the cue words of our own lexicons before
 trigger, and demotes an asserted event it judges to be background to `historical`. It never asserts
 what the rules did not, and it only judges the types it was trained for.
 
-The weights (`lexicons/assessor.tsv`) are fitted by `python -m bench.heldout.train_assessor` on our
+The weights (`lexicons/assessor.tsv`) are fitted by `python -m pipelines.extract.training.heldout.train_assessor` on our
 labelled held-out sentences; its feature names are our rule ids, lexicon entries and lexicon words.
 """
 from __future__ import annotations

@@ -11,7 +11,7 @@ fitted on (scores are for the scorer's run; pooled ones also for the dated run):
 
 Then it fits on every batch and, with `--write`, replaces `pipelines/extract/lexicons/assessor.tsv`.
 
-    .venv/bin/python -m bench.heldout.train_assessor [--shared DIR] [--blind B] [--write]
+    .venv/bin/python -m pipelines.extract.training.heldout.train_assessor [--shared DIR] [--blind B] [--write]
 
 Word features are limited to the words of our own lexicons (triggers, modality cues, quantities,
 temporal and NLP lexicons), so the weights file names nothing but our rules, entries and words."""
@@ -25,17 +25,17 @@ from datetime import date
 from pathlib import Path
 
 
-from bench.heldout.keywords import keyword_says
-from bench.heldout.run import (
+from pipelines.extract.training.heldout.keywords import keyword_says
+from pipelines.extract.training.heldout.labels import (
     TYPES, Tally, batch_of, default_shared, load_labels, read_articles, sentence_texts,
 )
+from pipelines.extract.training import REPO
 from pipelines.extract.assessor import WEIGHTS, Assessor, features
 from pipelines.learn import fit_logistic
 from pipelines.extract.events import own_times
 from pipelines.records import Article, Event, TemporalExpression
 from pipelines.text import normalize
 
-REPO = Path(__file__).resolve().parents[2]
 LEXICON_FILES = ("pipelines/extract/lexicons/*.yaml", "pipelines/temporal/lexicon.yaml", "pipelines/nlp/lexicons/*.yaml")
 WORD_FEATURE = re.compile(r"^[wab]=")
 L2 = 3.0
@@ -193,9 +193,9 @@ def evaluate(folds: list[Fold], vocabulary: frozenset[str]
 def write_weights(assessor: Assessor, summary: list[str], path: Path = WEIGHTS) -> None:
     header = [
         "# Event assessor weights: event_type<TAB>feature<TAB>weight; @threshold = demote below this probability.",
-        f"# Written by `python -m bench.heldout.train_assessor --write` on {date.today().isoformat()}: logistic",
+        f"# Written by `python -m pipelines.extract.training.heldout.train_assessor --write` on {date.today().isoformat()}: logistic",
         f"# regression (L2 {L2}, features seen at least {MIN_COUNT} times) fitted on our own labels of",
-        "# ANT corpus sentences (bench/heldout/detect_labels.tsv). Feature names are our rule ids, lexicon",
+        "# ANT corpus sentences (heldout/detect_labels.tsv). Feature names are our rule ids, lexicon",
         "# entries and words of our lexicons (w= anywhere, b= before the first trigger, a= after it).",
         "# Measured before this fit (never on a batch a model was fitted on):",
         *[f"#   {line}" for line in summary],

@@ -10,8 +10,8 @@ by their text. The repository keeps only offsets and codes:
 `gold_records` turns them back into the codebook's format, with the text read from the corpus in
 ../shared at run time, so `score.py articles` can score them.
 
-    python -m bench.articles.labels import CODED.jsonl --coder h1     # append to labels/h1.jsonl
-    python -m bench.articles.labels gold --split blind OUT.jsonl       # a gold file for score.py
+    python -m pipelines.extract.training.articles.labels import CODED.jsonl --coder h1     # append to labels/h1.jsonl
+    python -m pipelines.extract.training.articles.labels gold --split blind OUT.jsonl       # a gold file for score.py
 """
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ import json
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from bench.articles.sample import CORPUS, split_of
+from pipelines.extract.training.articles.sample import CORPUS, split_of
 
 LABELS = Path(__file__).with_name("labels")
 

@@ -1,7 +1,7 @@
 """Training recipe for the sentence detector (`detector.py`), the article-level judge (`judge.py`) and
 the role ranker (`ranker.py`).
 
-Reads our coded articles (`bench/articles/labels/`, texts rebuilt from ../shared/corpus) and runs the
+Reads our coded articles (`labels/`, texts rebuilt from ../shared/corpus) and runs the
 extractor on them without either model.
 
 * Judge: every candidate is labelled 1 when a core event of the coding has the same type and a quote
@@ -22,8 +22,8 @@ the dev split, where calibration (expected calibration error, ten bins) and the 
 reported. `--write` fits train+dev and replaces `lexicons/judge.tsv`, `ranker.tsv` and `detector.tsv`. The
 blind split is never read here.
 
-    .venv/bin/python -m bench.articles.train [--write]
-    .venv/bin/python -m bench.articles.train --train-only --write   # then: evaluate --split dev
+    .venv/bin/python -m pipelines.extract.training.articles.train [--write]
+    .venv/bin/python -m pipelines.extract.training.articles.train --train-only --write   # then: evaluate --split dev
 """
 from __future__ import annotations
 
@@ -32,8 +32,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.articles.labels import read_corpus, split_rows
-from bench.articles.sample import stable_hash
+from pipelines.extract.training.articles.labels import read_corpus, split_rows
+from pipelines.extract.training.articles.sample import stable_hash
 from pipelines.extract import ranker as ranker_model
 from pipelines.extract.detector import WEIGHTS as DETECTOR_WEIGHTS
 from pipelines.extract.detector import Detector, default_detector
@@ -247,7 +247,7 @@ def write_tsv(path: Path, weights: dict[str, float], header: list[str], first: l
 def write_weights(judge: Judge, summary: list[str], path: Path = WEIGHTS) -> None:
     write_tsv(path, judge.weights, [
         "The article-level judge: logistic weights by feature name (see pipelines/extract/judge.py).",
-        "Written by `python -m bench.articles.train --write`; do not edit by hand.", *summary],
+        "Written by `python -m pipelines.extract.training.articles.train --write`; do not edit by hand.", *summary],
         [f"@threshold\t{judge.threshold:.2f}"])
 
 
@@ -322,10 +322,10 @@ def main(argv: list[str] | None = None) -> int:
     if a.write:
         write_tsv(ranker_model.WEIGHTS, fitted.ranker.weights, [
             "The role ranker: logistic weights by feature name (see pipelines/extract/ranker.py).",
-            "Written by `python -m bench.articles.train --write`; do not edit by hand.", *fitted.summary])
+            "Written by `python -m pipelines.extract.training.articles.train --write`; do not edit by hand.", *fitted.summary])
         write_weights(fitted.judge, fitted.summary)
         lines = ["# The sentence detector: logistic weights per type (see pipelines/extract/detector.py).",
-                 "# Written by `python -m bench.articles.train --write`; do not edit by hand."]
+                 "# Written by `python -m pipelines.extract.training.articles.train --write`; do not edit by hand."]
         for t, w in sorted(fitted.detector.weights.items()):
             lines.append(f"{t}\t@threshold\t{fitted.detector.thresholds[t]:.2f}")
             lines += [f"{t}\t{k}\t{v:.6f}" for k, v in sorted(w.items()) if abs(v) >= DETECTOR_PRUNE]

@@ -1,4 +1,4 @@
-"""Draw the articles to code: `python -m bench.articles.sample --helpers 8 --per 60 OUTDIR`.
+"""Draw the articles to code: `python -m pipelines.extract.training.articles.sample --helpers 8 --per 60 OUTDIR`.
 
 Deterministic (seeded by article id hashes, not by run order): corpus articles of all four outlets in
 proportion to the corpus, never one of the 42 ids of ../shared/gold/articles_dev.jsonl. Every tenth
@@ -12,7 +12,9 @@ import hashlib
 import json
 from pathlib import Path
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
+from pipelines.extract.training import REPO
+
+SHARED = REPO.parent / "shared"
 CORPUS = SHARED / "corpus" / "ant_middleeast.jsonl"
 DEV_GOLD = SHARED / "gold" / "articles_dev.jsonl"
 
