@@ -98,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
 
     from pipelines.warehouse import run_readonly_sql
-    from pipelines.warehouse.commands import format_table
+    from pipelines.cli.warehouse import format_table
 
     instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
     print(f"Materialising every asset: {args.landing} -> {args.warehouse}")

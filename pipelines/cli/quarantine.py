@@ -1,4 +1,4 @@
-"""Sub-commands owned by ingest: `marsad quarantine list`.
+"""`marsad quarantine list`: the inputs ingest rejected.
 
 The warehouse `quarantine` table is the record of every rejected input (the Dagster run loads it);
 the quarantine folder holds the files themselves with a `.reason.txt`. `list` reads the table and,
@@ -11,9 +11,11 @@ import json
 import sys
 from pathlib import Path
 
+from pipelines.cli.common import CliError
+
 
 def register(sub: argparse._SubParsersAction) -> None:
-    """Add this area's sub-commands to the `marsad` parser."""
+    """Add this group's commands to the `marsad` parser."""
     q = sub.add_parser("quarantine", help="inputs that could not be loaded, with the reason")
     qsub = q.add_subparsers(dest="quarantine_command", required=True)
     p = qsub.add_parser("list", help="list quarantined inputs (newest first)")
@@ -25,7 +27,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _from_warehouse(db: str, limit: int) -> list[dict]:
-    from pipelines.cli import CliError
     from pipelines.warehouse.readonly import connect_readonly
 
     try:
@@ -46,9 +47,7 @@ def _from_warehouse(db: str, limit: int) -> list[dict]:
 
 
 def _from_folder(folder: str, limit: int) -> list[dict]:
-    from pipelines.cli import CliError
-
-    from .core import read_quarantine_folder
+    from pipelines.ingest.core import read_quarantine_folder
 
     if not Path(folder).is_dir():
         raise CliError(f"quarantine folder not found: {folder}")
@@ -66,7 +65,7 @@ def cmd_quarantine_list(args: argparse.Namespace) -> int:
     if args.folder:
         rows = _from_folder(args.folder, args.limit)
     else:
-        from pipelines.warehouse.commands import default_warehouse
+        from pipelines.cli.warehouse import default_warehouse
 
         rows = _from_warehouse(args.warehouse or default_warehouse(), args.limit)
     out = sys.stdout

@@ -2,13 +2,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from datetime import date
 
-
-def _emit(obj: dict) -> None:
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+from pipelines.cli.common import emit
 
 
 def _text(args: argparse.Namespace) -> str:
@@ -20,7 +17,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     index = build_index()
     path = save_index(index)
-    _emit({"path": str(path), **index_stats(index)})
+    emit({"path": str(path), **index_stats(index)})
     return 0
 
 
@@ -30,7 +27,7 @@ def cmd_places(args: argparse.Namespace) -> int:
     text = _text(args)
     context = [c.strip().upper() for c in args.context.split(",") if c.strip()] if args.context else []
     for p in find_places(text, context or article_countries(text)):
-        _emit(p.to_json())
+        emit(p.to_json())
     return 0
 
 
@@ -44,7 +41,7 @@ def cmd_actors(args: argparse.Namespace) -> int:
         return 2
     context = [c.strip().upper() for c in args.context.split(",") if c.strip()] if args.context else []
     for a in find_actors(_text(args), on, context):
-        _emit(a.to_json())
+        emit(a.to_json())
     return 0
 
 

@@ -1,45 +1,21 @@
-"""`marsad` command line.
+"""`marsad extract` and `marsad dates`: articles in, one JSON object per line out.
 
-The `extract` and `dates` contracts are fixed (the evaluation scorer and users rely on them):
-one JSON object per line on stdout; diagnostics on stderr. Exit status (the README's table):
-0 the input was read (bad lines reported, skipped and counted in one "N lines skipped" line);
-1 `extract` read the input but some articles failed at a stage (reported and counted; the others
-are printed); 2 nothing could be read (missing or undecodable input, every record line bad) or a
-usage error. `--input -` reads standard input with the same reader. Other command groups register themselves from their own area's
-`commands` module (`register(subparsers)`), so each area owns its commands.
+The contracts are fixed (the evaluation scorer and users rely on them); see `pipelines.cli` for the
+exit statuses. `--input -` reads standard input with the same reader as a file.
 """
 from __future__ import annotations
 
 import argparse
-import importlib
-import json
 import sys
 from dataclasses import replace
-from datetime import date
 from pathlib import Path
 from typing import Iterator
 
+from pipelines.cli.common import CliError, emit, warn
 from pipelines.ingest import IngestSettings, read_jsonl, read_jsonl_stream
 from pipelines.ingest.core import NO_RECORDS, parse_published, read_page
 from pipelines.ingest.encoding import EMPTY_FILE
 from pipelines.records import Article
-
-# Areas that add their own sub-commands: module path -> has `register(subparsers)`.
-COMMAND_MODULES = (
-    "pipelines.warehouse.commands",  # sql, export, load
-    "pipelines.nlp.commands",  # models status|download|train-ner
-    "pipelines.ingest.commands",  # quarantine list
-    "pipelines.gazetteer.commands",  # gazetteer build|places|actors
-)
-
-
-class CliError(Exception):
-    """An error reported to the user on stderr with exit status 2."""
-
-
-def _warn(msg: str) -> None:
-    print(f"marsad: {msg}", file=sys.stderr)
-
 
 STDIN = "-"
 
@@ -67,10 +43,10 @@ def read_input_docs(path: Path | str) -> Iterator[Article]:
             return  # nothing to extract
         if q.line is None:
             raise CliError(f"cannot read {path}: {q.reason}")
-        _warn(f"{path}:{q.line}: skipped: {q.reason}")
+        warn(f"{path}:{q.line}: skipped: {q.reason}")
         skipped += 1
     if skipped:
-        _warn(f"{path}: {skipped} line{'s' if skipped > 1 else ''} skipped, {len(result.articles)} read")
+        warn(f"{path}: {skipped} line{'s' if skipped > 1 else ''} skipped, {len(result.articles)} read")
         if not result.articles:
             raise CliError(f"cannot read {path}: every record line is bad")
     yield from result.articles
@@ -93,10 +69,6 @@ def load_docs(args: argparse.Namespace) -> list[Article]:
     return [Article(path.name, art.text, art.title, published, art.source, art.url, path.name, art.fmt)]
 
 
-def _emit(obj: dict) -> None:
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
-
-
 def cmd_extract(args: argparse.Namespace) -> int:
     from pipelines.process import process_articles
 
@@ -107,13 +79,13 @@ def cmd_extract(args: argparse.Namespace) -> int:
     failed = 0
     for result in process_articles(docs, judge=whole, rank=whole, detect=whole):
         if isinstance(result, Quarantined):  # reported, skipped; the other articles go on
-            _warn(f"{result.article_id}: failed at {result.stage}: {result.reason}")
+            warn(f"{result.article_id}: failed at {result.stage}: {result.reason}")
             failed += 1
             continue
         for ev in result.events:
-            _emit(ev.to_json(explain=args.explain))
+            emit(ev.to_json(explain=args.explain))
     if failed:
-        _warn(f"{failed} article{'s' if failed > 1 else ''} failed, {len(docs) - failed} extracted")
+        warn(f"{failed} article{'s' if failed > 1 else ''} failed, {len(docs) - failed} extracted")
     return 1 if failed else 0
 
 
@@ -122,7 +94,7 @@ def cmd_dates(args: argparse.Namespace) -> int:
 
     for doc in load_docs(args):
         for d in find_dates(doc.text, doc.published):
-            _emit({"doc_id": doc.article_id, **d.to_json()})
+            emit({"doc_id": doc.article_id, **d.to_json()})
     return 0
 
 
@@ -132,16 +104,8 @@ def _add_doc_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--published", help="publication date YYYY-MM-DD for a single FILE")
 
 
-CORE_COMMANDS = ("extract", "dates")
-
-
-def build_parser(areas: bool = True) -> argparse.ArgumentParser:
-    """The full parser; `areas=False` leaves out the area command groups (their imports are heavy)."""
-    parser = argparse.ArgumentParser(prog="marsad", description="Arabic news -> conflict events")
-    parser.add_argument("--sentence-level", action="store_true",
-                        help="extract with the rules and the sentence assessor only, without the sentence "
-                             "detector, article-level judge and role ranker (what the sentence-level held-out set measures)")
-    sub = parser.add_subparsers(dest="command", required=True)
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add `extract` and `dates` to the `marsad` parser."""
     p = sub.add_parser("extract", help="extract events, one JSON object per line")
     _add_doc_args(p)
     p.add_argument("--explain", action="store_true", help="add which lexicon entry and rule fired")
@@ -149,26 +113,3 @@ def build_parser(areas: bool = True) -> argparse.ArgumentParser:
     p = sub.add_parser("dates", help="temporal expressions, one JSON object per line")
     _add_doc_args(p)
     p.set_defaults(func=cmd_dates)
-    if areas:
-        for module in COMMAND_MODULES:
-            importlib.import_module(module).register(sub)
-    return parser
-
-
-def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    # `extract`/`dates` are the hot, scripted path (the scorer calls them): skip area imports.
-    verb = next((a for a in argv if not a.startswith("-")), None)
-    parser = build_parser(areas=verb not in CORE_COMMANDS)
-    args = parser.parse_args(argv)
-    try:
-        return int(args.func(args) or 0)
-    except CliError as exc:
-        _warn(str(exc))
-        return 2
-    except BrokenPipeError:
-        return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

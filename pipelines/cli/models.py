@@ -1,4 +1,4 @@
-"""`marsad models status|download|train-ner` (registered by `pipelines.cli`)."""
+"""`marsad models status|download|train-ner`: the NLP analyzer and its models."""
 from __future__ import annotations
 
 import argparse
@@ -7,7 +7,7 @@ from pathlib import Path
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    """Add this area's sub-commands to the `marsad` parser."""
+    """Add this group's commands to the `marsad` parser."""
     p = sub.add_parser("models", help="NLP models: status, download, train-ner")
     msub = p.add_subparsers(dest="models_command", required=True)
 

@@ -12,17 +12,14 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from pipelines.cli.common import CliError
+
+
 def default_warehouse() -> str:
     """`MARSAD_WAREHOUSE`, else `data/warehouse.duckdb` (`pipelines.settings`)."""
     from pipelines.settings import Settings
 
     return str(Settings.from_env().warehouse)
-
-
-def _error(msg: str) -> Exception:
-    from pipelines.cli import CliError
-
-    return CliError(msg)
 
 
 # Characters a terminal acts on rather than shows: C0/C1 controls and DEL (escape sequences start
@@ -94,9 +91,9 @@ def cmd_sql(args: argparse.Namespace) -> int:
             _write_result(result, args.format, args.max_width)
             truncated = result.truncated
     except duckdb.Error as exc:
-        raise _error(f"SQL error: {_visible(str(exc))}") from exc
+        raise CliError(f"SQL error: {_visible(str(exc))}") from exc
     except (ReadOnlyViolation, FileNotFoundError, RuntimeError, ValueError) as exc:
-        raise _error(_visible(str(exc))) from exc
+        raise CliError(_visible(str(exc))) from exc
     if truncated:
         print(f"marsad: truncated at {limits.max_rows} rows (MARSAD_SQL_MAX_ROWS); add a LIMIT or aggregate",
               file=sys.stderr)
@@ -125,7 +122,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     try:
         counts = export_warehouse(args.warehouse, args.dir, args.format)
     except FileNotFoundError as exc:
-        raise _error(str(exc)) from exc
+        raise CliError(str(exc)) from exc
     for table, n in counts.items():
         print(f"{table}: {n} rows -> {Path(args.dir) / table}")
     return 0
@@ -143,7 +140,7 @@ def cmd_load(args: argparse.Namespace) -> int:
     elif path.suffix == ".jsonl" and os.path.lexists(path):
         landing, files = path.parent, [path.name]  # one file of a folder, read as the folder would be
     else:
-        raise _error(f"{path}: give a landing folder or a .jsonl file")
+        raise CliError(f"{path}: give a landing folder or a .jsonl file")
     ingested = read_landing(landing, IngestSettings.from_env(landing, default_quarantine=False), files)
     articles, quarantined = ingested.articles, ingested.quarantined
     if ingested.pending:
@@ -172,14 +169,14 @@ def cmd_charts(args: argparse.Namespace) -> int:
     try:
         paths = render_all(args.warehouse, Path(args.dir))
     except (FileNotFoundError, RuntimeError) as exc:
-        raise _error(str(exc)) from exc
+        raise CliError(str(exc)) from exc
     for name, path in paths.items():
         print(f"{name}: {path}")
     return 0
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    """Add this area's sub-commands to the `marsad` parser."""
+    """Add this group's commands to the `marsad` parser."""
     wh = dict(default=None, help="warehouse file (default: $MARSAD_WAREHOUSE or data/warehouse.duckdb)")
 
     p = sub.add_parser("sql", help="run read-only SQL on the warehouse snapshot and print a table")
