@@ -6,7 +6,7 @@
 The text is the words of `samples/*.txt` in seeded random runs of 3-12 words, with every sentence
 mark, clause separator, other punctuation and line break removed: one "sentence" as long as the
 article, what a scraper that loses punctuation or a hostile sender delivers. Before sentences were
-bounded (`pipelines.nlp.base.MAX_SENTENCE_CHARS`) 48 KB of it took over 300 s. Each size is processed
+bounded (`pipelines.nlp.sentences.MAX_SENTENCE_CHARS`) 48 KB of it took over 300 s. Each size is processed
 once by `process_articles` (clean, analysis, dates, extraction) after a warm-up article, without a
 time budget; the table gives seconds, microseconds per byte and the machine's load average.
 """

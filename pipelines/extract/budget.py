@@ -1,6 +1,6 @@
 """A time budget for one article's extraction.
 
-Extraction is linear in an article's length (sentences are bounded, `pipelines.nlp.base`), but a
+Extraction is linear in an article's length (sentences are bounded, `pipelines.nlp.sentences`), but a
 hostile or broken article can still be very long; past its budget the article is given up and
 quarantined ("too slow", stage "extract") and the run goes on. The budget is cooperative:
 `check()` runs between sentences and between the article-level steps, each of which is bounded,

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from pipelines.nlp.base import Analyzer, _SentenceAnalyzer
+from pipelines.nlp.sentences import Analyzer, SentenceAnalyzer
 from pipelines.records import AnalyzedSentence, Sentence, Token
 from pipelines.settings import Settings
 
@@ -43,7 +43,7 @@ class CacheStats:
                 "nlp_cache_hit_rate": round(self.hits / total, 4) if total else 0.0}
 
 
-class CachedAnalyzer(_SentenceAnalyzer):
+class CachedAnalyzer(SentenceAnalyzer):
     """Wraps an analyzer; `stats` counts sentence hits and misses since creation (or `reset()`)."""
 
     def __init__(self, inner: Analyzer, path: str | Path) -> None:

@@ -20,7 +20,8 @@ import logging
 from pathlib import Path
 from typing import Any, Sequence
 
-from pipelines.nlp.base import _SentenceAnalyzer
+from pipelines.nlp.base import offline_version
+from pipelines.nlp.sentences import SentenceAnalyzer
 from pipelines.nlp.models import missing_official
 from pipelines.nlp.offline import tag_entities, tokenize
 from pipelines.records import AnalyzedSentence, Sentence, Token
@@ -33,7 +34,7 @@ _MARKS = _HARAKAT | {"\u0640"}
 _CLITIC_UPOS = frozenset({"CCONJ", "ADP", "AUX", "PART", "SCONJ"})
 
 
-class StanzaAnalyzer(_SentenceAnalyzer):
+class StanzaAnalyzer(SentenceAnalyzer):
     name = "stanza"
 
     def __init__(self, model_dir: Path | None, ner_model_path: Path | None = None,
@@ -61,9 +62,7 @@ class StanzaAnalyzer(_SentenceAnalyzer):
         self.batch_size = batch_size
         self.version = _model_version(None if self.pretokenized else model_dir, ner_model_path)
         if self.pretokenized:  # tokens come from the offline tokenizer
-            from pipelines.nlp.base import _offline_version
-
-            self.version = f"{_offline_version()}-{self.version}"
+            self.version = f"{offline_version()}-{self.version}"
 
     def analyze_sentences(self, sentences: Sequence[Sentence]) -> list[AnalyzedSentence]:
         out: list[AnalyzedSentence] = []

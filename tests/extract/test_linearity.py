@@ -12,7 +12,7 @@ from bench.linearity import unpunctuated_text
 from pipelines.clean import clean_article
 from pipelines.extract import budget
 from pipelines.nlp import split_sentences
-from pipelines.nlp.base import MAX_SENTENCE_CHARS
+from pipelines.nlp.sentences import MAX_SENTENCE_CHARS
 from pipelines.process import process_articles
 from pipelines.records import Article, Quarantined
 

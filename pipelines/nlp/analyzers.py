@@ -1,0 +1,49 @@
+"""`get_analyzer()`: stanza when MARSAD_STANZA_DIR holds the official Arabic models, else the
+offline analyzer; optionally behind the analysis cache. The top module of `pipelines.nlp`.
+"""
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+from pathlib import Path
+
+from pipelines.nlp.base import OfflineAnalyzer
+from pipelines.nlp.sentences import Analyzer
+
+log = logging.getLogger("marsad.nlp")
+
+_announced = False
+
+
+@lru_cache(maxsize=2)
+def _stanza_analyzer(model_dir: str) -> Analyzer:
+    """Loading the official models takes seconds and ~1 GB: one instance per process."""
+    from pipelines.nlp.stanza_analyzer import StanzaAnalyzer
+
+    log.info("NLP: using stanza's official Arabic models from %s", model_dir)
+    return StanzaAnalyzer(Path(model_dir))
+
+
+def get_analyzer(cache: bool | str | Path = False) -> Analyzer:
+    """stanza when MARSAD_STANZA_DIR holds the official Arabic models, else the offline analyzer.
+
+    `cache=True` wraps it in the analysis cache at its default location (or at the path given).
+    """
+    global _announced
+    from pipelines.nlp.models import describe_choice
+
+    choice = describe_choice()
+    analyzer: Analyzer
+    if choice.name == "stanza":
+        analyzer = _stanza_analyzer(str(choice.stanza_dir))
+    else:
+        if not _announced:
+            log.warning("NLP: using the offline analyzer (rules + lexicons, no dependency parse): %s",
+                        choice.reason)
+            _announced = True
+        analyzer = OfflineAnalyzer()
+    if cache:
+        from pipelines.nlp.cache import CachedAnalyzer, default_cache_path
+
+        analyzer = CachedAnalyzer(analyzer, default_cache_path() if cache is True else Path(cache))
+    return analyzer
