@@ -1,16 +1,13 @@
 """Fixtures for the Dagster tests: a landing folder written at test time and a throwaway instance."""
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import dagster as dg
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))  # landing_fixture helpers
-
-from assets.partitions import register_days  # noqa: E402
-from landing_fixture import FIXTURE_PARTITIONS, write_landing  # noqa: E402
+from assets.partitions import register_days
+from tests.dagster.landing_fixture import FIXTURE_PARTITIONS, write_landing
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import dagster as dg
 import duckdb
 import pytest
 
-from landing_fixture import DAYS, INGEST_DAY, RECORDS, write_landing
+from tests.dagster.landing_fixture import DAYS, INGEST_DAY, RECORDS, write_landing
 
 from assets.definitions import build_defs
 from assets.demo import materialize_all

@@ -12,7 +12,7 @@ from assets.definitions import build_defs
 from assets.demo import materialize_all
 from assets.partitions import PARTITIONS_NAME
 from assets.resources import LandingFolder, Warehouse
-from landing_fixture import DAYS, INGEST_DAY, INGEST_MTIME, RECORDS
+from tests.dagster.landing_fixture import DAYS, INGEST_DAY, INGEST_MTIME, RECORDS
 
 
 def tick(landing, instance, cursor=None, warehouse=None):

@@ -9,7 +9,7 @@ import duckdb
 from assets import checks
 from assets.definitions import build_defs
 from assets.demo import run_summary
-from landing_fixture import DAYS, FIXTURE_PARTITIONS
+from tests.dagster.landing_fixture import DAYS, FIXTURE_PARTITIONS
 from pipelines.process import ArticleResult
 from pipelines.records import Article, CleanArticle, Event, Quantity, Region, Span, TemporalExpression
 from pipelines.warehouse import apply_migrations

@@ -6,7 +6,7 @@ import duckdb
 
 from assets.definitions import build_defs
 from assets.resources import Warehouse
-from landing_fixture import DAYS
+from tests.dagster.landing_fixture import DAYS
 
 
 def _run(landing, warehouse_path, instance):

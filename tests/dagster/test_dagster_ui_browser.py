@@ -22,7 +22,7 @@ import pytest
 import dagster as dg
 
 from assets.demo import materialize_all
-from landing_fixture import DAYS, INGEST_DAY, write_landing
+from tests.dagster.landing_fixture import DAYS, INGEST_DAY, write_landing
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)

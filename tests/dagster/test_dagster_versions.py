@@ -13,7 +13,7 @@ from dagster._utils.test.data_versions import get_stale_status_resolver
 
 from assets.definitions import build_defs
 from assets.versions import REPO_ROOT, analyzer_identity, code_versions, stage_files
-from landing_fixture import DAYS
+from tests.dagster.landing_fixture import DAYS
 from pipelines.records import Event, Span
 
 DAY = DAYS[0]

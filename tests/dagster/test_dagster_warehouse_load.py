@@ -10,7 +10,7 @@ import duckdb
 import pipelines.warehouse.load as load_mod
 from assets.definitions import build_defs
 from assets.resources import Warehouse
-from landing_fixture import DAYS, INGEST_DAY, INGEST_MTIME, RECORDS
+from tests.dagster.landing_fixture import DAYS, INGEST_DAY, INGEST_MTIME, RECORDS
 from pipelines.warehouse import snapshot_path
 
 RANGE = {"dagster/asset_partition_range_start": DAYS[0], "dagster/asset_partition_range_end": INGEST_DAY}

@@ -1,7 +1,8 @@
 """Child processes for the concurrency tests: `writer DB BATCHES SIZE`, `reader DB DONE_FLAG` and
 `sql_loop DB DONE_FLAG` (`marsad sql` over and over, from before the first load on).
 
-Run as a script (sys.path gets this folder) so the test can start real separate processes.
+Run as `python -m tests.warehouse.concurrency_worker ...` (the repo on PYTHONPATH) so the test can start
+real separate processes.
 """
 from __future__ import annotations
 
@@ -11,13 +12,11 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
 PLACES = ("دوما", "حلب", "القاهرة")
 
 
 def synthetic(i: int):
-    from builders import result
+    from .builders import result
 
     day = date(2015, 1, 1) + timedelta(days=3 * i)
     place = PLACES[i % len(PLACES)]

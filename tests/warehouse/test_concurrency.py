@@ -14,13 +14,13 @@ import pytest
 
 from pipelines.warehouse import load_results, snapshot_path
 
-WORKER = Path(__file__).with_name("concurrency_worker.py")
+WORKER = ["-m", "tests.warehouse.concurrency_worker"]  # run from the repo (PYTHONPATH)
 REPO = Path(__file__).resolve().parents[2]
 
 
 def _spawn(*args: str) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    return subprocess.Popen([sys.executable, str(WORKER), *args], stdout=subprocess.PIPE,
+    return subprocess.Popen([sys.executable, *WORKER, *args], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, env=env)
 
 
@@ -49,8 +49,7 @@ def test_reader_polls_while_writer_loads(tmp_path):
 @pytest.mark.slow
 def test_writer_killed_mid_load_leaves_before_or_after(tmp_path):
     db = tmp_path / "warehouse.duckdb"
-    sys.path.insert(0, str(WORKER.parent))
-    from concurrency_worker import synthetic  # noqa: E402
+    from .concurrency_worker import synthetic
 
     load_results(db, [synthetic(i) for i in range(50)])
     outcomes = set()

@@ -18,7 +18,7 @@ from pipelines.warehouse.readonly import NothingToQuery
 
 from .builders import sample_results
 
-WORKER = Path(__file__).with_name("concurrency_worker.py")
+WORKER = ["-m", "tests.warehouse.concurrency_worker"]  # run from the repo (PYTHONPATH)
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -76,7 +76,7 @@ def test_reader_loop_from_before_the_first_load_never_fails_the_load(tmp_path):
     db, flag = tmp_path / "w.duckdb", tmp_path / "done"
     killed_first_load(db)
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    reader = subprocess.Popen([sys.executable, str(WORKER), "sql_loop", str(db), str(flag)],
+    reader = subprocess.Popen([sys.executable, *WORKER, "sql_loop", str(db), str(flag)],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     try:
         time.sleep(1.5)  # the reader is polling before any load starts
