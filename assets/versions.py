@@ -172,8 +172,9 @@ def analyzer_identity() -> str:
     does not touch `analyses` but adding a trigger word does.
     """
     from pipelines.nlp.models import describe_choice
+    from pipelines.settings import Settings
 
-    choice = describe_choice()
+    choice = describe_choice(Settings.from_env().stanza_dir)
     h = hashlib.sha256()
     if choice.name == "stanza" and choice.stanza_dir is not None:
         folder = Path(choice.stanza_dir)

@@ -166,8 +166,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     from pipelines.nlp.models import describe_choice
     from pipelines.nlp.stanza_analyzer import StanzaAnalyzer
+    from pipelines.settings import Settings
 
-    choice = describe_choice()
+    choice = describe_choice(Settings.from_env().stanza_dir)
     if choice.name == "stanza":
         analyzer = StanzaAnalyzer(choice.stanza_dir)
         label = "stanza (official models)"

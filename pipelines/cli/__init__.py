@@ -11,6 +11,9 @@ Modules: `docs` (extract, dates), `warehouse` (sql, export, load, charts), `mode
 status|download|train-ner), `quarantine` (quarantine list), `gazetteer` (gazetteer
 build|places|actors). Each has `register(subparsers)`; the domain packages below never import this
 one.
+
+Settings: `main` reads `Settings.from_env()` once (a bad `MARSAD_*` value is a usage error, exit 2)
+and hands it to the command as `args.settings`; commands pass it, or its values, down.
 """
 from __future__ import annotations
 
@@ -21,6 +24,7 @@ import sys
 from pipelines.cli import docs
 from pipelines.cli.common import CliError, warn
 from pipelines.cli.docs import read_input_docs
+from pipelines.settings import Settings
 
 __all__ = ["CliError", "build_parser", "main", "read_input_docs"]
 
@@ -55,9 +59,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser(areas=verb not in CORE_COMMANDS)
     args = parser.parse_args(argv)
     try:
+        args.settings = _settings()
         return int(args.func(args) or 0)
     except CliError as exc:
         warn(str(exc))
         return 2
     except BrokenPipeError:
         return 0
+
+
+def _settings() -> Settings:
+    try:
+        return Settings.from_env()
+    except ValueError as exc:  # a bad MARSAD_* value, named in the message
+        raise CliError(str(exc)) from exc

@@ -16,11 +16,12 @@ from pipelines.ingest import IngestSettings, read_jsonl, read_jsonl_stream
 from pipelines.ingest.core import NO_RECORDS, parse_published, read_page
 from pipelines.ingest.encoding import EMPTY_FILE
 from pipelines.records import Article
+from pipelines.settings import Settings
 
 STDIN = "-"
 
 
-def read_input_docs(path: Path | str) -> Iterator[Article]:
+def read_input_docs(path: Path | str, settings: Settings | None = None) -> Iterator[Article]:
     """Read `{"id","text","published"?,"title"?}` lines with the landing reader (same limits, line
     and id rules); `-` reads standard input. Each bad line is reported on stderr and skipped, then
     one summary line says how many were; records of equal text under other ids are all kept.
@@ -28,13 +29,14 @@ def read_input_docs(path: Path | str) -> Iterator[Article]:
     record line is bad. An empty input (no lines, or blank lines only) gives nothing, no error."""
     # The user named this file: a link they give is theirs to follow; it must still be a regular
     # file (a FIFO is reported, not waited on). No Arabic check, no file-age rule, no quarantine folder.
-    settings = replace(IngestSettings.from_env(), require_arabic=False, min_age_seconds=0.0, quarantine_dir=None)
+    limits = replace(IngestSettings.from_env(settings=settings), require_arabic=False, min_age_seconds=0.0,
+                     quarantine_dir=None)
     name = str(path)
     try:
         if name == STDIN:
-            result = read_jsonl_stream(sys.stdin.buffer, STDIN, settings)
+            result = read_jsonl_stream(sys.stdin.buffer, STDIN, limits)
         else:
-            result = read_jsonl(Path(path).resolve(), settings)
+            result = read_jsonl(Path(path).resolve(), limits)
     except OSError as exc:
         raise CliError(f"cannot read {path}: {exc.strerror or exc}") from exc
     skipped = 0
@@ -54,12 +56,12 @@ def read_input_docs(path: Path | str) -> Iterator[Article]:
 
 def load_docs(args: argparse.Namespace) -> list[Article]:
     if args.input:
-        return list(read_input_docs(args.input))
+        return list(read_input_docs(args.input, args.settings))
     if not args.file:
         raise CliError("give an article FILE or --input DOCS.jsonl")
     path = Path(args.file)
     if path.suffix == ".jsonl":
-        return list(read_input_docs(path))
+        return list(read_input_docs(path, args.settings))
     try:  # same encoding detection and page parsing as the landing folder
         art = read_page(path.resolve(), path.name)
     except (OSError, ValueError) as exc:
@@ -70,14 +72,16 @@ def load_docs(args: argparse.Namespace) -> list[Article]:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
+    from pipelines.nlp import get_analyzer
     from pipelines.process import process_articles
-
     from pipelines.records import Quarantined
 
     docs = load_docs(args)
     whole = not args.sentence_level
     failed = 0
-    for result in process_articles(docs, judge=whole, rank=whole, detect=whole):
+    analyzer = get_analyzer(settings=args.settings)
+    for result in process_articles(docs, analyzer, judge=whole, rank=whole, detect=whole,
+                                   seconds=args.settings.article_time_budget_seconds):
         if isinstance(result, Quarantined):  # reported, skipped; the other articles go on
             warn(f"{result.article_id}: failed at {result.stage}: {result.reason}")
             failed += 1

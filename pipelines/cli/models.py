@@ -34,21 +34,19 @@ def register(sub: argparse._SubParsersAction) -> None:
 def cmd_status(args: argparse.Namespace) -> int:
     from pipelines.nlp.models import describe_choice
 
-    choice = describe_choice()
+    choice = describe_choice(args.settings.stanza_dir)
     print(f"active analyzer: {choice.name}")
     print(f"why: {choice.reason}")
     print(f"MARSAD_STANZA_DIR: {choice.stanza_dir or '(unset)'}")
-    from pipelines.nlp.cache import default_cache_path
-
-    print(f"analysis cache: {default_cache_path()}")
+    print(f"analysis cache: {args.settings.nlp_cache_path()}")
     return 0
 
 
 def cmd_download(args: argparse.Namespace) -> int:
-    from pipelines.nlp.models import download_official
+    from pipelines.nlp.models import DEFAULT_DOWNLOAD_DIR, download_official
 
     try:
-        target = download_official(Path(args.dir) if args.dir else None)
+        target = download_official(Path(args.dir) if args.dir else args.settings.stanza_dir or DEFAULT_DOWNLOAD_DIR)
     except RuntimeError as exc:
         print(f"marsad: {exc}", file=sys.stderr)
         return 2

@@ -65,9 +65,7 @@ def cmd_quarantine_list(args: argparse.Namespace) -> int:
     if args.folder:
         rows = _from_folder(args.folder, args.limit)
     else:
-        from pipelines.cli.warehouse import default_warehouse
-
-        rows = _from_warehouse(args.warehouse or default_warehouse(), args.limit)
+        rows = _from_warehouse(args.warehouse or str(args.settings.warehouse), args.limit)
     out = sys.stdout
     if args.json:
         for r in rows:

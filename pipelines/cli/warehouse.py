@@ -15,13 +15,6 @@ from typing import Any
 from pipelines.cli.common import CliError
 
 
-def default_warehouse() -> str:
-    """`MARSAD_WAREHOUSE`, else `data/warehouse.duckdb` (`pipelines.settings`)."""
-    from pipelines.settings import Settings
-
-    return str(Settings.from_env().warehouse)
-
-
 # Characters a terminal acts on rather than shows: C0/C1 controls and DEL (escape sequences start
 # with ESC or CSI), and the bidi embedding/override/isolate controls that reorder a printed line.
 _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -86,7 +79,7 @@ def cmd_sql(args: argparse.Namespace) -> int:
 
     sql = args.query if args.query != "-" else sys.stdin.read()
     try:
-        limits = SqlLimits.from_env()
+        limits = SqlLimits.of(args.settings)
         with readonly_query(args.warehouse, sql, limits) as result:
             _write_result(result, args.format, args.max_width)
             truncated = result.truncated
@@ -131,6 +124,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_load(args: argparse.Namespace) -> int:
     """Ingest + process + load outside Dagster (same reader, settings and functions the assets use)."""
     from pipelines.ingest import IngestSettings, read_landing
+    from pipelines.nlp import get_analyzer
     from pipelines.process import chunks, process_articles
     from pipelines.warehouse.load import load_results, publish_snapshot
 
@@ -141,7 +135,7 @@ def cmd_load(args: argparse.Namespace) -> int:
         landing, files = path.parent, [path.name]  # one file of a folder, read as the folder would be
     else:
         raise CliError(f"{path}: give a landing folder or a .jsonl file")
-    ingested = read_landing(landing, IngestSettings.from_env(landing, default_quarantine=False), files)
+    ingested = read_landing(landing, IngestSettings.from_env(landing, False, args.settings), files)
     articles, quarantined = ingested.articles, ingested.quarantined
     if ingested.pending:
         print(f"{len(ingested.pending)} file(s) pending (newer than MARSAD_MIN_FILE_AGE_SECONDS or still "
@@ -151,8 +145,9 @@ def cmd_load(args: argparse.Namespace) -> int:
     if args.limit:
         articles = articles[: args.limit]
     batches = list(chunks(articles, args.batch_size)) or [[]]
+    analyzer = get_analyzer(settings=args.settings)
     for i, batch in enumerate(batches):
-        results = process_articles(batch)
+        results = process_articles(batch, analyzer, seconds=args.settings.article_time_budget_seconds)
         stats = load_results(args.warehouse, results, quarantined if i == 0 else (),
                              partition_key=args.partition_key, publish=False)
         print(f"batch {i + 1}/{len(batches)}: {stats.articles} articles, {stats.mentions} mentions, "
@@ -209,7 +204,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def _with_default(func):
     def run(args: argparse.Namespace) -> int:
         if not args.warehouse:
-            args.warehouse = default_warehouse()
+            args.warehouse = str(args.settings.warehouse)
         return func(args)
 
     run.__doc__ = func.__doc__

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from pipelines.nlp.base import OfflineAnalyzer
 from pipelines.nlp.sentences import Analyzer
+from pipelines.settings import Settings
 
 log = logging.getLogger("marsad.nlp")
 
@@ -24,15 +25,17 @@ def _stanza_analyzer(model_dir: str) -> Analyzer:
     return StanzaAnalyzer(Path(model_dir))
 
 
-def get_analyzer(cache: bool | str | Path = False) -> Analyzer:
-    """stanza when MARSAD_STANZA_DIR holds the official Arabic models, else the offline analyzer.
+def get_analyzer(cache: bool | str | Path = False, settings: Settings | None = None) -> Analyzer:
+    """stanza when `settings.stanza_dir` (MARSAD_STANZA_DIR) holds the official Arabic models, else
+    the offline analyzer. `settings` default: `Settings.from_env()`.
 
-    `cache=True` wraps it in the analysis cache at its default location (or at the path given).
+    `cache=True` wraps it in the analysis cache at `settings.nlp_cache_path()` (or at the path given).
     """
     global _announced
     from pipelines.nlp.models import describe_choice
 
-    choice = describe_choice()
+    settings = settings or Settings.from_env()
+    choice = describe_choice(settings.stanza_dir)
     analyzer: Analyzer
     if choice.name == "stanza":
         analyzer = _stanza_analyzer(str(choice.stanza_dir))
@@ -43,7 +46,7 @@ def get_analyzer(cache: bool | str | Path = False) -> Analyzer:
             _announced = True
         analyzer = OfflineAnalyzer()
     if cache:
-        from pipelines.nlp.cache import CachedAnalyzer, default_cache_path
+        from pipelines.nlp.cache import CachedAnalyzer
 
-        analyzer = CachedAnalyzer(analyzer, default_cache_path() if cache is True else Path(cache))
+        analyzer = CachedAnalyzer(analyzer, settings.nlp_cache_path() if cache is True else Path(cache))
     return analyzer

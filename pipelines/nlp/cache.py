@@ -22,11 +22,6 @@ _FIELDS = ("text", "start", "end", "lemma", "upos", "feats", "head", "deprel", "
 _COMPACT_AFTER = 64  # part files before they are merged into one
 
 
-def default_cache_path() -> Path:
-    """$MARSAD_NLP_CACHE, else `nlp_cache/` beside the warehouse ($MARSAD_WAREHOUSE or data/)."""
-    return Settings.from_env().nlp_cache_path()
-
-
 def nlp_cache_path(warehouse: Path) -> Path:
     """$MARSAD_NLP_CACHE, else `nlp_cache/` beside the given warehouse file."""
     return Settings.from_env().nlp_cache_path(warehouse)

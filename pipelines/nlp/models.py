@@ -22,12 +22,6 @@ class Choice:
     stanza_dir: Path | None
 
 
-def stanza_dir() -> Path | None:
-    from pipelines.settings import Settings
-
-    return Settings.from_env().stanza_dir
-
-
 def missing_official(directory: Path) -> list[str]:
     """What is missing for the official Arabic pipeline in `directory` (empty list = usable)."""
     res = directory / "resources.json"
@@ -42,9 +36,9 @@ def missing_official(directory: Path) -> list[str]:
     return [p for p in REQUIRED_PROCESSORS if not any((directory / "ar" / p).glob("*.pt"))]
 
 
-def describe_choice() -> Choice:
-    """Which analyzer `get_analyzer()` will use, and a sentence saying why."""
-    d = stanza_dir()
+def describe_choice(d: Path | None) -> Choice:
+    """Which analyzer `get_analyzer()` uses with the models folder `d` (`Settings.stanza_dir`,
+    None when unset), and a sentence saying why."""
     if d is None:
         return Choice("offline", f"{ENV_DIR} is not set; run `marsad models download` on a machine "
                                  "with internet and point it at the result", None)
@@ -57,11 +51,14 @@ def describe_choice() -> Choice:
     return Choice("stanza", f"official stanza Arabic models found in {d}", d)
 
 
-def download_official(target: Path | None = None) -> Path:
-    """Download stanza's Arabic models; RuntimeError with a clear message when the hub is unreachable."""
+DEFAULT_DOWNLOAD_DIR = Path.home() / ".marsad" / "stanza"
+
+
+def download_official(target: Path) -> Path:
+    """Download stanza's Arabic models to `target`; RuntimeError with a clear message when the hub
+    is unreachable."""
     import stanza
 
-    target = target or stanza_dir() or Path.home() / ".marsad" / "stanza"
     target.mkdir(parents=True, exist_ok=True)
     try:
         stanza.download("ar", model_dir=str(target), processors=",".join(OFFICIAL_PROCESSORS),

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from pipelines.nlp import OfflineAnalyzer
-from pipelines.nlp.cache import CachedAnalyzer, default_cache_path
+from pipelines.nlp import get_analyzer
+from pipelines.nlp.cache import CachedAnalyzer
 from pipelines.records import Article, CleanArticle, Region
 
 
@@ -64,7 +65,7 @@ def test_version_change_invalidates(tmp_path):
 
 def test_default_cache_location(monkeypatch, tmp_path):
     monkeypatch.setenv("MARSAD_NLP_CACHE", str(tmp_path / "c"))
-    assert default_cache_path() == tmp_path / "c"
+    assert get_analyzer(cache=True).path == tmp_path / "c"
     monkeypatch.delenv("MARSAD_NLP_CACHE")
     monkeypatch.setenv("MARSAD_WAREHOUSE", str(tmp_path / "wh" / "w.duckdb"))
-    assert default_cache_path() == tmp_path / "wh" / "nlp_cache"
+    assert get_analyzer(cache=True).path == tmp_path / "wh" / "nlp_cache"

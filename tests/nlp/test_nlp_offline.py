@@ -179,7 +179,7 @@ def test_get_analyzer_offline_without_models(monkeypatch, tmp_path, caplog):
     monkeypatch.setenv("MARSAD_STANZA_DIR", str(tmp_path))
     from pipelines.nlp.models import describe_choice
 
-    choice = describe_choice()
+    choice = describe_choice(tmp_path)
     assert choice.name == "offline" and "Arabic entries" in choice.reason
     assert get_analyzer().name == "offline"
 
