@@ -25,6 +25,7 @@ from pathlib import Path
 
 from pipelines.extract.training.heldout.keywords import PROTEST, VIOLENCE
 from bench.heldout.sample import corpus_sentences
+from pipelines.extract.training.heldout.labels import LABELS
 from pipelines.extract.training.heldout.labels import batch_of as detection_batch_of
 from pipelines.text import normalize
 
@@ -92,7 +93,7 @@ def batch_of(stratum: str) -> int:
 
 
 def _detection_articles(max_batch: int | None) -> set[str]:
-    with Path(__file__).with_name("detect_labels.tsv").open(encoding="utf-8", newline="") as f:
+    with LABELS.open(encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f, delimiter="\t"))
     return {r["article_id"] for r in rows if max_batch is None or detection_batch_of(r["stratum"]) <= max_batch}
 

@@ -1,8 +1,8 @@
 """Held-out sentence-level event detection: the extractor vs. a keyword baseline.
 
 The repo keeps only references (article id + character offsets) and our labels
-(`pipelines/extract/training/heldout/detect_labels.tsv`); the sentence texts are rebuilt from ../shared/corpus at run time into a
-temporary CSV, which `../shared/eval/score.py detect` scores through the `marsad` CLI.
+(`pipelines/extract/training/heldout/detect_labels.tsv`); the sentence texts are rebuilt from
+../shared/corpus at run time into a temporary CSV, which `../shared/eval/score.py detect` scores through the `marsad` CLI.
 
     .venv/bin/python -m bench.heldout.run [--shared DIR] [--batch N] [--errors] [--analysis] [--json]
 

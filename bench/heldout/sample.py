@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from pipelines.extract.training.heldout.keywords import BROAD_VIOLENCE_RE, PROTEST_RE, VIOLENCE_RE
+from pipelines.extract.training.heldout.labels import LABELS
 
 # Batch 1 was stratified to hold many events; batch 2 draws keyword sentences as they come, plus
 # sentences that only talk *about* violence (war, terrorism, military), the mix the issue describes.
@@ -79,7 +80,7 @@ def main(shared: Path, batch: int = 1) -> None:
     exclude = {json.loads(l)["article_id"] for l in gold.open(encoding="utf-8") if l.strip()}
     labelled: set[tuple[str, int, int]] = set()
     if batch > 1:  # earlier batches' articles (or, from batch 9, sentences) stay out: none is labelled twice
-        labels = Path(__file__).with_name("detect_labels.tsv").read_text(encoding="utf-8").splitlines()
+        labels = LABELS.read_text(encoding="utf-8").splitlines()
         rows = [line.split("\t", 3)[:3] for line in labels[1:]]
         if batch < REUSE_ARTICLES_FROM:
             exclude |= {art for art, _, _ in rows}
