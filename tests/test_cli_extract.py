@@ -185,3 +185,29 @@ def test_exit_status_follows_the_readme_table(tmp_path: Path, capsys, monkeypatc
     assert (got, out) == (code, [])
     if code:
         assert err.startswith("marsad: ") and err.rstrip().splitlines()[-1].startswith("marsad: ")
+
+
+def test_settings_are_read_once_and_passed_down(tmp_path: Path, capsys, monkeypatch) -> None:
+    """`main` reads the settings once: a bad MARSAD_* value is a usage error (exit 2, named), and the
+    commands take their values from that object. The one other reader left on this path is the
+    gazetteer's lazily loaded place index (its cache folder), a module-level cache."""
+    import sys as _sys
+
+    import pipelines.settings
+
+    path = _write(tmp_path, [json.dumps(DOCS[0], ensure_ascii=False)])
+    monkeypatch.setenv("MARSAD_MAX_READ_BYTES", "0")
+    code, events, err = _run(capsys, ["extract", "--input", str(path)])
+    assert (code, events) == (2, []) and "MARSAD_MAX_READ_BYTES='0'" in err
+    monkeypatch.delenv("MARSAD_MAX_READ_BYTES")
+    readers = []
+    real = pipelines.settings.Settings.from_env.__func__
+
+    def spy(cls, environ=None):
+        readers.append(_sys._getframe(1).f_globals["__name__"])
+        return real(cls, environ)
+
+    monkeypatch.setattr(pipelines.settings.Settings, "from_env", classmethod(spy))
+    code, events, _ = _run(capsys, ["extract", "--input", str(path)])
+    assert code == 0 and events
+    assert readers.count("pipelines.cli") == 1 and set(readers) <= {"pipelines.cli", "pipelines.gazetteer.index"}
