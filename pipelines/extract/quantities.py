@@ -151,7 +151,34 @@ def lexicon() -> _Lexicon:
     """Load and normalise the three quantity lexicons once."""
     nums = _load_yaml("numbers.yaml")
     nouns = _load_yaml("quantity_nouns.yaml")
-    roles = _load_yaml("roles.yaml")
+    inherent, inherent_phrases = _by_length(
+        [(f, role) for role, forms in nouns["inherent"].items() for f in forms])
+    cues_before, cues_after, cues_after_phrases = _role_cues(_load_yaml("roles.yaml"))
+    norm_set = lambda xs: frozenset(normalize(x) for x in xs)  # noqa: E731
+    split_set = lambda xs: frozenset(tuple(normalize(x).split()) for x in xs)  # noqa: E731
+    releases = split_set(nouns["release_acts"])
+    return _Lexicon(
+        words=_number_words(nums),
+        vague={normalize(k): (int(v[0]), int(v[1])) for k, v in nums["vague"].items()},
+        approx={tuple(normalize(f).split()): kind for kind, forms in nums["approximators"].items() for f in forms},
+        inherent=inherent, inherent_phrases=inherent_phrases,
+        troops=norm_set(nouns["troops"]), not_counted=norm_set(nouns["not_counted"]),
+        not_counted_before=norm_set(nouns["not_counted_before"]), months=norm_set(nouns["months"]),
+        subset_markers=norm_set(nouns["subset_markers"]), role_blockers=norm_set(nouns["role_blockers"]),
+        duals={normalize(f): cls for cls, forms in nouns["duals"].items() for f in forms},
+        singulars={normalize(f): cls for cls, forms in nouns["singulars"].items() for f in forms},
+        cues_before=cues_before, cues_after=cues_after, cues_after_phrases=cues_after_phrases,
+        release_acts=frozenset(r[0] for r in releases if len(r) == 1),
+        release_phrases=frozenset(r for r in releases if len(r) > 1),
+        agent_markers=split_set(nouns["agent_markers"]), group_nouns=norm_set(nouns["group_nouns"]),
+        alongside_markers=split_set(nouns["alongside_markers"]), seized_markers=norm_set(nouns["seized_markers"]),
+        toll_heads=norm_set(nouns["toll_heads"]), toll_links=norm_set(nouns["toll_links"]),
+    )
+
+
+def _number_words(nums: dict) -> dict[str, tuple[str, float]]:
+    """numbers.yaml: number word -> (kind, value); a form listed twice keeps its first reading,
+    except that the tens word (عشر، عشرة) is always "ten"."""
     words: dict[str, tuple[str, float]] = {}
 
     def put(kind: str, table: dict) -> None:
@@ -168,22 +195,26 @@ def lexicon() -> _Lexicon:
     put("pscale", nums["plural_scales"])
     put("dscale", nums["dual_scales"])
     put("fraction", nums["fractions"])
-    vague = {normalize(k): (int(v[0]), int(v[1])) for k, v in nums["vague"].items()}
-    approx = {}
-    for kind, forms in nums["approximators"].items():
-        for f in forms:
-            approx[tuple(normalize(f).split())] = kind
-    inherent: dict[str, str] = {}
-    inherent_phrases: dict[tuple[str, ...], str] = {}
-    for role, forms in nouns["inherent"].items():
-        for f in forms:
-            parts = tuple(normalize(f).split())
-            if len(parts) == 1:
-                inherent[parts[0]] = role
-            else:
-                inherent_phrases[parts] = role
-    duals = {normalize(f): cls for cls, forms in nouns["duals"].items() for f in forms}
-    singulars = {normalize(f): cls for cls, forms in nouns["singulars"].items() for f in forms}
+    return words
+
+
+def _by_length(forms: list[tuple[str, str]]) -> tuple[dict[str, str], dict[tuple[str, ...], str]]:
+    """(form, value) pairs as two tables: one-word forms (keyed by the word) and phrases (keyed by
+    their words); of a form listed twice the last value counts."""
+    single: dict[str, str] = {}
+    phrases: dict[tuple[str, ...], str] = {}
+    for f, value in forms:
+        parts = tuple(normalize(f).split())
+        if len(parts) == 1:
+            single[parts[0]] = value
+        else:
+            phrases[parts] = value
+    return single, phrases
+
+
+def _role_cues(roles: dict) -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]],
+                                     dict[tuple[str, ...], frozenset[str]]]:
+    """roles.yaml: the words before a count and the words or phrases after it that give its roles."""
     cues_before: dict[str, set[str]] = {}
     cues_after: dict[str, set[str]] = {}
     cues_after_phrases: dict[tuple[str, ...], set[str]] = {}
@@ -198,24 +229,8 @@ def lexicon() -> _Lexicon:
                 cues_after.setdefault(parts[0], set()).add(role)
             else:
                 cues_after_phrases.setdefault(parts, set()).add(role)
-    norm_set = lambda xs: frozenset(normalize(x) for x in xs)  # noqa: E731
-    split_set = lambda xs: frozenset(tuple(normalize(x).split()) for x in xs)  # noqa: E731
-    releases = split_set(nouns["release_acts"])
-    return _Lexicon(
-        words=words, vague=vague, approx=approx, inherent=inherent, inherent_phrases=inherent_phrases,
-        troops=norm_set(nouns["troops"]), not_counted=norm_set(nouns["not_counted"]),
-        not_counted_before=norm_set(nouns["not_counted_before"]), months=norm_set(nouns["months"]),
-        subset_markers=norm_set(nouns["subset_markers"]), role_blockers=norm_set(nouns["role_blockers"]),
-        duals=duals,
-        singulars=singulars,
-        cues_before={k: frozenset(v) for k, v in cues_before.items()},
-        cues_after={k: frozenset(v) for k, v in cues_after.items()},
-        cues_after_phrases={k: frozenset(v) for k, v in cues_after_phrases.items()},
-        release_acts=frozenset(r[0] for r in releases if len(r) == 1),
-        release_phrases=frozenset(r for r in releases if len(r) > 1),
-        agent_markers=split_set(nouns["agent_markers"]), group_nouns=norm_set(nouns["group_nouns"]),
-        alongside_markers=split_set(nouns["alongside_markers"]), seized_markers=norm_set(nouns["seized_markers"]), toll_heads=norm_set(nouns["toll_heads"]), toll_links=norm_set(nouns["toll_links"]),
-    )
+    frozen = lambda table: {k: frozenset(v) for k, v in table.items()}  # noqa: E731
+    return frozen(cues_before), frozen(cues_after), frozen(cues_after_phrases)
 
 
 _PREFIXES_BY_LETTER: dict[str, tuple[str, ...]] = {}
@@ -298,20 +313,30 @@ def _number_word(tok: _Tok, lex: _Lexicon, first: bool) -> tuple[str, float, boo
 
 def _parse_number(toks: list[_Tok], i: int, lex: _Lexicon) -> tuple[float, int, str] | None:
     """Parse a number starting at token i -> (value, end_token_exclusive, kind_of_first)."""
-    t = toks[i]
-    if t.kind == "num":
-        value = _digits_value(t.norm)
-        if value is None:
-            return None
-        j = i + 1
-        if j < len(toks):
-            nw = _number_word(toks[j], lex, first=False)
-            if nw and nw[0] in ("scale", "pscale") and not nw[2]:
-                return _bounded(value * nw[1]), j + 1, "digits"
-        if value != int(value):
-            return None  # a bare decimal (2.5) is a measure, not a count
-        return value, j, "digits"
-    first = _number_word(t, lex, first=True)
+    if toks[i].kind == "num":
+        return _parse_digits(toks, i, lex)
+    return _parse_number_words(toks, i, lex)
+
+
+def _parse_digits(toks: list[_Tok], i: int, lex: _Lexicon) -> tuple[float, int, str] | None:
+    """Digits, perhaps scaled by the word after them ("3 آلاف"، "1.5 مليون")."""
+    value = _digits_value(toks[i].norm)
+    if value is None:
+        return None
+    j = i + 1
+    if j < len(toks):
+        nw = _number_word(toks[j], lex, first=False)
+        if nw and nw[0] in ("scale", "pscale") and not nw[2]:
+            return _bounded(value * nw[1]), j + 1, "digits"
+    if value != int(value):
+        return None  # a bare decimal (2.5) is a measure, not a count
+    return value, j, "digits"
+
+
+def _parse_number_words(toks: list[_Tok], i: int, lex: _Lexicon) -> tuple[float, int, str] | None:
+    """A number in words ("خمسة عشر"، "ثلاثمائة وعشرون"، "مليون ونصف"): each next word is joined
+    while `_join_number_word` accepts it."""
+    first = _number_word(toks[i], lex, first=True)
     if not first:
         return None
     kind, val, _ = first
@@ -322,48 +347,43 @@ def _parse_number(toks: list[_Tok], i: int, lex: _Lexicon) -> tuple[float, int, 
         if i + 1 < len(toks) and (_number_word(toks[i + 1], lex, False) or ("", 0, True))[0] == "ten":
             return 11.0, i + 2, "unit"
         return None
-    total = 0.0
-    cur = val
-    last = kind
+    state = (0.0, val, kind)  # (total of the scaled parts, the part being read, the kind read last)
     if kind in ("scale", "dscale"):
-        total, cur = val, 0.0
-    elif kind == "fraction":
-        total, cur = 0.0, val
+        state = (val, 0.0, kind)
     j = i + 1
     while j < len(toks):
         nw = _number_word(toks[j], lex, first=False)
-        if not nw:
+        joined = _join_number_word(state, nw) if nw else None
+        if joined is None:
             break
-        k, v, wa = nw
-        if not wa:
-            if last == "unit" and k == "ten":
-                cur += 10
-                last = "teen"
-            elif last == "unit" and k == "hundred" and v == 100:
-                cur *= 100
-                last = "hundred"
-            elif last != "scale" and k in ("scale", "pscale") and (cur or last == "fraction"):
-                total += cur * v
-                cur = 0.0
-                last = "scale"
-            else:
-                break
-        else:
-            if last in ("scale", "dscale") and k in ("unit", "ten", "tens", "hundred"):
-                cur = v
-                last = k
-            elif last == "hundred" and k in ("unit", "ten", "tens"):
-                cur += v
-                last = k
-            elif last == "unit" and k == "tens":
-                cur += v
-                last = "tens"
-            else:
-                break
+        state = joined
         j += 1
+    total, cur, last = state
     if last == "fraction":
         return None
     return total + cur, j, kind
+
+
+def _join_number_word(state: tuple[float, float, str], word: tuple[str, float, bool]
+                      ) -> tuple[float, float, str] | None:
+    """The state after one more number word, or None when the word does not continue the number."""
+    total, cur, last = state
+    k, v, wa = word
+    if not wa:
+        if last == "unit" and k == "ten":
+            return total, cur + 10, "teen"  # خمسة عشر
+        if last == "unit" and k == "hundred" and v == 100:
+            return total, cur * 100, "hundred"  # ثلاث مئة
+        if last != "scale" and k in ("scale", "pscale") and (cur or last == "fraction"):
+            return total + cur * v, 0.0, "scale"  # ثلاثة آلاف
+        return None
+    if last in ("scale", "dscale") and k in ("unit", "ten", "tens", "hundred"):
+        return total, v, k  # ألف وخمسمائة
+    if last == "hundred" and k in ("unit", "ten", "tens"):
+        return total, cur + v, k  # مئة وعشرون
+    if last == "unit" and k == "tens":
+        return total, cur + v, "tens"  # خمسة وعشرون
+    return None
 
 
 def _is_boundary(tok: _Tok) -> bool:
