@@ -304,95 +304,143 @@ def _subtree(toks, root: int) -> set[int]:
     return out
 
 
+# What an argument rule finds: the mention and the `explain` line of the rule, or None.
+_Found = tuple[ActorMention, str] | None
+
+
+def _first_found(triggers: Sequence[tuple[int, int]], rules: Sequence, *context) -> _Found:
+    """The first of `rules` that finds an argument, trying them on each trigger in turn (main first)."""
+    for trig in triggers:
+        for rule in rules:
+            found = rule(*context, trig)
+            if found is not None:
+                return found
+    return None
+
+
 def find_actor(view: SentenceView, triggers: Sequence[tuple[int, int]], mentions: Sequence[ActorMention],
                rules: list[str], exclude: Sequence[tuple[int, int]] = ()) -> ActorMention | None:
     """Who acts, for an event with these trigger spans (first trigger first). Mentions inside
-    `exclude` (the victims of a casualty count) are never the actor."""
+    `exclude` (the victims of a casualty count) are never the actor.
+
+    The rules are tried pass by pass, each pass over every trigger: the dependency parse; an actor
+    inside a multiword trigger; an agent marker or the word right after the trigger; a light verb,
+    a complementiser or the subject before the trigger."""
     cands = [m for m in mentions if not any(_overlaps(m.start, m.end, a, b) for a, b in exclude)]
     if not cands:
         return None
-    words = view.words
-    for trig in triggers:
-        dep_actor, _ = _dependency_actor(view, trig, cands)
-        if dep_actor:
-            rules.append("actor:dependency")
-            return dep_actor
-    for trig in triggers:
-        # 0) a multiword trigger with the actor inside it: "انسحاب الولايات المتحدة من الاتفاق"
-        inner = [m for m in cands if trig[0] < m.start and m.end < trig[1]]
-        if inner:
-            rules.append("actor:inside_trigger")
-            return inner[0]
-    for trig in triggers:
-        t_first = view.word_at(trig[0])
-        t_last = view.word_before(trig[1])
-        clause = view.clause_of[t_first]
-        # 1) explicit agent markers after the trigger, in its clause
-        for k in range(t_last + 1, min(len(words), t_last + 10)):
-            if view.clause_of[k] != clause:
-                break
-            for marker in _AGENT_MARKERS_BY_FIRST.get(words[k].norm, ()):
-                n = len(marker)
-                if tuple(w.norm for w in words[k:k + n]) == marker:
-                    m = _mention_after(view, cands, k + n - 1, 2)
-                    if m:
-                        rules.append(f"actor:marker:{' '.join(marker)}")
-                        return m
-            if words[k].norm in _AGENT_VERBS and k > t_last:
-                m = _mention_after(view, cands, k, 2)
-                if m:
-                    rules.append(f"actor:agent_verb:{words[k].norm}")
-                    return m
-        # 2) nisba or genitive right after the trigger: "غارة تركية", "قصف مدفعي تركي", "غارات التحالف"
-        #    (not after "مقتل/اعتقال": their genitive is the victim)
-        if any(w.norm in _PATIENT_WORDS or _strip_clitics(w.norm) in _PATIENT_WORDS
-               for w in (words[t_first], words[t_last])):
-            continue
-        if t_first > 0 and words[t_first - 1].norm in _PRONOUN_COMPLEMENTISERS:
-            continue  # "تقول إنه يستهدف المقاتلين": the subject is the pronoun, what follows is the object
-        verbal = any(w.norm in _VERBAL or (w.norm[:1] in "وف" and w.norm[1:] in _VERBAL)
-                     for w in words[t_first:t_last + 1])
-        # a verb's subject follows it at once; a noun's nisba/genitive may follow an adjective or two
-        m = _mention_after(view, cands, t_last, 0 if verbal else 2, skip_time=verbal)
-        if m and not _preceded_by_preposition(view, m):
-            rules.append("actor:after_trigger")
-            return m
-    for trig in triggers:
-        t_first = view.word_at(trig[0])
-        clause = view.clause_of[t_first]
-        # 3) a light verb before a nominal trigger: "شن الجيش الإسرائيلي ... هجوما"
-        for k in range(t_first - 1, max(-1, t_first - 8), -1):
-            if view.clause_of[k] != clause:
-                break
-            if words[k].norm in _AGENT_VERBS or _strip_clitics(words[k].norm) in _AGENT_VERBS:
-                m = _mention_after(view, cands, k, 2)
-                if m and m.start < trig[0]:
-                    rules.append(f"actor:light_verb:{words[k].norm}")
-                    return m
-        # 4a) "أن/إن + subject + verb": the noun right after the complementiser is the subject
-        for k in range(t_first - 1, max(-1, t_first - 25), -1):
-            if view.clause_of[k] != clause:
-                break
-            if words[k].norm in _REPORTING_COMPLEMENTISERS:
-                m = next((m for m in cands if words[k].end <= m.start and k + 1 < len(words)
-                          and m.start < words[k + 1].end and m.end <= trig[0]), None)
-                if m is not None and not _undergoes(view, m, t_first):
-                    rules.append("actor:subject_after_complementiser")
-                    return m
-                break
-        # 4b) subject before the trigger in its clause (SVO), not a speaker
-        best = None
-        for m in cands:
-            if m.end <= trig[0] and view.clause_of[view.word_at(m.start)] == clause:
-                if (_is_speaker(view, m, t_first) or _preceded_by_preposition(view, m)
-                        or _undergoes(view, m, t_first)):
-                    continue
-                if best is None or m.start > best.start:
-                    best = m
-        if best is not None and t_first - view.word_at(best.end) <= 12:
-            rules.append("actor:subject_before")
-            return _chain_head(view, best, cands)
+    for rules_of_pass in _ACTOR_PASSES:
+        found = _first_found(triggers, rules_of_pass, view, cands)
+        if found is not None:
+            rules.append(found[1])
+            return found[0]
     return None
+
+
+def _actor_by_dependency(view: SentenceView, cands: Sequence[ActorMention], trig: tuple[int, int]) -> _Found:
+    dep_actor, _ = _dependency_actor(view, trig, cands)
+    return (dep_actor, "actor:dependency") if dep_actor else None
+
+
+def _actor_inside_trigger(view: SentenceView, cands: Sequence[ActorMention], trig: tuple[int, int]) -> _Found:
+    """0) A multiword trigger with the actor inside it: "انسحاب الولايات المتحدة من الاتفاق"."""
+    inner = [m for m in cands if trig[0] < m.start and m.end < trig[1]]
+    return (inner[0], "actor:inside_trigger") if inner else None
+
+
+def _actor_by_agent_marker(view: SentenceView, cands: Sequence[ActorMention], trig: tuple[int, int]) -> _Found:
+    """1) Explicit agent markers (من قبل، على يد ...) or an agent verb after the trigger, in its clause."""
+    words = view.words
+    t_last = view.word_before(trig[1])
+    clause = view.clause_of[view.word_at(trig[0])]
+    for k in range(t_last + 1, min(len(words), t_last + 10)):
+        if view.clause_of[k] != clause:
+            break
+        for marker in _AGENT_MARKERS_BY_FIRST.get(words[k].norm, ()):
+            n = len(marker)
+            if tuple(w.norm for w in words[k:k + n]) == marker:
+                m = _mention_after(view, cands, k + n - 1, 2)
+                if m:
+                    return m, f"actor:marker:{' '.join(marker)}"
+        if words[k].norm in _AGENT_VERBS and k > t_last:
+            m = _mention_after(view, cands, k, 2)
+            if m:
+                return m, f"actor:agent_verb:{words[k].norm}"
+    return None
+
+
+def _actor_after_trigger(view: SentenceView, cands: Sequence[ActorMention], trig: tuple[int, int]) -> _Found:
+    """2) Nisba or genitive right after the trigger: "غارة تركية", "قصف مدفعي تركي", "غارات التحالف"
+    (not after "مقتل/اعتقال": their genitive is the victim)."""
+    words = view.words
+    t_first = view.word_at(trig[0])
+    t_last = view.word_before(trig[1])
+    if any(w.norm in _PATIENT_WORDS or _strip_clitics(w.norm) in _PATIENT_WORDS
+           for w in (words[t_first], words[t_last])):
+        return None
+    if t_first > 0 and words[t_first - 1].norm in _PRONOUN_COMPLEMENTISERS:
+        return None  # "تقول إنه يستهدف المقاتلين": the subject is the pronoun, what follows is the object
+    verbal = any(w.norm in _VERBAL or (w.norm[:1] in "وف" and w.norm[1:] in _VERBAL)
+                 for w in words[t_first:t_last + 1])
+    # a verb's subject follows it at once; a noun's nisba/genitive may follow an adjective or two
+    m = _mention_after(view, cands, t_last, 0 if verbal else 2, skip_time=verbal)
+    if m and not _preceded_by_preposition(view, m):
+        return m, "actor:after_trigger"
+    return None
+
+
+def _actor_by_light_verb(view: SentenceView, cands: Sequence[ActorMention], trig: tuple[int, int]) -> _Found:
+    """3) A light verb before a nominal trigger: "شن الجيش الإسرائيلي ... هجوما"."""
+    words = view.words
+    t_first = view.word_at(trig[0])
+    clause = view.clause_of[t_first]
+    for k in range(t_first - 1, max(-1, t_first - 8), -1):
+        if view.clause_of[k] != clause:
+            break
+        if words[k].norm in _AGENT_VERBS or _strip_clitics(words[k].norm) in _AGENT_VERBS:
+            m = _mention_after(view, cands, k, 2)
+            if m and m.start < trig[0]:
+                return m, f"actor:light_verb:{words[k].norm}"
+    return None
+
+
+def _subject_after_complementiser(view: SentenceView, cands: Sequence[ActorMention],
+                                  trig: tuple[int, int]) -> _Found:
+    """4a) "أن/إن + subject + verb": the noun right after the complementiser is the subject."""
+    words = view.words
+    t_first = view.word_at(trig[0])
+    clause = view.clause_of[t_first]
+    for k in range(t_first - 1, max(-1, t_first - 25), -1):
+        if view.clause_of[k] != clause:
+            break
+        if words[k].norm in _REPORTING_COMPLEMENTISERS:
+            m = next((m for m in cands if words[k].end <= m.start and k + 1 < len(words)
+                      and m.start < words[k + 1].end and m.end <= trig[0]), None)
+            if m is not None and not _undergoes(view, m, t_first):
+                return m, "actor:subject_after_complementiser"
+            break
+    return None
+
+
+def _subject_before(view: SentenceView, cands: Sequence[ActorMention], trig: tuple[int, int]) -> _Found:
+    """4b) The subject before the trigger in its clause (SVO), not a speaker; the head of its coordination."""
+    t_first = view.word_at(trig[0])
+    clause = view.clause_of[t_first]
+    best = None
+    for m in cands:
+        if m.end <= trig[0] and view.clause_of[view.word_at(m.start)] == clause:
+            if (_is_speaker(view, m, t_first) or _preceded_by_preposition(view, m)
+                    or _undergoes(view, m, t_first)):
+                continue
+            if best is None or m.start > best.start:
+                best = m
+    if best is not None and t_first - view.word_at(best.end) <= 12:
+        return _chain_head(view, best, cands), "actor:subject_before"
+    return None
+
+
+_ACTOR_PASSES = ((_actor_by_dependency,), (_actor_inside_trigger,), (_actor_by_agent_marker, _actor_after_trigger),
+                 (_actor_by_light_verb, _subject_after_complementiser, _subject_before))
 
 
 _UNDERGO = frozenset(normalize(w) for w in (
