@@ -505,92 +505,133 @@ def _written_as_preposition(view: SentenceView, w: Word) -> bool:
 def find_target(view: SentenceView, triggers: Sequence[tuple[int, int]], mentions: Sequence[ActorMention],
                 victims: Sequence[tuple[int, int]], places: Sequence[Place], actor: ActorMention | None,
                 rules: list[str], event_type: str, co_actors: Sequence[ActorMention] = ()) -> ActorMention | None:
-    """Who or what is acted on (never the actor or one of its coordinated co-actors)."""
-    actor_list = [a for a in (actor, *co_actors) if a is not None]
-    words = view.words
-    place_starts = [(p.start, p.end) for p in places]
+    """Who or what is acted on (never the actor or one of its coordinated co-actors).
 
-    def is_place(rng: tuple[int, int]) -> bool:
+    Tried in order: the dependency parse; a targeting verb or a preposition of targeting near a
+    trigger; the victims of a casualty count; the genitive of a killing noun or the object after
+    the trigger."""
+    search = _TargetSearch(view, triggers, mentions, places, actor,
+                           [a for a in (actor, *co_actors) if a is not None], event_type)
+    found = (_first_found(triggers, (_target_by_dependency,), search)
+             or _first_found(triggers, (_target_of_targeting_verb, _target_after_preposition), search)
+             or _victim_target(search, victims)
+             or _first_found(triggers, (_target_genitive, _target_object_after), search))
+    if found is None:
+        return None
+    rules.append(found[1])
+    return found[0]
+
+
+@dataclass
+class _TargetSearch:
+    """The sentence and what is known of one event while its target is looked for."""
+    view: SentenceView
+    triggers: Sequence[tuple[int, int]]
+    mentions: Sequence[ActorMention]
+    places: Sequence[Place]
+    actor: ActorMention | None
+    actor_list: list[ActorMention]  # the actor and its coordinated co-actors
+    event_type: str
+
+    def is_place(self, rng: tuple[int, int]) -> bool:
         """The phrase is a place: it starts with one ("دوما") or with a place noun ("بلدة معرة النعمان")."""
-        head = words[rng[0]]
+        head = self.view.words[rng[0]]
         if head.norm in _LOCATIVE or _strip_clitics(head.norm) in _LOCATIVE:
             return True
-        return any(_overlaps(head.start, head.end, ps, pe) for ps, pe in place_starts)
+        return any(_overlaps(head.start, head.end, p.start, p.end) for p in self.places)
 
-    def not_actor(m: ActorMention | None) -> bool:
-        return m is not None and not any(_overlaps(m.start, m.end, a.start, a.end) for a in actor_list)
+    def not_actor(self, m: ActorMention | None) -> bool:
+        return m is not None and not any(_overlaps(m.start, m.end, a.start, a.end) for a in self.actor_list)
 
-    for trig in triggers:
-        _, dep_target = _dependency_actor(view, trig, mentions)
-        if not_actor(dep_target):
-            rules.append("target:dependency")
-            return dep_target
-    for trig in triggers:
-        t_first = view.word_at(trig[0])
-        t_last = view.word_before(trig[1])
-        clause = view.clause_of[t_first]
-        lo, hi = max(0, t_first - 12), min(len(words), t_last + 12)
-        # 1) "استهدف(ت) X" anywhere near the trigger in its clause
-        for k in range(lo, hi):
-            if view.clause_of[k] != clause or words[k].norm not in _TARGETING:
-                continue
-            j = k + 1
-            while j < len(words) and (words[j].norm in _TIME_WORDS or words[j].norm == "،"):
-                j += 1
-            if actor is not None and j < len(words) and _overlaps(words[j].start, words[j].end, actor.start, actor.end):
-                j = view.word_before(actor.end) + 1  # VSO: "استهدفت إسرائيل مواقع" -> the object follows the subject
-            rng = _noun_phrase(view, j)
-            if rng and not is_place(rng):
-                m = _span_mention(view, rng, mentions, places)
-                if not_actor(m) and not any(_overlaps(m.start, m.end, a, b) for a, b in triggers):
-                    rules.append(f"target:targeting_verb:{words[k].norm}")
-                    return m
-        # 2) "ضد X" / "على X" after the trigger (not a place: "الغارات على دوما" is a location)
-        for k in range(t_last + 1, min(len(words), t_last + 8)):
-            if view.clause_of[k] != clause:
-                break
-            if words[k].norm in _ON_TARGET and _written_as_preposition(view, words[k]):
-                if k + 1 < len(words) and words[k + 1].norm == "الاقل":
-                    continue  # "على الأقل" = at least
-                rng = _noun_phrase(view, k + 1)
-                if rng and not is_place(rng):
-                    m = _span_mention(view, rng, mentions, places)
-                    if not_actor(m):
-                        rules.append(f"target:preposition:{words[k].norm}")
-                        return m
-                break
-    # 3) the victims of a casualty count
+
+def _target_by_dependency(s: _TargetSearch, trig: tuple[int, int]) -> _Found:
+    _, dep_target = _dependency_actor(s.view, trig, s.mentions)
+    return (dep_target, "target:dependency") if s.not_actor(dep_target) else None
+
+
+def _target_of_targeting_verb(s: _TargetSearch, trig: tuple[int, int]) -> _Found:
+    """1) "استهدف(ت) X" anywhere near the trigger in its clause."""
+    view, words, actor = s.view, s.view.words, s.actor
+    t_first = view.word_at(trig[0])
+    t_last = view.word_before(trig[1])
+    clause = view.clause_of[t_first]
+    lo, hi = max(0, t_first - 12), min(len(words), t_last + 12)
+    for k in range(lo, hi):
+        if view.clause_of[k] != clause or words[k].norm not in _TARGETING:
+            continue
+        j = k + 1
+        while j < len(words) and (words[j].norm in _TIME_WORDS or words[j].norm == "،"):
+            j += 1
+        if actor is not None and j < len(words) and _overlaps(words[j].start, words[j].end, actor.start, actor.end):
+            j = view.word_before(actor.end) + 1  # VSO: "استهدفت إسرائيل مواقع" -> the object follows the subject
+        rng = _noun_phrase(view, j)
+        if rng and not s.is_place(rng):
+            m = _span_mention(view, rng, s.mentions, s.places)
+            if s.not_actor(m) and not any(_overlaps(m.start, m.end, a, b) for a, b in s.triggers):
+                return m, f"target:targeting_verb:{words[k].norm}"
+    return None
+
+
+def _target_after_preposition(s: _TargetSearch, trig: tuple[int, int]) -> _Found:
+    """2) "ضد X" / "على X" after the trigger (not a place: "الغارات على دوما" is a location)."""
+    view, words = s.view, s.view.words
+    t_last = view.word_before(trig[1])
+    clause = view.clause_of[view.word_at(trig[0])]
+    for k in range(t_last + 1, min(len(words), t_last + 8)):
+        if view.clause_of[k] != clause:
+            break
+        if words[k].norm in _ON_TARGET and _written_as_preposition(view, words[k]):
+            if k + 1 < len(words) and words[k + 1].norm == "الاقل":
+                continue  # "على الأقل" = at least
+            rng = _noun_phrase(view, k + 1)
+            if rng and not s.is_place(rng):
+                m = _span_mention(view, rng, s.mentions, s.places)
+                if s.not_actor(m):
+                    return m, f"target:preposition:{words[k].norm}"
+            break
+    return None
+
+
+def _victim_target(s: _TargetSearch, victims: Sequence[tuple[int, int]]) -> _Found:
+    """3) The victims of a casualty count."""
     for a, b in victims:
-        i, j = view.word_at(a), view.word_before(b)
+        i, j = s.view.word_at(a), s.view.word_before(b)
         if j >= i:
-            m = _span_mention(view, (i, j + 1), mentions)
-            if not_actor(m):
-                rules.append("target:casualties")
-                return m
-    for trig in triggers:
-        t_first = view.word_at(trig[0])
-        t_last = view.word_before(trig[1])
-        # 4) genitive of a killing noun: "مقتل صالح الصماد", "اعتقال الناشط"
-        for k in (t_first, t_last):
-            if words[k].norm in _KILLING_NOUNS:
-                rng = _noun_phrase(view, k + 1, 4)
-                if rng and not is_place(rng) and words[rng[0]].norm[0].isalpha():
-                    m = _span_mention(view, rng, mentions)
-                    if not_actor(m):
-                        rules.append("target:genitive")
-                        return m
-        # 5) the first actor after the trigger that is not the actor (object of a verbal trigger),
-        #    before any complementiser ("بعد أن أوصت الشرطة" starts another clause)
-        if event_type in _OBJECT_TYPES:
-            stop = next((w.start for w in words[t_last + 1:] if w.norm in _REPORTING_COMPLEMENTISERS),
-                        words[-1].end + 1)
-            for m in sorted(mentions, key=lambda x: x.start):
-                if (trig[1] <= m.start < stop and not_actor(m)
-                        and view.clause_of[view.word_at(m.start)] == view.clause_of[t_first]):
-                    if actor and actor.start > trig[1] and m.start < actor.start:
-                        continue
-                    rules.append("target:object_after")
-                    return m
+            m = _span_mention(s.view, (i, j + 1), s.mentions)
+            if s.not_actor(m):
+                return m, "target:casualties"
+    return None
+
+
+def _target_genitive(s: _TargetSearch, trig: tuple[int, int]) -> _Found:
+    """4) The genitive of a killing noun: "مقتل صالح الصماد", "اعتقال الناشط"."""
+    view, words = s.view, s.view.words
+    for k in (view.word_at(trig[0]), view.word_before(trig[1])):
+        if words[k].norm in _KILLING_NOUNS:
+            rng = _noun_phrase(view, k + 1, 4)
+            if rng and not s.is_place(rng) and words[rng[0]].norm[0].isalpha():
+                m = _span_mention(view, rng, s.mentions)
+                if s.not_actor(m):
+                    return m, "target:genitive"
+    return None
+
+
+def _target_object_after(s: _TargetSearch, trig: tuple[int, int]) -> _Found:
+    """5) The first actor after the trigger that is not the actor (object of a verbal trigger),
+    before any complementiser ("بعد أن أوصت الشرطة" starts another clause)."""
+    if s.event_type not in _OBJECT_TYPES:
+        return None
+    view, words, actor = s.view, s.view.words, s.actor
+    t_first = view.word_at(trig[0])
+    t_last = view.word_before(trig[1])
+    stop = next((w.start for w in words[t_last + 1:] if w.norm in _REPORTING_COMPLEMENTISERS),
+                words[-1].end + 1)
+    for m in sorted(s.mentions, key=lambda x: x.start):
+        if (trig[1] <= m.start < stop and s.not_actor(m)
+                and view.clause_of[view.word_at(m.start)] == view.clause_of[t_first]):
+            if actor and actor.start > trig[1] and m.start < actor.start:
+                continue
+            return m, "target:object_after"
     return None
 
 
