@@ -649,8 +649,11 @@ def _fronted_locative(view: SentenceView, pw: int) -> bool:
 def find_locations(view: SentenceView, triggers: Sequence[tuple[int, int]], places: Sequence[Place],
                    mentions: Sequence[ActorMention], rules: list[str],
                    fallback: Place | None = None) -> list[Place]:
-    """Places governed by the trigger, best first (location = the first)."""
-    words = view.words
+    """Places governed by the trigger, best first (location = the first).
+
+    Each place is scored (`_location_score`: lower is better) by its distance to the nearest
+    trigger, the preposition governing it and its precision; a place named twice is reported once,
+    at its first mention."""
     # a place inside a longer actor name ("قوات سوريا الديمقراطية") is not a location
     cands = [p for p in places if not any(
         m.start <= p.start and p.end <= m.end and (m.end - m.start) > (p.end - p.start) for m in mentions)]
@@ -660,47 +663,7 @@ def find_locations(view: SentenceView, triggers: Sequence[tuple[int, int]], plac
             return [fallback]
         return []
     countries_with_finer = {p.country for p in cands if p.precision != "country" and p.country}
-    scored = []
-    for p in cands:
-        pw = view.word_at(p.start)
-        best = None
-        for n_trig, trig in enumerate(triggers):
-            t_first = view.word_at(trig[0])
-            t_last = view.word_before(trig[1])
-            if pw > t_last:
-                dist = (pw - t_last) * 0.8
-                between = range(t_last + 1, pw)
-            else:
-                dist = max(0, t_first - pw)
-                between = range(pw + 1, t_first)
-            dist += sum(3 for k in between if words[k].norm == "،")
-            # "قال مسؤول في دمشق إن انفجارا وقع في حلب": the speaker's place is not the event's
-            dist += sum(10 for k in between if words[k].norm in _REPORTING_COMPLEMENTISERS)
-            if view.clause_of[pw] != view.clause_of[t_first]:
-                dist += 15
-            if n_trig:
-                dist += 5  # the main trigger governs the location first
-            best = dist if best is None else min(best, dist)
-        w = words[pw]
-        prefix = normalize(view.sentence.sentence.text[w.start - view.sentence.sentence.start:
-                                                       p.start - view.sentence.sentence.start])
-        prev = words[pw - 1].norm if pw > 0 else ""
-        governed = prefix in ("ب", "وب", "في", "وفي", "ل", "ال", "بال", "وبال", "ف") or prev in _LOCATIVE or (
-            _strip_clitics(prev) in _LOCATIVE)
-        score = best if best is not None else 50
-        if _fronted_locative(view, pw):
-            score -= 10  # "وفي البيضاء، لقي ...": a fronted place frames the whole sentence
-        if prev in _NEAR or _strip_clitics(prev) in _NEAR:
-            score += 2  # "في الغوطة الشرقية قرب دمشق": دمشق is a landmark, not the place
-        elif governed:
-            score -= 3
-        if p.precision == "country" and p.country in countries_with_finer:
-            score += 12  # "في محافظة الحديدة" says more than "في اليمن"
-        elif p.precision == "country":
-            score += 4
-        elif p.precision == "region":
-            score += 1
-        scored.append((score, p.start, p))
+    scored = [(_location_score(view, triggers, p, countries_with_finer), p.start, p) for p in cands]
     scored.sort(key=lambda x: (x[0], x[1]))
     first_mention: dict[tuple[str, str | None], Place] = {}
     for p in sorted(cands, key=lambda p: p.start):
@@ -715,6 +678,59 @@ def find_locations(view: SentenceView, triggers: Sequence[tuple[int, int]], plac
         out.append(first_mention[key])  # one place, reported at its first mention
     rules.append("location:governed_nearest")
     return out
+
+
+def _trigger_distance(view: SentenceView, triggers: Sequence[tuple[int, int]], pw: int) -> float | None:
+    """Words from the place's word `pw` to the nearest trigger, with penalties for a comma, a
+    reporting complementiser or a clause boundary between them, and for a trigger not the main one."""
+    words = view.words
+    best = None
+    for n_trig, trig in enumerate(triggers):
+        t_first = view.word_at(trig[0])
+        t_last = view.word_before(trig[1])
+        if pw > t_last:
+            dist = (pw - t_last) * 0.8
+            between = range(t_last + 1, pw)
+        else:
+            dist = max(0, t_first - pw)
+            between = range(pw + 1, t_first)
+        dist += sum(3 for k in between if words[k].norm == "،")
+        # "قال مسؤول في دمشق إن انفجارا وقع في حلب": the speaker's place is not the event's
+        dist += sum(10 for k in between if words[k].norm in _REPORTING_COMPLEMENTISERS)
+        if view.clause_of[pw] != view.clause_of[t_first]:
+            dist += 15
+        if n_trig:
+            dist += 5  # the main trigger governs the location first
+        best = dist if best is None else min(best, dist)
+    return best
+
+
+def _location_score(view: SentenceView, triggers: Sequence[tuple[int, int]], p: Place,
+                    countries_with_finer: set[str]) -> float:
+    """How likely the place is the event's location (lower is better)."""
+    words = view.words
+    pw = view.word_at(p.start)
+    best = _trigger_distance(view, triggers, pw)
+    w = words[pw]
+    prefix = normalize(view.sentence.sentence.text[w.start - view.sentence.sentence.start:
+                                                   p.start - view.sentence.sentence.start])
+    prev = words[pw - 1].norm if pw > 0 else ""
+    governed = prefix in ("ب", "وب", "في", "وفي", "ل", "ال", "بال", "وبال", "ف") or prev in _LOCATIVE or (
+        _strip_clitics(prev) in _LOCATIVE)
+    score = best if best is not None else 50
+    if _fronted_locative(view, pw):
+        score -= 10  # "وفي البيضاء، لقي ...": a fronted place frames the whole sentence
+    if prev in _NEAR or _strip_clitics(prev) in _NEAR:
+        score += 2  # "في الغوطة الشرقية قرب دمشق": دمشق is a landmark, not the place
+    elif governed:
+        score -= 3
+    if p.precision == "country" and p.country in countries_with_finer:
+        score += 12  # "في محافظة الحديدة" says more than "في اليمن"
+    elif p.precision == "country":
+        score += 4
+    elif p.precision == "region":
+        score += 1
+    return score
 
 
 def find_arguments(view: SentenceView, triggers: Sequence[tuple[int, int]], event_type: str,
