@@ -54,12 +54,14 @@ def test_allow_list_is_not_stale():
 
 
 def test_counts_def_to_end_of_body_without_decorators(tmp_path):
-    body = "\n".join(f"    x{i} = {i}" for i in range(MAX_LINES - 1))
+    def body(indent: str) -> str:  # a def line and these 59 lines: 60, the most allowed
+        return "\n".join(f"{indent}x{i} = {i}" for i in range(MAX_LINES - 1))
+
     (tmp_path / "pipelines").mkdir()
     (tmp_path / "assets").mkdir()
+    (tmp_path / "assets" / "a.py").write_text(f"@decorator\n@another\ndef fits():\n{body('    ')}\n")
     (tmp_path / "pipelines" / "m.py").write_text(
-        f"@decorator\n@another\ndef fits():\n{body}\n\n"
-        f"class C:\n    def method(self):\n{body}\n        y = 1\n\n"
-        f"def outer():\n    def inner():\n{body}\n        y = 1\n        z = 2\n    return inner\n")
+        f"class C:\n    def method(self):\n{body(' ' * 8)}\n        y = 1\n\n"
+        f"def outer():\n    def inner():\n{body(' ' * 8)}\n        y = 1\n        z = 2\n    return inner\n")
     assert long_functions(tmp_path) == {"pipelines/m.py::C.method": 61, "pipelines/m.py::outer": 64,
                                         "pipelines/m.py::outer.inner": 62}
