@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Iterator, Sequence
 
 from pipelines.records import ActorMention, AnalyzedSentence, Place
 from pipelines.text import normalize, normalize_with_offsets
@@ -389,14 +389,19 @@ def _actor_after_trigger(view: SentenceView, cands: Sequence[ActorMention], trig
     return None
 
 
+def _clause_words_before(view: SentenceView, t_first: int, reach: int) -> Iterator[int]:
+    """The words before word `t_first` in its clause, nearest first, fewer than `reach` of them."""
+    clause = view.clause_of[t_first]
+    for k in range(t_first - 1, max(-1, t_first - reach), -1):
+        if view.clause_of[k] != clause:
+            return
+        yield k
+
+
 def _actor_by_light_verb(view: SentenceView, cands: Sequence[ActorMention], trig: tuple[int, int]) -> _Found:
     """3) A light verb before a nominal trigger: "شن الجيش الإسرائيلي ... هجوما"."""
     words = view.words
-    t_first = view.word_at(trig[0])
-    clause = view.clause_of[t_first]
-    for k in range(t_first - 1, max(-1, t_first - 8), -1):
-        if view.clause_of[k] != clause:
-            break
+    for k in _clause_words_before(view, view.word_at(trig[0]), 8):
         if words[k].norm in _AGENT_VERBS or _strip_clitics(words[k].norm) in _AGENT_VERBS:
             m = _mention_after(view, cands, k, 2)
             if m and m.start < trig[0]:
@@ -409,10 +414,7 @@ def _subject_after_complementiser(view: SentenceView, cands: Sequence[ActorMenti
     """4a) "أن/إن + subject + verb": the noun right after the complementiser is the subject."""
     words = view.words
     t_first = view.word_at(trig[0])
-    clause = view.clause_of[t_first]
-    for k in range(t_first - 1, max(-1, t_first - 25), -1):
-        if view.clause_of[k] != clause:
-            break
+    for k in _clause_words_before(view, t_first, 25):
         if words[k].norm in _REPORTING_COMPLEMENTISERS:
             m = next((m for m in cands if words[k].end <= m.start and k + 1 < len(words)
                       and m.start < words[k + 1].end and m.end <= trig[0]), None)
