@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Iterator, Sequence
 
 from pipelines.records import ActorMention, AnalyzedSentence, Place
 from pipelines.text import normalize, normalize_with_offsets
@@ -304,95 +304,145 @@ def _subtree(toks, root: int) -> set[int]:
     return out
 
 
+# What an argument rule finds: the mention and the `explain` line of the rule, or None.
+_Found = tuple[ActorMention, str] | None
+
+
+def _first_found(triggers: Sequence[tuple[int, int]], rules: Sequence, *context) -> _Found:
+    """The first of `rules` that finds an argument, trying them on each trigger in turn (main first)."""
+    for trig in triggers:
+        for rule in rules:
+            found = rule(*context, trig)
+            if found is not None:
+                return found
+    return None
+
+
 def find_actor(view: SentenceView, triggers: Sequence[tuple[int, int]], mentions: Sequence[ActorMention],
                rules: list[str], exclude: Sequence[tuple[int, int]] = ()) -> ActorMention | None:
     """Who acts, for an event with these trigger spans (first trigger first). Mentions inside
-    `exclude` (the victims of a casualty count) are never the actor."""
+    `exclude` (the victims of a casualty count) are never the actor.
+
+    The rules are tried pass by pass, each pass over every trigger: the dependency parse; an actor
+    inside a multiword trigger; an agent marker or the word right after the trigger; a light verb,
+    a complementiser or the subject before the trigger."""
     cands = [m for m in mentions if not any(_overlaps(m.start, m.end, a, b) for a, b in exclude)]
     if not cands:
         return None
-    words = view.words
-    for trig in triggers:
-        dep_actor, _ = _dependency_actor(view, trig, cands)
-        if dep_actor:
-            rules.append("actor:dependency")
-            return dep_actor
-    for trig in triggers:
-        # 0) a multiword trigger with the actor inside it: "انسحاب الولايات المتحدة من الاتفاق"
-        inner = [m for m in cands if trig[0] < m.start and m.end < trig[1]]
-        if inner:
-            rules.append("actor:inside_trigger")
-            return inner[0]
-    for trig in triggers:
-        t_first = view.word_at(trig[0])
-        t_last = view.word_before(trig[1])
-        clause = view.clause_of[t_first]
-        # 1) explicit agent markers after the trigger, in its clause
-        for k in range(t_last + 1, min(len(words), t_last + 10)):
-            if view.clause_of[k] != clause:
-                break
-            for marker in _AGENT_MARKERS_BY_FIRST.get(words[k].norm, ()):
-                n = len(marker)
-                if tuple(w.norm for w in words[k:k + n]) == marker:
-                    m = _mention_after(view, cands, k + n - 1, 2)
-                    if m:
-                        rules.append(f"actor:marker:{' '.join(marker)}")
-                        return m
-            if words[k].norm in _AGENT_VERBS and k > t_last:
-                m = _mention_after(view, cands, k, 2)
-                if m:
-                    rules.append(f"actor:agent_verb:{words[k].norm}")
-                    return m
-        # 2) nisba or genitive right after the trigger: "غارة تركية", "قصف مدفعي تركي", "غارات التحالف"
-        #    (not after "مقتل/اعتقال": their genitive is the victim)
-        if any(w.norm in _PATIENT_WORDS or _strip_clitics(w.norm) in _PATIENT_WORDS
-               for w in (words[t_first], words[t_last])):
-            continue
-        if t_first > 0 and words[t_first - 1].norm in _PRONOUN_COMPLEMENTISERS:
-            continue  # "تقول إنه يستهدف المقاتلين": the subject is the pronoun, what follows is the object
-        verbal = any(w.norm in _VERBAL or (w.norm[:1] in "وف" and w.norm[1:] in _VERBAL)
-                     for w in words[t_first:t_last + 1])
-        # a verb's subject follows it at once; a noun's nisba/genitive may follow an adjective or two
-        m = _mention_after(view, cands, t_last, 0 if verbal else 2, skip_time=verbal)
-        if m and not _preceded_by_preposition(view, m):
-            rules.append("actor:after_trigger")
-            return m
-    for trig in triggers:
-        t_first = view.word_at(trig[0])
-        clause = view.clause_of[t_first]
-        # 3) a light verb before a nominal trigger: "شن الجيش الإسرائيلي ... هجوما"
-        for k in range(t_first - 1, max(-1, t_first - 8), -1):
-            if view.clause_of[k] != clause:
-                break
-            if words[k].norm in _AGENT_VERBS or _strip_clitics(words[k].norm) in _AGENT_VERBS:
-                m = _mention_after(view, cands, k, 2)
-                if m and m.start < trig[0]:
-                    rules.append(f"actor:light_verb:{words[k].norm}")
-                    return m
-        # 4a) "أن/إن + subject + verb": the noun right after the complementiser is the subject
-        for k in range(t_first - 1, max(-1, t_first - 25), -1):
-            if view.clause_of[k] != clause:
-                break
-            if words[k].norm in _REPORTING_COMPLEMENTISERS:
-                m = next((m for m in cands if words[k].end <= m.start and k + 1 < len(words)
-                          and m.start < words[k + 1].end and m.end <= trig[0]), None)
-                if m is not None and not _undergoes(view, m, t_first):
-                    rules.append("actor:subject_after_complementiser")
-                    return m
-                break
-        # 4b) subject before the trigger in its clause (SVO), not a speaker
-        best = None
-        for m in cands:
-            if m.end <= trig[0] and view.clause_of[view.word_at(m.start)] == clause:
-                if (_is_speaker(view, m, t_first) or _preceded_by_preposition(view, m)
-                        or _undergoes(view, m, t_first)):
-                    continue
-                if best is None or m.start > best.start:
-                    best = m
-        if best is not None and t_first - view.word_at(best.end) <= 12:
-            rules.append("actor:subject_before")
-            return _chain_head(view, best, cands)
+    for rules_of_pass in _ACTOR_PASSES:
+        found = _first_found(triggers, rules_of_pass, view, cands)
+        if found is not None:
+            rules.append(found[1])
+            return found[0]
     return None
+
+
+def _actor_by_dependency(view: SentenceView, cands: Sequence[ActorMention], trig: tuple[int, int]) -> _Found:
+    dep_actor, _ = _dependency_actor(view, trig, cands)
+    return (dep_actor, "actor:dependency") if dep_actor else None
+
+
+def _actor_inside_trigger(view: SentenceView, cands: Sequence[ActorMention], trig: tuple[int, int]) -> _Found:
+    """0) A multiword trigger with the actor inside it: "انسحاب الولايات المتحدة من الاتفاق"."""
+    inner = [m for m in cands if trig[0] < m.start and m.end < trig[1]]
+    return (inner[0], "actor:inside_trigger") if inner else None
+
+
+def _actor_by_agent_marker(view: SentenceView, cands: Sequence[ActorMention], trig: tuple[int, int]) -> _Found:
+    """1) Explicit agent markers (من قبل، على يد ...) or an agent verb after the trigger, in its clause."""
+    words = view.words
+    t_last = view.word_before(trig[1])
+    clause = view.clause_of[view.word_at(trig[0])]
+    for k in range(t_last + 1, min(len(words), t_last + 10)):
+        if view.clause_of[k] != clause:
+            break
+        for marker in _AGENT_MARKERS_BY_FIRST.get(words[k].norm, ()):
+            n = len(marker)
+            if tuple(w.norm for w in words[k:k + n]) == marker:
+                m = _mention_after(view, cands, k + n - 1, 2)
+                if m:
+                    return m, f"actor:marker:{' '.join(marker)}"
+        if words[k].norm in _AGENT_VERBS and k > t_last:
+            m = _mention_after(view, cands, k, 2)
+            if m:
+                return m, f"actor:agent_verb:{words[k].norm}"
+    return None
+
+
+def _actor_after_trigger(view: SentenceView, cands: Sequence[ActorMention], trig: tuple[int, int]) -> _Found:
+    """2) Nisba or genitive right after the trigger: "غارة تركية", "قصف مدفعي تركي", "غارات التحالف"
+    (not after "مقتل/اعتقال": their genitive is the victim)."""
+    words = view.words
+    t_first = view.word_at(trig[0])
+    t_last = view.word_before(trig[1])
+    if any(w.norm in _PATIENT_WORDS or _strip_clitics(w.norm) in _PATIENT_WORDS
+           for w in (words[t_first], words[t_last])):
+        return None
+    if t_first > 0 and words[t_first - 1].norm in _PRONOUN_COMPLEMENTISERS:
+        return None  # "تقول إنه يستهدف المقاتلين": the subject is the pronoun, what follows is the object
+    verbal = any(w.norm in _VERBAL or (w.norm[:1] in "وف" and w.norm[1:] in _VERBAL)
+                 for w in words[t_first:t_last + 1])
+    # a verb's subject follows it at once; a noun's nisba/genitive may follow an adjective or two
+    m = _mention_after(view, cands, t_last, 0 if verbal else 2, skip_time=verbal)
+    if m and not _preceded_by_preposition(view, m):
+        return m, "actor:after_trigger"
+    return None
+
+
+def _clause_words_before(view: SentenceView, t_first: int, reach: int) -> Iterator[int]:
+    """The words before word `t_first` in its clause, nearest first, fewer than `reach` of them."""
+    clause = view.clause_of[t_first]
+    for k in range(t_first - 1, max(-1, t_first - reach), -1):
+        if view.clause_of[k] != clause:
+            return
+        yield k
+
+
+def _actor_by_light_verb(view: SentenceView, cands: Sequence[ActorMention], trig: tuple[int, int]) -> _Found:
+    """3) A light verb before a nominal trigger: "شن الجيش الإسرائيلي ... هجوما"."""
+    words = view.words
+    for k in _clause_words_before(view, view.word_at(trig[0]), 8):
+        if words[k].norm in _AGENT_VERBS or _strip_clitics(words[k].norm) in _AGENT_VERBS:
+            m = _mention_after(view, cands, k, 2)
+            if m and m.start < trig[0]:
+                return m, f"actor:light_verb:{words[k].norm}"
+    return None
+
+
+def _subject_after_complementiser(view: SentenceView, cands: Sequence[ActorMention],
+                                  trig: tuple[int, int]) -> _Found:
+    """4a) "أن/إن + subject + verb": the noun right after the complementiser is the subject."""
+    words = view.words
+    t_first = view.word_at(trig[0])
+    for k in _clause_words_before(view, t_first, 25):
+        if words[k].norm in _REPORTING_COMPLEMENTISERS:
+            m = next((m for m in cands if words[k].end <= m.start and k + 1 < len(words)
+                      and m.start < words[k + 1].end and m.end <= trig[0]), None)
+            if m is not None and not _undergoes(view, m, t_first):
+                return m, "actor:subject_after_complementiser"
+            break
+    return None
+
+
+def _subject_before(view: SentenceView, cands: Sequence[ActorMention], trig: tuple[int, int]) -> _Found:
+    """4b) The subject before the trigger in its clause (SVO), not a speaker; the head of its coordination."""
+    t_first = view.word_at(trig[0])
+    clause = view.clause_of[t_first]
+    best = None
+    for m in cands:
+        if m.end <= trig[0] and view.clause_of[view.word_at(m.start)] == clause:
+            if (_is_speaker(view, m, t_first) or _preceded_by_preposition(view, m)
+                    or _undergoes(view, m, t_first)):
+                continue
+            if best is None or m.start > best.start:
+                best = m
+    if best is not None and t_first - view.word_at(best.end) <= 12:
+        return _chain_head(view, best, cands), "actor:subject_before"
+    return None
+
+
+_ACTOR_PASSES = ((_actor_by_dependency,), (_actor_inside_trigger,), (_actor_by_agent_marker, _actor_after_trigger),
+                 (_actor_by_light_verb, _subject_after_complementiser, _subject_before))
 
 
 _UNDERGO = frozenset(normalize(w) for w in (
@@ -457,92 +507,133 @@ def _written_as_preposition(view: SentenceView, w: Word) -> bool:
 def find_target(view: SentenceView, triggers: Sequence[tuple[int, int]], mentions: Sequence[ActorMention],
                 victims: Sequence[tuple[int, int]], places: Sequence[Place], actor: ActorMention | None,
                 rules: list[str], event_type: str, co_actors: Sequence[ActorMention] = ()) -> ActorMention | None:
-    """Who or what is acted on (never the actor or one of its coordinated co-actors)."""
-    actor_list = [a for a in (actor, *co_actors) if a is not None]
-    words = view.words
-    place_starts = [(p.start, p.end) for p in places]
+    """Who or what is acted on (never the actor or one of its coordinated co-actors).
 
-    def is_place(rng: tuple[int, int]) -> bool:
+    Tried in order: the dependency parse; a targeting verb or a preposition of targeting near a
+    trigger; the victims of a casualty count; the genitive of a killing noun or the object after
+    the trigger."""
+    search = _TargetSearch(view, triggers, mentions, places, actor,
+                           [a for a in (actor, *co_actors) if a is not None], event_type)
+    found = (_first_found(triggers, (_target_by_dependency,), search)
+             or _first_found(triggers, (_target_of_targeting_verb, _target_after_preposition), search)
+             or _victim_target(search, victims)
+             or _first_found(triggers, (_target_genitive, _target_object_after), search))
+    if found is None:
+        return None
+    rules.append(found[1])
+    return found[0]
+
+
+@dataclass
+class _TargetSearch:
+    """The sentence and what is known of one event while its target is looked for."""
+    view: SentenceView
+    triggers: Sequence[tuple[int, int]]
+    mentions: Sequence[ActorMention]
+    places: Sequence[Place]
+    actor: ActorMention | None
+    actor_list: list[ActorMention]  # the actor and its coordinated co-actors
+    event_type: str
+
+    def is_place(self, rng: tuple[int, int]) -> bool:
         """The phrase is a place: it starts with one ("دوما") or with a place noun ("بلدة معرة النعمان")."""
-        head = words[rng[0]]
+        head = self.view.words[rng[0]]
         if head.norm in _LOCATIVE or _strip_clitics(head.norm) in _LOCATIVE:
             return True
-        return any(_overlaps(head.start, head.end, ps, pe) for ps, pe in place_starts)
+        return any(_overlaps(head.start, head.end, p.start, p.end) for p in self.places)
 
-    def not_actor(m: ActorMention | None) -> bool:
-        return m is not None and not any(_overlaps(m.start, m.end, a.start, a.end) for a in actor_list)
+    def not_actor(self, m: ActorMention | None) -> bool:
+        return m is not None and not any(_overlaps(m.start, m.end, a.start, a.end) for a in self.actor_list)
 
-    for trig in triggers:
-        _, dep_target = _dependency_actor(view, trig, mentions)
-        if not_actor(dep_target):
-            rules.append("target:dependency")
-            return dep_target
-    for trig in triggers:
-        t_first = view.word_at(trig[0])
-        t_last = view.word_before(trig[1])
-        clause = view.clause_of[t_first]
-        lo, hi = max(0, t_first - 12), min(len(words), t_last + 12)
-        # 1) "استهدف(ت) X" anywhere near the trigger in its clause
-        for k in range(lo, hi):
-            if view.clause_of[k] != clause or words[k].norm not in _TARGETING:
-                continue
-            j = k + 1
-            while j < len(words) and (words[j].norm in _TIME_WORDS or words[j].norm == "،"):
-                j += 1
-            if actor is not None and j < len(words) and _overlaps(words[j].start, words[j].end, actor.start, actor.end):
-                j = view.word_before(actor.end) + 1  # VSO: "استهدفت إسرائيل مواقع" -> the object follows the subject
-            rng = _noun_phrase(view, j)
-            if rng and not is_place(rng):
-                m = _span_mention(view, rng, mentions, places)
-                if not_actor(m) and not any(_overlaps(m.start, m.end, a, b) for a, b in triggers):
-                    rules.append(f"target:targeting_verb:{words[k].norm}")
-                    return m
-        # 2) "ضد X" / "على X" after the trigger (not a place: "الغارات على دوما" is a location)
-        for k in range(t_last + 1, min(len(words), t_last + 8)):
-            if view.clause_of[k] != clause:
-                break
-            if words[k].norm in _ON_TARGET and _written_as_preposition(view, words[k]):
-                if k + 1 < len(words) and words[k + 1].norm == "الاقل":
-                    continue  # "على الأقل" = at least
-                rng = _noun_phrase(view, k + 1)
-                if rng and not is_place(rng):
-                    m = _span_mention(view, rng, mentions, places)
-                    if not_actor(m):
-                        rules.append(f"target:preposition:{words[k].norm}")
-                        return m
-                break
-    # 3) the victims of a casualty count
+
+def _target_by_dependency(s: _TargetSearch, trig: tuple[int, int]) -> _Found:
+    _, dep_target = _dependency_actor(s.view, trig, s.mentions)
+    return (dep_target, "target:dependency") if s.not_actor(dep_target) else None
+
+
+def _target_of_targeting_verb(s: _TargetSearch, trig: tuple[int, int]) -> _Found:
+    """1) "استهدف(ت) X" anywhere near the trigger in its clause."""
+    view, words, actor = s.view, s.view.words, s.actor
+    t_first = view.word_at(trig[0])
+    t_last = view.word_before(trig[1])
+    clause = view.clause_of[t_first]
+    lo, hi = max(0, t_first - 12), min(len(words), t_last + 12)
+    for k in range(lo, hi):
+        if view.clause_of[k] != clause or words[k].norm not in _TARGETING:
+            continue
+        j = k + 1
+        while j < len(words) and (words[j].norm in _TIME_WORDS or words[j].norm == "،"):
+            j += 1
+        if actor is not None and j < len(words) and _overlaps(words[j].start, words[j].end, actor.start, actor.end):
+            j = view.word_before(actor.end) + 1  # VSO: "استهدفت إسرائيل مواقع" -> the object follows the subject
+        rng = _noun_phrase(view, j)
+        if rng and not s.is_place(rng):
+            m = _span_mention(view, rng, s.mentions, s.places)
+            if s.not_actor(m) and not any(_overlaps(m.start, m.end, a, b) for a, b in s.triggers):
+                return m, f"target:targeting_verb:{words[k].norm}"
+    return None
+
+
+def _target_after_preposition(s: _TargetSearch, trig: tuple[int, int]) -> _Found:
+    """2) "ضد X" / "على X" after the trigger (not a place: "الغارات على دوما" is a location)."""
+    view, words = s.view, s.view.words
+    t_last = view.word_before(trig[1])
+    clause = view.clause_of[view.word_at(trig[0])]
+    for k in range(t_last + 1, min(len(words), t_last + 8)):
+        if view.clause_of[k] != clause:
+            break
+        if words[k].norm in _ON_TARGET and _written_as_preposition(view, words[k]):
+            if k + 1 < len(words) and words[k + 1].norm == "الاقل":
+                continue  # "على الأقل" = at least
+            rng = _noun_phrase(view, k + 1)
+            if rng and not s.is_place(rng):
+                m = _span_mention(view, rng, s.mentions, s.places)
+                if s.not_actor(m):
+                    return m, f"target:preposition:{words[k].norm}"
+            break
+    return None
+
+
+def _victim_target(s: _TargetSearch, victims: Sequence[tuple[int, int]]) -> _Found:
+    """3) The victims of a casualty count."""
     for a, b in victims:
-        i, j = view.word_at(a), view.word_before(b)
+        i, j = s.view.word_at(a), s.view.word_before(b)
         if j >= i:
-            m = _span_mention(view, (i, j + 1), mentions)
-            if not_actor(m):
-                rules.append("target:casualties")
-                return m
-    for trig in triggers:
-        t_first = view.word_at(trig[0])
-        t_last = view.word_before(trig[1])
-        # 4) genitive of a killing noun: "مقتل صالح الصماد", "اعتقال الناشط"
-        for k in (t_first, t_last):
-            if words[k].norm in _KILLING_NOUNS:
-                rng = _noun_phrase(view, k + 1, 4)
-                if rng and not is_place(rng) and words[rng[0]].norm[0].isalpha():
-                    m = _span_mention(view, rng, mentions)
-                    if not_actor(m):
-                        rules.append("target:genitive")
-                        return m
-        # 5) the first actor after the trigger that is not the actor (object of a verbal trigger),
-        #    before any complementiser ("بعد أن أوصت الشرطة" starts another clause)
-        if event_type in _OBJECT_TYPES:
-            stop = next((w.start for w in words[t_last + 1:] if w.norm in _REPORTING_COMPLEMENTISERS),
-                        words[-1].end + 1)
-            for m in sorted(mentions, key=lambda x: x.start):
-                if (trig[1] <= m.start < stop and not_actor(m)
-                        and view.clause_of[view.word_at(m.start)] == view.clause_of[t_first]):
-                    if actor and actor.start > trig[1] and m.start < actor.start:
-                        continue
-                    rules.append("target:object_after")
-                    return m
+            m = _span_mention(s.view, (i, j + 1), s.mentions)
+            if s.not_actor(m):
+                return m, "target:casualties"
+    return None
+
+
+def _target_genitive(s: _TargetSearch, trig: tuple[int, int]) -> _Found:
+    """4) The genitive of a killing noun: "مقتل صالح الصماد", "اعتقال الناشط"."""
+    view, words = s.view, s.view.words
+    for k in (view.word_at(trig[0]), view.word_before(trig[1])):
+        if words[k].norm in _KILLING_NOUNS:
+            rng = _noun_phrase(view, k + 1, 4)
+            if rng and not s.is_place(rng) and words[rng[0]].norm[0].isalpha():
+                m = _span_mention(view, rng, s.mentions)
+                if s.not_actor(m):
+                    return m, "target:genitive"
+    return None
+
+
+def _target_object_after(s: _TargetSearch, trig: tuple[int, int]) -> _Found:
+    """5) The first actor after the trigger that is not the actor (object of a verbal trigger),
+    before any complementiser ("بعد أن أوصت الشرطة" starts another clause)."""
+    if s.event_type not in _OBJECT_TYPES:
+        return None
+    view, words, actor = s.view, s.view.words, s.actor
+    t_first = view.word_at(trig[0])
+    t_last = view.word_before(trig[1])
+    stop = next((w.start for w in words[t_last + 1:] if w.norm in _REPORTING_COMPLEMENTISERS),
+                words[-1].end + 1)
+    for m in sorted(s.mentions, key=lambda x: x.start):
+        if (trig[1] <= m.start < stop and s.not_actor(m)
+                and view.clause_of[view.word_at(m.start)] == view.clause_of[t_first]):
+            if actor and actor.start > trig[1] and m.start < actor.start:
+                continue
+            return m, "target:object_after"
     return None
 
 
@@ -560,8 +651,11 @@ def _fronted_locative(view: SentenceView, pw: int) -> bool:
 def find_locations(view: SentenceView, triggers: Sequence[tuple[int, int]], places: Sequence[Place],
                    mentions: Sequence[ActorMention], rules: list[str],
                    fallback: Place | None = None) -> list[Place]:
-    """Places governed by the trigger, best first (location = the first)."""
-    words = view.words
+    """Places governed by the trigger, best first (location = the first).
+
+    Each place is scored (`_location_score`: lower is better) by its distance to the nearest
+    trigger, the preposition governing it and its precision; a place named twice is reported once,
+    at its first mention."""
     # a place inside a longer actor name ("قوات سوريا الديمقراطية") is not a location
     cands = [p for p in places if not any(
         m.start <= p.start and p.end <= m.end and (m.end - m.start) > (p.end - p.start) for m in mentions)]
@@ -571,47 +665,7 @@ def find_locations(view: SentenceView, triggers: Sequence[tuple[int, int]], plac
             return [fallback]
         return []
     countries_with_finer = {p.country for p in cands if p.precision != "country" and p.country}
-    scored = []
-    for p in cands:
-        pw = view.word_at(p.start)
-        best = None
-        for n_trig, trig in enumerate(triggers):
-            t_first = view.word_at(trig[0])
-            t_last = view.word_before(trig[1])
-            if pw > t_last:
-                dist = (pw - t_last) * 0.8
-                between = range(t_last + 1, pw)
-            else:
-                dist = max(0, t_first - pw)
-                between = range(pw + 1, t_first)
-            dist += sum(3 for k in between if words[k].norm == "،")
-            # "قال مسؤول في دمشق إن انفجارا وقع في حلب": the speaker's place is not the event's
-            dist += sum(10 for k in between if words[k].norm in _REPORTING_COMPLEMENTISERS)
-            if view.clause_of[pw] != view.clause_of[t_first]:
-                dist += 15
-            if n_trig:
-                dist += 5  # the main trigger governs the location first
-            best = dist if best is None else min(best, dist)
-        w = words[pw]
-        prefix = normalize(view.sentence.sentence.text[w.start - view.sentence.sentence.start:
-                                                       p.start - view.sentence.sentence.start])
-        prev = words[pw - 1].norm if pw > 0 else ""
-        governed = prefix in ("ب", "وب", "في", "وفي", "ل", "ال", "بال", "وبال", "ف") or prev in _LOCATIVE or (
-            _strip_clitics(prev) in _LOCATIVE)
-        score = best if best is not None else 50
-        if _fronted_locative(view, pw):
-            score -= 10  # "وفي البيضاء، لقي ...": a fronted place frames the whole sentence
-        if prev in _NEAR or _strip_clitics(prev) in _NEAR:
-            score += 2  # "في الغوطة الشرقية قرب دمشق": دمشق is a landmark, not the place
-        elif governed:
-            score -= 3
-        if p.precision == "country" and p.country in countries_with_finer:
-            score += 12  # "في محافظة الحديدة" says more than "في اليمن"
-        elif p.precision == "country":
-            score += 4
-        elif p.precision == "region":
-            score += 1
-        scored.append((score, p.start, p))
+    scored = [(_location_score(view, triggers, p, countries_with_finer), p.start, p) for p in cands]
     scored.sort(key=lambda x: (x[0], x[1]))
     first_mention: dict[tuple[str, str | None], Place] = {}
     for p in sorted(cands, key=lambda p: p.start):
@@ -626,6 +680,59 @@ def find_locations(view: SentenceView, triggers: Sequence[tuple[int, int]], plac
         out.append(first_mention[key])  # one place, reported at its first mention
     rules.append("location:governed_nearest")
     return out
+
+
+def _trigger_distance(view: SentenceView, triggers: Sequence[tuple[int, int]], pw: int) -> float | None:
+    """Words from the place's word `pw` to the nearest trigger, with penalties for a comma, a
+    reporting complementiser or a clause boundary between them, and for a trigger not the main one."""
+    words = view.words
+    best = None
+    for n_trig, trig in enumerate(triggers):
+        t_first = view.word_at(trig[0])
+        t_last = view.word_before(trig[1])
+        if pw > t_last:
+            dist = (pw - t_last) * 0.8
+            between = range(t_last + 1, pw)
+        else:
+            dist = max(0, t_first - pw)
+            between = range(pw + 1, t_first)
+        dist += sum(3 for k in between if words[k].norm == "،")
+        # "قال مسؤول في دمشق إن انفجارا وقع في حلب": the speaker's place is not the event's
+        dist += sum(10 for k in between if words[k].norm in _REPORTING_COMPLEMENTISERS)
+        if view.clause_of[pw] != view.clause_of[t_first]:
+            dist += 15
+        if n_trig:
+            dist += 5  # the main trigger governs the location first
+        best = dist if best is None else min(best, dist)
+    return best
+
+
+def _location_score(view: SentenceView, triggers: Sequence[tuple[int, int]], p: Place,
+                    countries_with_finer: set[str]) -> float:
+    """How likely the place is the event's location (lower is better)."""
+    words = view.words
+    pw = view.word_at(p.start)
+    best = _trigger_distance(view, triggers, pw)
+    w = words[pw]
+    prefix = normalize(view.sentence.sentence.text[w.start - view.sentence.sentence.start:
+                                                   p.start - view.sentence.sentence.start])
+    prev = words[pw - 1].norm if pw > 0 else ""
+    governed = prefix in ("ب", "وب", "في", "وفي", "ل", "ال", "بال", "وبال", "ف") or prev in _LOCATIVE or (
+        _strip_clitics(prev) in _LOCATIVE)
+    score = best if best is not None else 50
+    if _fronted_locative(view, pw):
+        score -= 10  # "وفي البيضاء، لقي ...": a fronted place frames the whole sentence
+    if prev in _NEAR or _strip_clitics(prev) in _NEAR:
+        score += 2  # "في الغوطة الشرقية قرب دمشق": دمشق is a landmark, not the place
+    elif governed:
+        score -= 3
+    if p.precision == "country" and p.country in countries_with_finer:
+        score += 12  # "في محافظة الحديدة" says more than "في اليمن"
+    elif p.precision == "country":
+        score += 4
+    elif p.precision == "region":
+        score += 1
+    return score
 
 
 def find_arguments(view: SentenceView, triggers: Sequence[tuple[int, int]], event_type: str,

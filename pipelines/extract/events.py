@@ -446,97 +446,163 @@ def extract_events(
     judge (`judge.py`), `rank=False` the role ranker (`ranker.py`) and `detect=False` the sentence
     detector (`detector.py`; a `Detector` uses that one instead of the shipped one): their training
     recipes need the events as the steps before them leave them."""
-    article = clean.article
-    text = article.text
-    published = article.published
-    lead = lead_date(text, published, dates) if sentences else None
+    published = clean.article.published
     mentions, fallback_place = article_mentions(clean, sentences)
-    detector = (detect if isinstance(detect, Detector) else default_detector()) if detect else None
+    article = _ArticleContext(
+        clean, dates, lead_date(clean.article.text, published, dates) if sentences else None,
+        mentions, fallback_place,
+        (detect if isinstance(detect, Detector) else default_detector()) if detect else None)
     events: list[Event] = []
     for position, s in enumerate(sentences):
         budget.check()  # sentences are bounded (nlp.base.MAX_SENTENCE_CHARS): one costs little
-        sent = s.sentence
-        triggers = find_triggers(s)
-        quantities = [_shift_quantity(m, sent.start) for m in find_quantity_mentions(sent.text)]
-        counted = [m for m in quantities if m.quantity.role and not m.subset and not m.vague]
-        proposals = detector.propose(sent.text, position, frozenset(t.event_type for t in triggers),
-                                     lambda: [(m.start - sent.start, m.end - sent.start)
-                                              for found in mentions.of(position) for m in found]) \
-            if detector is not None else []
-        triggers = triggers + [TriggerMatch(p.event_type, None, sent.start + p.start, sent.start + p.end,
-                                            sent.text[p.start:p.end], DETECTOR_ENTRY, p.probability)
-                               for p in proposals]
-        if not triggers and not counted:
-            continue
-        actors, places = mentions.of(position)
-        groups: list[_Group] = []
-        previous: tuple[TriggerMatch, ModalityDecision] | None = None
-        decided: dict[tuple[int, int], ModalityDecision] = {}
-        for t in sorted(triggers, key=lambda t: t.start):
-            md = classify_modality(s, t, published)
-            if md.rule == "hist.time_reference" and (_verb_after(s, t.end, 1) or _told_with_object(t, sent.text, sent.start)):
-                md = ModalityDecision("asserted", None, "default")  # "بعد هجوم شنه مسلحون": told by its own verb
-            reach = _DEPENDENT_REACH.get(t.entry, 0)
-            if (reach and previous is not None and previous[1].modality != "asserted"
-                    and md.modality == "asserted" and previous[0].event_type == t.event_type
-                    and len(sent.text[previous[0].end - sent.start:t.start - sent.start].split()) <= reach):
-                md = previous[1]  # "بعد يوم من مقتل 60 فلسطينيا برصاص الجيش": the weapon of that killing
-            previous = (t, md)
-            decided[(t.start, t.end)] = md
-            g = next((g for g in groups if g.event_type == t.event_type and g.modality == md.modality), None)
-            if g is None:
-                g = _Group(t.event_type, md.modality)
-                groups.append(g)
-            g.triggers.append(t)
-            g.modality_rules.append(f"modality:{md.modality}" + (f":{md.rule}" if md.rule else "")
-                                    + (f" cue '{md.cue}'" if md.cue else ""))
-        for m in counted:
-            role = m.quantity.role
-            if role in ROLE_EVENT:
-                etype, mode = ROLE_EVENT[role]
-            elif role in ATTACH_ONLY:
-                etype, mode = ATTACH_ONLY[role], None
-            else:
-                continue
-            pseudo = _pseudo_trigger(m, etype, mode, text)
-            # the count's cue word is often a trigger itself ("مقتل 60"): it shares that decision
-            md = next((d for (a, b), d in decided.items() if a < pseudo.end and pseudo.start < b), None) \
-                or classify_modality(s, pseudo, published)
-            g = _nearest_group(groups, etype, md.modality, m.quantity.start)
-            if g is None and role in ATTACH_ONLY:
-                continue
-            if g is None:
-                g = _Group(etype, md.modality, [pseudo], [f"modality:{md.modality}" + (f":{md.rule}" if md.rule else "")],
-                           from_quantity=True)
-                groups.append(g)
-            g.quantities.append(m)
-        groups = _protesters_storming(groups, triggers)
-        for g in groups:
-            if g.modality != "asserted" or g.event_type not in ("ASSAULT", "PROTEST"):
-                continue
-            if _outcome_only(g) and _mentions_cause("conflict", sent.text):
-                g.modality = "historical"  # a war's cumulative toll is background
-                g.modality_rules.append("modality:historical:background.war_toll")
-            elif _mentions_cause("legal", sent.text):  # also "بتهمة التظاهر": charged with protesting
-                g.modality = "historical"  # a court case about a past act
-                g.modality_rules.append("modality:historical:background.legal")
-        view = SentenceView.build(s)
-        assembled = [_assemble(g, counted, view, s, actors, places, fallback_place, dates, published, lead, text, clean)
-                     for g in groups]
-        found = _drop_argument_triggers([e for e in assembled if e is not None])
+        found = _sentence_events(s, position, article)
         if assess and found:
-            found = default_assessor().assess(found, sent.text, sent.start, own_times(s, dates))
+            found = default_assessor().assess(found, s.sentence.text, s.sentence.start, own_times(s, dates))
         events.extend(found)
     model = default_judge() if judge else None
     if model is not None:
         budget.check()
-        events = model.judge(events, sentences, dates, published, detector)
+        events = model.judge(events, sentences, dates, published, article.detector)
     ranker = default_ranker() if rank else None
     if ranker is not None and events:
         budget.check()
         events = ranker.rank(events, sentences, mentions, fallback_place)
     budget.check()
     return assign_event_ids(events, share_roles=rank)  # roles are shared once the ranker has chosen them
+
+
+@dataclass(frozen=True)
+class _ArticleContext:
+    """What every sentence of one article is read against."""
+    clean: CleanArticle
+    dates: Sequence[TemporalExpression]
+    lead: TemporalExpression | None  # the article's lead date (`temporal.lead_date`)
+    mentions: ArticleMentions
+    fallback_place: Place | None  # the dateline place
+    detector: Detector | None
+
+    @property
+    def text(self) -> str:
+        return self.clean.article.text
+
+    @property
+    def published(self):
+        return self.clean.article.published
+
+
+def _sentence_events(s: AnalyzedSentence, position: int, article: _ArticleContext) -> list[Event]:
+    """Steps 1-5 of the module docstring for one sentence: its candidate events before the models."""
+    sent = s.sentence
+    triggers = _sentence_triggers(s, position, article)
+    quantities = [_shift_quantity(m, sent.start) for m in find_quantity_mentions(sent.text)]
+    counted = [m for m in quantities if m.quantity.role and not m.subset and not m.vague]
+    if not triggers and not counted:
+        return []
+    actors, places = article.mentions.of(position)
+    groups, decided = _group_triggers(s, triggers, article.published)
+    _attach_counts(groups, counted, decided, s, article)
+    groups = _protesters_storming(groups, triggers)
+    _demote_background(groups, sent.text)
+    view = SentenceView.build(s)
+    assembled = [_assemble(g, counted, view, s, actors, places, article.fallback_place, article.dates,
+                           article.published, article.lead, article.text, article.clean)
+                 for g in groups]
+    return _drop_argument_triggers([e for e in assembled if e is not None])
+
+
+def _sentence_triggers(s: AnalyzedSentence, position: int, article: _ArticleContext) -> list[TriggerMatch]:
+    """The lexicon's triggers, then the ones the sentence detector proposes beside them."""
+    sent = s.sentence
+    triggers = find_triggers(s)
+    if article.detector is None:
+        return triggers
+    mentions = article.mentions
+    proposals = article.detector.propose(
+        sent.text, position, frozenset(t.event_type for t in triggers),
+        lambda: [(m.start - sent.start, m.end - sent.start) for found in mentions.of(position) for m in found])
+    return triggers + [TriggerMatch(p.event_type, None, sent.start + p.start, sent.start + p.end,
+                                    sent.text[p.start:p.end], DETECTOR_ENTRY, p.probability)
+                       for p in proposals]
+
+
+def _modality_rule(md: ModalityDecision, with_cue: bool = True) -> str:
+    """The `explain` line of a modality decision."""
+    return (f"modality:{md.modality}" + (f":{md.rule}" if md.rule else "")
+            + (f" cue '{md.cue}'" if with_cue and md.cue else ""))
+
+
+def _group_triggers(s: AnalyzedSentence, triggers: Sequence[TriggerMatch], published
+                    ) -> tuple[list[_Group], dict[tuple[int, int], ModalityDecision]]:
+    """Steps 1-2: each trigger's modality, in reading order; one group per type and modality.
+
+    Also returns each trigger span's decision, which the counts next to it share."""
+    groups: list[_Group] = []
+    previous: tuple[TriggerMatch, ModalityDecision] | None = None
+    decided: dict[tuple[int, int], ModalityDecision] = {}
+    for t in sorted(triggers, key=lambda t: t.start):
+        md = _trigger_modality(s, t, previous, published)
+        previous = (t, md)
+        decided[(t.start, t.end)] = md
+        g = next((g for g in groups if g.event_type == t.event_type and g.modality == md.modality), None)
+        if g is None:
+            g = _Group(t.event_type, md.modality)
+            groups.append(g)
+        g.triggers.append(t)
+        g.modality_rules.append(_modality_rule(md))
+    return groups, decided
+
+
+def _trigger_modality(s: AnalyzedSentence, t: TriggerMatch,
+                      previous: tuple[TriggerMatch, ModalityDecision] | None, published) -> ModalityDecision:
+    """`classify_modality`, corrected by the trigger's neighbours in the sentence."""
+    sent = s.sentence
+    md = classify_modality(s, t, published)
+    if md.rule == "hist.time_reference" and (_verb_after(s, t.end, 1) or _told_with_object(t, sent.text, sent.start)):
+        md = ModalityDecision("asserted", None, "default")  # "بعد هجوم شنه مسلحون": told by its own verb
+    reach = _DEPENDENT_REACH.get(t.entry, 0)
+    if (reach and previous is not None and previous[1].modality != "asserted"
+            and md.modality == "asserted" and previous[0].event_type == t.event_type
+            and len(sent.text[previous[0].end - sent.start:t.start - sent.start].split()) <= reach):
+        md = previous[1]  # "بعد يوم من مقتل 60 فلسطينيا برصاص الجيش": the weapon of that killing
+    return md
+
+
+def _attach_counts(groups: list[_Group], counted: Sequence[QuantityMention],
+                   decided: dict[tuple[int, int], ModalityDecision], s: AnalyzedSentence,
+                   article: _ArticleContext) -> None:
+    """Step 3: each count joins the nearest group of its type, or is itself the evidence of a new one."""
+    for m in counted:
+        role = m.quantity.role
+        if role in ROLE_EVENT:
+            etype, mode = ROLE_EVENT[role]
+        elif role in ATTACH_ONLY:
+            etype, mode = ATTACH_ONLY[role], None
+        else:
+            continue
+        pseudo = _pseudo_trigger(m, etype, mode, article.text)
+        # the count's cue word is often a trigger itself ("مقتل 60"): it shares that decision
+        md = next((d for (a, b), d in decided.items() if a < pseudo.end and pseudo.start < b), None) \
+            or classify_modality(s, pseudo, article.published)
+        g = _nearest_group(groups, etype, md.modality, m.quantity.start)
+        if g is None and role in ATTACH_ONLY:
+            continue
+        if g is None:
+            g = _Group(etype, md.modality, [pseudo], [_modality_rule(md, with_cue=False)], from_quantity=True)
+            groups.append(g)
+        g.quantities.append(m)
+
+
+def _demote_background(groups: Sequence[_Group], sentence_text: str) -> None:
+    """An asserted attack or protest told as a war's toll or a court case is background."""
+    for g in groups:
+        if g.modality != "asserted" or g.event_type not in ("ASSAULT", "PROTEST"):
+            continue
+        if _outcome_only(g) and _mentions_cause("conflict", sentence_text):
+            g.modality = "historical"  # a war's cumulative toll is background
+            g.modality_rules.append("modality:historical:background.war_toll")
+        elif _mentions_cause("legal", sentence_text):  # also "بتهمة التظاهر": charged with protesting
+            g.modality = "historical"  # a court case about a past act
+            g.modality_rules.append("modality:historical:background.legal")
 
 
 def article_mentions(clean: CleanArticle, sentences: Sequence[AnalyzedSentence]

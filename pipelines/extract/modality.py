@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -35,7 +35,7 @@ from typing import NamedTuple
 
 from pipelines.extract.triggers import LEXICON_DIR, TriggerMatch, default_lexicon, read_lexicon_file
 from pipelines.records import AnalyzedSentence
-from pipelines.text import normalize, normalize_with_offsets
+from pipelines.text import NormalizedText, normalize, normalize_with_offsets
 
 MODALITIES = ("asserted", "negated", "hypothetical", "future", "historical")
 _PRIORITY = {"negated": 0, "hypothetical": 1, "future": 2, "historical": 3}
@@ -496,71 +496,131 @@ def classify_modality(sentence: AnalyzedSentence, trigger: TriggerMatch,
 
     `published` (optional) lets an explicit earlier year ("في عام 2014") mark the event historical.
     """
-    text = sentence.sentence.text
-    base = sentence.sentence.start
-    if not (base <= trigger.start <= trigger.end <= base + len(text)):
-        raise ValueError(f"trigger span {trigger.start}-{trigger.end} is outside the sentence "
-                         f"{base}-{base + len(text)}")
-    nt = normalize_with_offsets(text)
-    ls = nt.to_normalized(trigger.start - base)
-    le = max(ls + 1, nt.to_normalized(trigger.end - base))
-    a = _analyze(nt.text)
-    if not a.words:
+    scope = _TriggerScope.of(sentence, trigger)
+    if scope is None:
         return ModalityDecision("asserted", None, "default")
-    ti = _word_index(a, ls)
-    tj = max(ti, _word_index(a, le - 1))
+    for rule in _CUE_RULES:
+        rule(scope)
+    if published is None:
+        _undated_background(scope)
+    else:
+        _earlier_year(scope, published)
+    return scope.decision()
 
-    found: list[tuple[int, int, Cue, str]] = []  # (priority, distance, cue, cue text)
 
-    def add(cue: Cue, first: int, last: int) -> None:
-        dist = ti - last if last < ti else first - tj
-        ctext = text[nt.index[a.words[first].start]: nt.index[a.words[last].end - 1] + 1]
-        found.append((_PRIORITY[cue.modality], abs(dist), cue, ctext))
+@dataclass
+class _TriggerScope:
+    """A trigger in its analysed sentence, and the cues found to govern it so far."""
+    trigger: TriggerMatch
+    text: str  # the sentence as written
+    nt: NormalizedText
+    a: _Analysis  # of the normalised sentence
+    ti: int  # index of the trigger's first word
+    tj: int  # ... and of its last
+    found: list[tuple[int, int, Cue, str]] = field(default_factory=list)  # (priority, distance, cue, cue text)
 
-    for hit in a.hits:
-        if hit.cue.applies_to(trigger) and _governs(hit, a, ti, tj, trigger.prefix):
-            add(hit.cue, hit.first, hit.last)
+    @classmethod
+    def of(cls, sentence: AnalyzedSentence, trigger: TriggerMatch) -> "_TriggerScope | None":
+        """None for a sentence without words."""
+        text = sentence.sentence.text
+        base = sentence.sentence.start
+        if not (base <= trigger.start <= trigger.end <= base + len(text)):
+            raise ValueError(f"trigger span {trigger.start}-{trigger.end} is outside the sentence "
+                             f"{base}-{base + len(text)}")
+        nt = normalize_with_offsets(text)
+        ls = nt.to_normalized(trigger.start - base)
+        le = max(ls + 1, nt.to_normalized(trigger.end - base))
+        a = _analyze(nt.text)
+        if not a.words:
+            return None
+        ti = _word_index(a, ls)
+        return cls(trigger, text, nt, a, ti, max(ti, _word_index(a, le - 1)))
 
-    # سـ attached to the trigger verb: "ستشن", "وسيقصف" (the matcher says which clitics it peeled)
-    if trigger.prefix in ("س", "وس", "فس"):
-        found.append((_PRIORITY["future"], 0, _SA_PREFIX, trigger.text[: len(trigger.prefix)]))
+    def add(self, cue: Cue, first: int, last: int) -> None:
+        """Words `first`..`last` are a cue: its distance is counted from the nearer end of the trigger."""
+        a, nt = self.a, self.nt
+        dist = self.ti - last if last < self.ti else first - self.tj
+        ctext = self.text[nt.index[a.words[first].start]: nt.index[a.words[last].end - 1] + 1]
+        self.found.append((_PRIORITY[cue.modality], abs(dist), cue, ctext))
 
-    # a verbal-noun trigger that is the object of a future verb: "سيتوصل إلى اتفاق", "ستشن هجوما";
-    # a count's cue word after its future verb: "سينشر 3000 جندي"
-    counted = trigger.entry.startswith("quantity:")
-    if trigger.kind == "noun" or counted:
+    def has(self, cue: Cue) -> bool:
+        return any(c is cue for _p, _d, c, _t in self.found)
+
+    def decision(self) -> ModalityDecision:
+        """The strongest modality found (negated > hypothetical > future > historical), then the nearest cue."""
+        if not self.found:
+            return ModalityDecision("asserted", None, "default")
+        _p, _d, cue, ctext = sorted(self.found, key=lambda f: (f[0], f[1]))[0]
+        return ModalityDecision(cue.modality, ctext, cue.id)
+
+
+def _lexicon_cues(r: _TriggerScope) -> None:
+    """The cues of `lexicons/modality.yaml` whose scope reaches the trigger."""
+    for hit in r.a.hits:
+        if hit.cue.applies_to(r.trigger) and _governs(hit, r.a, r.ti, r.tj, r.trigger.prefix):
+            r.add(hit.cue, hit.first, hit.last)
+
+
+def _future_prefix(r: _TriggerScope) -> None:
+    """سـ attached to the trigger verb: "ستشن", "وسيقصف" (the matcher says which clitics it peeled)."""
+    if r.trigger.prefix in ("س", "وس", "فس"):
+        r.found.append((_PRIORITY["future"], 0, _SA_PREFIX, r.trigger.text[: len(r.trigger.prefix)]))
+
+
+def _is_count_cue(trigger: TriggerMatch) -> bool:
+    return trigger.entry.startswith("quantity:")
+
+
+def _object_of_future_verb(r: _TriggerScope) -> None:
+    """A verbal-noun trigger that is the object of a future verb: "سيتوصل إلى اتفاق", "ستشن هجوما";
+    a count's cue word after its future verb: "سينشر 3000 جندي"."""
+    a, ti = r.a, r.ti
+    if r.trigger.kind == "noun" or _is_count_cue(r.trigger):
         for k in range(ti - 1, max(-1, ti - 4), -1):
             if a.hard[k] != a.hard[ti]:
                 break
             if _is_sa_future_verb(a.words[k].text):
-                add(_SA_GOVERNOR, k, k)
+                r.add(_SA_GOVERNOR, k, k)
                 break
 
-    # a count's cue word before the future verb that sets the number: "عدد العسكريين المنتشرين في
-    # الجنوب سيرتفع إلى 10000 عنصر" is a troop level to come, not one reported
-    if counted:
-        for k in range(tj + 1, min(len(a.words), tj + 1 + _COUNT_CUE_GAP)):
-            if a.hard[k] != a.hard[tj] or _is_number(a.words[k].text):
-                break
-            if _is_sa_future_verb(a.words[k].text) and any(
-                    _is_number(w.text) for w in a.words[k + 1:k + 2 + _VERB_COUNT_GAP]):
-                add(_SA_COUNT, k, k)
-                break
 
-    # purpose ل on a verbal noun: "أرسل طائرات لقصف المدينة"، "لشن هجمات" - what is meant, not done
-    # ("تعرضت لقصف"، "ضحية لهجوم": ل after a word of undergoing marks what happened)
+def _count_before_future_verb(r: _TriggerScope) -> None:
+    """A count's cue word before the future verb that sets the number: "عدد العسكريين المنتشرين في
+    الجنوب سيرتفع إلى 10000 عنصر" is a troop level to come, not one reported."""
+    a, tj = r.a, r.tj
+    if not _is_count_cue(r.trigger):
+        return
+    for k in range(tj + 1, min(len(a.words), tj + 1 + _COUNT_CUE_GAP)):
+        if a.hard[k] != a.hard[tj] or _is_number(a.words[k].text):
+            break
+        if _is_sa_future_verb(a.words[k].text) and any(
+                _is_number(w.text) for w in a.words[k + 1:k + 2 + _VERB_COUNT_GAP]):
+            r.add(_SA_COUNT, k, k)
+            break
+
+
+def _purpose_lam(r: _TriggerScope) -> None:
+    """Purpose ل on a verbal noun: "أرسل طائرات لقصف المدينة"، "لشن هجمات" - what is meant, not done
+    ("تعرضت لقصف"، "ضحية لهجوم": ل after a word of undergoing marks what happened)."""
+    a, ti, trigger = r.a, r.ti, r.trigger
     if trigger.kind == "noun" and trigger.prefix.lstrip("وف") == "ل" and is_verbal_noun_entry(trigger.entry):
         prev = _strip_conj(a.words[ti - 1].text) if ti > 0 and a.words[ti - 1].is_word else ""
         used = any(_strip_conj(w.text) in _USED for w in a.words[max(0, ti - 6):ti])
         if prev not in _UNDERGO and not used:
-            add(_PURPOSE_LAM, ti, ti)
+            r.add(_PURPOSE_LAM, ti, ti)
 
-    # an imperfect verb right after a relative pronoun describes who someone is, not what happened:
-    # "الميليشيا التي تقاتل دعما لدمشق"، "الإرهابيين الذين يشنون هجمات"
-    if trigger.kind == "imperf" and ti > 0 and _strip_conj(a.words[ti - 1].text) in _RELATIVE:
-        add(_DESCRIPTIVE, ti - 1, ti - 1)
 
-    # pluperfect "وكانت القوات قد قصفت": قد + perfect just before the trigger, كان earlier in the clause
+def _after_relative_pronoun(r: _TriggerScope) -> None:
+    """An imperfect verb right after a relative pronoun describes who someone is, not what happened:
+    "الميليشيا التي تقاتل دعما لدمشق"، "الإرهابيين الذين يشنون هجمات"."""
+    a, ti = r.a, r.ti
+    if r.trigger.kind == "imperf" and ti > 0 and _strip_conj(a.words[ti - 1].text) in _RELATIVE:
+        r.add(_DESCRIPTIVE, ti - 1, ti - 1)
+
+
+def _pluperfect_qad(r: _TriggerScope) -> None:
+    """Pluperfect "وكانت القوات قد قصفت": قد + perfect just before the trigger, كان earlier in the clause."""
+    a, ti = r.a, r.ti
     for k in range(max(0, ti - 3), ti):
         w = a.words[k]
         if _strip_conj(w.text) == "قد" and a.hard[k] == a.hard[ti]:
@@ -569,58 +629,68 @@ def classify_modality(sentence: AnalyzedSentence, trigger: TriggerMatch,
                 continue
             for m in range(max(0, k - 8), k):
                 if _strip_conj(a.words[m].text) in _KANA and a.hard[m] == a.hard[k]:
-                    add(_PLUPERFECT, m, k)
+                    r.add(_PLUPERFECT, m, k)
                     break
 
-    # "وكان مسلحون هاجموا ...": a past كان with a perfect verb as the trigger, no قد needed
-    if trigger.kind == "perf" and not any(c is _PLUPERFECT for _p, _d, c, _t in found):
+
+def _pluperfect_kana(r: _TriggerScope) -> None:
+    """"وكان مسلحون هاجموا ...": a past كان with a perfect verb as the trigger, no قد needed."""
+    a, ti = r.a, r.ti
+    if r.trigger.kind == "perf" and not r.has(_PLUPERFECT):
         for m in range(max(0, ti - 6), ti):
             w = a.words[m]
             if _strip_conj(w.text) in _KANA and a.full[m] == a.full[ti]:
-                add(_PLUPERFECT, m, m)
+                r.add(_PLUPERFECT, m, m)
                 break
 
-    # "وكانت الاحتجاجات بدأت الأربعاء": a pluperfect dated by a recent day tells this week's news
-    if any(c is _PLUPERFECT for _p, _d, c, _t in found) and any(
+
+def _recent_pluperfect(r: _TriggerScope) -> None:
+    """"وكانت الاحتجاجات بدأت الأربعاء": a pluperfect dated by a recent day tells this week's news."""
+    a, ti = r.a, r.ti
+    if r.has(_PLUPERFECT) and any(
             _strip_conj(w.text) in _RECENT_DAY and a.hard[k] == a.hard[ti] for k, w in enumerate(a.words)):
-        found = [f for f in found if f[2] is not _PLUPERFECT]
+        r.found[:] = [f for f in r.found if f[2] is not _PLUPERFECT]
 
-    # an explicit year before the publication year ("في عام 2014")
-    if published is None:
-        # No publication date to compare with: a sentence that dates anything by its year is telling
-        # background (a timeline, an anniversary, an old campaign) - reports of current events give
-        # the day or say "أمس". Held-out sentences agree: 3 of ~130 such sentences report an event.
-        for k, w in enumerate(a.words):
-            if not _YEAR.match(w.text) or k == 0 or _compared_since(a.words, a.hard, k):
-                continue
-            lead = [x.text for x in a.words[max(0, k - 3):k] if x.is_word]
-            if k == tj + 1:
-                nxt = a.words[k + 1] if k + 1 < len(a.words) else None
-                if nxt is not None and nxt.is_word and nxt.text.endswith(("ا", "ين")):
-                    continue  # "تحييد 1931 إرهابيا": a count, not a year
-                add(_BARE_YEAR, k, k)  # "احتجاجات 2011"، "حرب 2006": the event named by its year
-                continue
-            if not lead or not _is_in(lead[-1], _YEAR_LEAD):
-                continue
-            add(_BARE_YEAR, k, k)
-        # a timeline entry "17 آذار/مارس: إسرائيل تعلن ..." tells an earlier step of a story
-        if _is_timeline_entry(a.words):
-            add(_TIMELINE, 0, 0)
-        # ... and so is one dated by its month alone ("في أيار/مايو"، "في نيسان الماضي"): no day given
-        for k, w in enumerate(a.words):
-            prev = a.words[k - 1].text if k > 0 else ""
-            if _is_in(w.text, _MONTHS) and _is_in(prev, _MONTH_LEAD):
-                add(_BARE_MONTH, k, k)
-    else:
-        for k, w in enumerate(a.words):
-            if _YEAR.match(w.text) and int(w.text) < published.year and a.hard[k] == a.hard[ti] \
-                    and not _compared_since(a.words, a.hard, k):
-                dist = k - tj - 1 if k > tj else ti - k - 1
-                if 0 <= dist <= (_YEAR_AFTER_GAP if k > tj else _PAST_YEAR.max_gap or 6):
-                    add(_PAST_YEAR, k, k)
 
-    if not found:
-        return ModalityDecision("asserted", None, "default")
-    found.sort(key=lambda f: (f[0], f[1]))
-    _p, _d, cue, ctext = found[0]
-    return ModalityDecision(cue.modality, ctext, cue.id)
+# In this order: the pluperfect rules look at what the ones before them found.
+_CUE_RULES = (_lexicon_cues, _future_prefix, _object_of_future_verb, _count_before_future_verb, _purpose_lam,
+              _after_relative_pronoun, _pluperfect_qad, _pluperfect_kana, _recent_pluperfect)
+
+
+def _undated_background(r: _TriggerScope) -> None:
+    """No publication date to compare with: a sentence that dates anything by its year is telling
+    background (a timeline, an anniversary, an old campaign) - reports of current events give the
+    day or say "أمس". Held-out sentences agree: 3 of ~130 such sentences report an event."""
+    a, tj = r.a, r.tj
+    for k, w in enumerate(a.words):
+        if not _YEAR.match(w.text) or k == 0 or _compared_since(a.words, a.hard, k):
+            continue
+        lead = [x.text for x in a.words[max(0, k - 3):k] if x.is_word]
+        if k == tj + 1:
+            nxt = a.words[k + 1] if k + 1 < len(a.words) else None
+            if nxt is not None and nxt.is_word and nxt.text.endswith(("ا", "ين")):
+                continue  # "تحييد 1931 إرهابيا": a count, not a year
+            r.add(_BARE_YEAR, k, k)  # "احتجاجات 2011"، "حرب 2006": the event named by its year
+            continue
+        if not lead or not _is_in(lead[-1], _YEAR_LEAD):
+            continue
+        r.add(_BARE_YEAR, k, k)
+    # a timeline entry "17 آذار/مارس: إسرائيل تعلن ..." tells an earlier step of a story
+    if _is_timeline_entry(a.words):
+        r.add(_TIMELINE, 0, 0)
+    # ... and so is one dated by its month alone ("في أيار/مايو"، "في نيسان الماضي"): no day given
+    for k, w in enumerate(a.words):
+        prev = a.words[k - 1].text if k > 0 else ""
+        if _is_in(w.text, _MONTHS) and _is_in(prev, _MONTH_LEAD):
+            r.add(_BARE_MONTH, k, k)
+
+
+def _earlier_year(r: _TriggerScope, published: date) -> None:
+    """An explicit year before the publication year, near the trigger in its clause ("في عام 2014")."""
+    a, ti, tj = r.a, r.ti, r.tj
+    for k, w in enumerate(a.words):
+        if _YEAR.match(w.text) and int(w.text) < published.year and a.hard[k] == a.hard[ti] \
+                and not _compared_since(a.words, a.hard, k):
+            dist = k - tj - 1 if k > tj else ti - k - 1
+            if 0 <= dist <= (_YEAR_AFTER_GAP if k > tj else _PAST_YEAR.max_gap or 6):
+                r.add(_PAST_YEAR, k, k)

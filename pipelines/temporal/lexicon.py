@@ -62,15 +62,46 @@ def _load_yaml() -> dict:
 @lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
     raw = _load_yaml()
+    words = lambda key: frozenset(_norm_all(raw[key]))  # noqa: E731
+    return Lexicon(
+        months=_months(raw["months"]),
+        ambiguous_months=words("ambiguous_months"),
+        hijri_months={n: int(m) for m, names in raw["hijri_months"].items() for n in _norm_all(names)},
+        weekdays={n: int(d) for d, names in raw["weekdays"].items() for n in _norm_all(names)},
+        cardinals=_cardinals(raw),
+        ordinals=_ordinals(raw),
+        units=_relative_units(raw["relative_units"]),
+        periods={w: unit for unit, ws in raw["periods"].items() for w in _norm_all(ws)},
+        past=words("past_words"),
+        next=words("next_words"),
+        current=words("current_words"),
+        day_parts=tuple(_norm_all(raw["day_parts"])),
+        weekday_blockers=words("weekday_blockers"),
+        today_blockers=words("today_blockers"),
+        today_prev_blockers=words("today_prev_blockers"),
+        names_in_yn=words("names_in_yn"),
+        general_nouns=words("general_nouns"),
+        reporting_verbs=words("reporting_verbs"),
+        year_cues=words("year_cues"),
+        count_nouns=words("count_nouns"),
+        number_blockers=words("number_blockers"),
+    )
+
+
+def _months(entries: list[dict]) -> dict[str, MonthName]:
+    """Every spelling of a month name -> its month, locale and the spelling handed to dateparser."""
     months: dict[str, MonthName] = {}
-    for entry in raw["months"]:
+    for entry in entries:
         names = [str(n) for n in entry["names"]]
         info = MonthName(int(entry["month"]), str(entry["locale"]), names[0])
         for name in _norm_all(names):
             months[name] = info
-    hijri = {n: int(m) for m, names in raw["hijri_months"].items() for n in _norm_all(names)}
-    weekdays = {n: int(d) for d, names in raw["weekdays"].items() for n in _norm_all(names)}
+    return months
 
+
+def _cardinals(raw: dict) -> dict[str, int]:
+    """Number words 1-39 as written before a unit ("ثلاثة أيام"): units, teens (head + عشر), tens and
+    unit + و + tens."""
     cardinals: dict[str, int] = {}
     unit_words = {int(v): _norm_all(ws) for v, ws in raw["cardinal_units"].items()}
     for v, ws in unit_words.items():
@@ -88,7 +119,12 @@ def lexicon() -> Lexicon:
             for v in range(1, 10):
                 for unit in unit_words[v]:
                     cardinals[f"{unit} و{w}"] = int(tens) + v
+    return cardinals
 
+
+def _ordinals(raw: dict) -> dict[str, int]:
+    """Ordinal day numbers 1-31: الأول ... العاشر, compounds (الحادي عشر، الخامس والعشرين), العشرين،
+    الثلاثين and `ordinal_extra` (غرة)."""
     ordinals: dict[str, int] = {}
     ord_units = {int(v): _norm_all(ws) for v, ws in raw["ordinal_units"].items()}
     for v, ws in ord_units.items():
@@ -108,39 +144,20 @@ def lexicon() -> Lexicon:
     for word, value in raw.get("ordinal_extra", {}).items():
         ordinals[normalize(str(word))] = int(value)
     ordinals["الثلاثين"] = 30
+    return ordinals
 
+
+def _relative_units(raw_units: dict) -> dict[str, tuple[str, int | None]]:
+    """Unit word -> (unit, the count it implies): يوم 1, يومين 2, أيام none (a number says it)."""
     units: dict[str, tuple[str, int | None]] = {}
-    for unit, forms in raw["relative_units"].items():
+    for unit, forms in raw_units.items():
         for w in _norm_all(forms["singular"]):
             units[w] = (unit, 1)
         for w in _norm_all(forms["dual"]):
             units[w] = (unit, 2)
         for w in _norm_all(forms["plural"]):
             units[w] = (unit, None)
-    periods = {w: unit for unit, ws in raw["periods"].items() for w in _norm_all(ws)}
-    return Lexicon(
-        months=months,
-        ambiguous_months=frozenset(_norm_all(raw["ambiguous_months"])),
-        hijri_months=hijri,
-        weekdays=weekdays,
-        cardinals=cardinals,
-        ordinals=ordinals,
-        units=units,
-        periods=periods,
-        past=frozenset(_norm_all(raw["past_words"])),
-        next=frozenset(_norm_all(raw["next_words"])),
-        current=frozenset(_norm_all(raw["current_words"])),
-        day_parts=tuple(_norm_all(raw["day_parts"])),
-        weekday_blockers=frozenset(_norm_all(raw["weekday_blockers"])),
-        today_blockers=frozenset(_norm_all(raw["today_blockers"])),
-        today_prev_blockers=frozenset(_norm_all(raw["today_prev_blockers"])),
-        names_in_yn=frozenset(_norm_all(raw["names_in_yn"])),
-        general_nouns=frozenset(_norm_all(raw["general_nouns"])),
-        reporting_verbs=frozenset(_norm_all(raw["reporting_verbs"])),
-        year_cues=frozenset(_norm_all(raw["year_cues"])),
-        count_nouns=frozenset(_norm_all(raw["count_nouns"])),
-        number_blockers=frozenset(_norm_all(raw["number_blockers"])),
-    )
+    return units
 
 
 def trie_regex(words: Iterable[str]) -> str:
