@@ -11,10 +11,10 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from functools import lru_cache
 from pathlib import Path
 from typing import Protocol, Sequence
 
+from pipelines.caching import resource
 from pipelines.nlp.offline import tag_entities, tokenize
 from pipelines.records import AnalyzedSentence, CleanArticle, Sentence
 
@@ -163,7 +163,7 @@ def entity_spans(text: str, base: int = 0) -> list[tuple[int, int, str]]:
     return spans
 
 
-@lru_cache(maxsize=1)
+@resource
 def _offline_version() -> str:
     """Changes when our lexicons or the analyzer's code change, so cached analyses are redone."""
     h = hashlib.sha1()
@@ -183,7 +183,7 @@ def _offline_version() -> str:
 _announced = False
 
 
-@lru_cache(maxsize=2)
+@resource(maxsize=2)
 def _stanza_analyzer(model_dir: str) -> Analyzer:
     """Loading the official models takes seconds and ~1 GB: one instance per process."""
     from pipelines.nlp.stanza_analyzer import StanzaAnalyzer
