@@ -7,16 +7,36 @@ export DAGSTER_HOME := $(CURDIR)/.dagster_home
 export MARSAD_LANDING_DIR ?= $(CURDIR)/samples
 export MARSAD_WAREHOUSE ?= $(CURDIR)/data/warehouse.duckdb
 
-.PHONY: install demo test test-fast ui bench fuzz-nightly clean
+# torch first, pinned: on these machines 2.13.0 is a local CPU build (see README).
+TORCH := torch==2.13.0
+# requirements.lock: every package at the version CI passed with (pip-compile from pyproject.toml).
+LOCK := requirements.lock
+LOCK_VENV := .venv-lock
+PIP_TOOLS := pip-tools==7.7.0
 
-$(STAMP): pyproject.toml
+.PHONY: install lock demo test test-fast ui bench fuzz-nightly clean
+
+# The locked set, then the project itself without resolving again; `pip check` fails when pyproject
+# names a package the lock lacks (run `make lock`).
+$(STAMP): pyproject.toml $(LOCK)
 	@command -v $(PY) >/dev/null || { echo "needs $(PY)"; exit 1; }
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	# torch first, pinned: on these machines 2.13.0 is a local CPU build (see README).
-	$(BIN)/pip install -q torch==2.13.0
-	$(BIN)/pip install -q -e '.[dev,deploy]'
+	$(BIN)/pip install -q $(TORCH)
+	$(BIN)/pip install -q -r $(LOCK)
+	$(BIN)/pip install -q --no-deps -e '.[dev,deploy]'
+	$(BIN)/pip check
 	touch $(STAMP)
+
+# Refreshes requirements.lock from pyproject.toml (extras dev and deploy) with pip-tools, in a venv of
+# its own so the project's venv holds exactly the lock. Pins already in the lock are kept while
+# pyproject allows them; `make lock LOCK_ARGS=--upgrade` takes the newest versions instead.
+lock:
+	test -x $(LOCK_VENV)/bin/pip-compile || { $(PY) -m venv $(LOCK_VENV) && $(LOCK_VENV)/bin/pip install -q $(PIP_TOOLS); }
+	echo '$(TORCH)' > $(LOCK_VENV)/torch.txt
+	$(LOCK_VENV)/bin/pip-compile -q --extra dev --extra deploy --constraint $(LOCK_VENV)/torch.txt \
+		--allow-unsafe --strip-extras --no-emit-find-links --no-emit-index-url $(LOCK_ARGS) \
+		-o $(LOCK) pyproject.toml
 
 install: $(STAMP)
 

@@ -16,7 +16,7 @@ import dagster as dg
 
 from assets.automation import daily_schedule, landing_sensor, marsad_day_job, marsad_job
 from assets.resources import (
-    LandingFolder, PartitionedPickleIOManager, Warehouse, default_landing_dir, default_warehouse_path,
+    Caches, LandingFolder, PartitionedPickleIOManager, Warehouse, default_landing_dir, default_warehouse_path,
 )
 from assets.stages import build_assets
 from assets.versions import current_code_versions
@@ -30,6 +30,7 @@ def _optional_str(path) -> str | None:
 def build_resources(landing_dir: str | None = None, warehouse_path: str | None = None) -> dict:
     return {
         "landing": LandingFolder(path=landing_dir or default_landing_dir()),
+        "caches": Caches(),
         "duckdb_warehouse": Warehouse(path=warehouse_path or default_warehouse_path()),
         "io_manager": PartitionedPickleIOManager(base_dir=_optional_str(Settings.from_env().stage_dir)),
     }

@@ -16,6 +16,7 @@ from typing import Any, Iterator, Mapping, Sequence
 import dagster as dg
 import duckdb
 
+from pipelines.caching import RunCaches
 from pipelines.ingest import IngestResult, IngestSettings, read_landing
 from pipelines.settings import Settings
 
@@ -48,6 +49,24 @@ class LandingFolder(dg.ConfigurableResource):
         if not self.dir.is_dir():
             raise FileNotFoundError(f"landing folder {self.dir} does not exist (set MARSAD_LANDING_DIR)")
         return read_landing(self.dir, self.settings())
+
+
+class Caches(dg.ConfigurableResource):
+    """The library's memo caches (`pipelines.caching.RunCaches`), owned by the execution that uses
+    this resource: empty when it starts, emptied when it ends, their hits and misses logged then.
+    An asset that takes it reports `metadata()` (the counts so far)."""
+
+    log_stats: bool = True  # log each memo's counts when the execution ends
+
+    @contextmanager
+    def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator[Caches]:
+        with RunCaches.current() as run:
+            yield self
+        if self.log_stats and context.log is not None:
+            context.log.info(f"memo caches: {run.metadata()}")
+
+    def metadata(self) -> dict[str, Any]:
+        return {"caches": dg.MetadataValue.json(RunCaches.current().metadata())}
 
 
 @dataclass

@@ -24,7 +24,7 @@ import duckdb
 
 from assets import checks
 from assets.partitions import DayBatch, daily_partitions, split_by_day
-from assets.resources import LandingFolder, Warehouse
+from assets.resources import Caches, LandingFolder, Warehouse
 from pipelines.nlp import get_analyzer
 from pipelines.nlp.cache import nlp_cache_path
 from pipelines.isolation import split_quarantined
@@ -225,7 +225,7 @@ def build_assets(versions: Mapping[str, str]) -> list[dg.AssetsDefinition]:
                     "them) with offsets into the original text.",
     )
     def analyses(context: AssetExecutionContext, clean_articles: dict[str, list],
-                 duckdb_warehouse: Warehouse):
+                 duckdb_warehouse: Warehouse, caches: Caches):
         # Analyses are cached by sentence hash beside the warehouse ($MARSAD_NLP_CACHE overrides),
         # so re-materialising unchanged articles does no NLP work.
         analyzer = get_analyzer(cache=nlp_cache_path(duckdb_warehouse.file))
@@ -247,7 +247,7 @@ def build_assets(versions: Mapping[str, str]) -> list[dg.AssetsDefinition]:
             "preview": _md([{"article_id": s.sentence.article_id, "sentence": s.sentence.index,
                              "tokens": len(s.tokens), "text": _snippet(s.sentence.text)} for s in sentences]),
         }
-        meta.update(_cache_stats(analyzer))
+        meta.update(_cache_stats(analyzer), **caches.metadata())
         return _output(context, out, meta)
 
     @dg.asset(
@@ -292,6 +292,7 @@ def build_assets(versions: Mapping[str, str]) -> list[dg.AssetsDefinition]:
         clean_articles: dict[str, list],  # per article: its value, or its Quarantined (Dagster types no unions)
         analyses: dict[str, list],
         article_dates: dict[str, list],
+        caches: Caches,
     ):
         # each article within its time budget; one that fails (here or before) is passed on quarantined
         out: dict[str, list[Outcome]] = {
@@ -301,7 +302,7 @@ def build_assets(versions: Mapping[str, str]) -> list[dg.AssetsDefinition]:
         evs = [(r, e) for r in results for e in r.events]
         yield _output(context, out, {
             "dagster/row_count": len(evs),
-            **_quarantine_meta(failed),
+            **_quarantine_meta(failed), **caches.metadata(),
             "by_type": dg.MetadataValue.json(dict(Counter(e.event_type for _, e in evs).most_common())),
             "by_modality": dg.MetadataValue.json(dict(Counter(e.modality for _, e in evs))),
             "preview": _md([{"article_id": r.article.article_id, "type": e.event_type, "modality": e.modality,

@@ -72,6 +72,7 @@ def read_corpus(path: Path, limit: int | None, offset: int = 0):
 
 def _process_chunk(batch) -> tuple[list, tuple[float, float, float, float]]:
     """clean -> analysis -> dates -> extraction on one chunk, each stage timed (runs in a worker)."""
+    from pipelines.caching import RunCaches
     from pipelines.clean import clean_article
     from pipelines.extract import extract_events
     from pipelines.nlp import get_analyzer
@@ -87,6 +88,7 @@ def _process_chunk(batch) -> tuple[list, tuple[float, float, float, float]]:
     t3 = time.perf_counter()
     events = [extract_events(c, s, d) for c, s, d in zip(cleans, analyses, dates)]
     t4 = time.perf_counter()
+    RunCaches.current().chunk_done()  # as process_articles does: the next chunk has other sentences
     results = [ArticleResult(c, list(s), d, e) for c, s, d, e in zip(cleans, analyses, dates, events)]
     return results, (t1 - t0, t2 - t1, t3 - t2, t4 - t3)
 

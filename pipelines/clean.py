@@ -19,11 +19,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
+from pipelines.caching import resource
 from pipelines.ingest.txt import ends_sentence, lines_with_offsets, page_layout
 from pipelines.records import Article, CleanArticle, Region
 from pipelines.text import normalize
@@ -69,7 +69,7 @@ class FurnitureRules:
         return self._why(self.lines.search(norm_line), self.line_why)
 
 
-@lru_cache(maxsize=4)
+@resource(maxsize=4)
 def furniture_rules(path: Path = FURNITURE_FILE) -> FurnitureRules:
     return FurnitureRules.from_yaml(path)
 

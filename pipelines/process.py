@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any, Iterable, Iterator, Sequence, Union
 
+from pipelines.caching import RunCaches
 from pipelines.clean import clean_article
 from pipelines.extract import budget, extract_events
 from pipelines.isolation import isolated, split_quarantined
@@ -113,8 +114,10 @@ def process_articles(articles: Iterable[Article], analyzer: Analyzer | None = No
     origin, line); the other articles go on (see `split_quarantined`).
 
     The analyzer sees a whole chunk at once (stanza batches its sentences), and extraction runs
-    right after on the same chunk, so the per-sentence caches (normalisation, gazetteer scans) still
-    hold the chunk's sentences: analysis and extraction share that work instead of redoing it.
+    right after on the same chunk: the per-sentence memos (normalisation, gazetteer scans) hold the
+    chunk's sentences, whatever its size, so analysis and extraction share that work, and are
+    emptied after it (`pipelines.caching.RunCaches`: the run in progress, or one opened and closed
+    here; its `stats()` count each memo's hits and misses).
     Each article's extraction has a time budget (`seconds`, default
     `$MARSAD_ARTICLE_TIME_BUDGET_SECONDS`; past it the article is quarantined as too slow).
     `assess=False` gives the rules' events without the learned assessor, `judge=False` without the
@@ -123,10 +126,12 @@ def process_articles(articles: Iterable[Article], analyzer: Analyzer | None = No
     """
     analyzer = analyzer or get_analyzer()
     out: list[Outcome] = []
-    for batch in chunks(articles, chunk):
-        cleans = clean_each(batch)
-        analyses = analyze_each(analyzer, cleans)
-        for clean, sentences in zip(cleans, analyses):
-            out.append(extract_each(clean, sentences, dates_each(clean), seconds,
-                                    assess=assess, judge=judge, rank=rank, detect=detect))
+    with RunCaches.current() as caches:
+        for batch in chunks(articles, chunk):
+            cleans = clean_each(batch)
+            analyses = analyze_each(analyzer, cleans)
+            for clean, sentences in zip(cleans, analyses):
+                out.append(extract_each(clean, sentences, dates_each(clean), seconds,
+                                        assess=assess, judge=judge, rank=rank, detect=detect))
+            caches.chunk_done()
     return out

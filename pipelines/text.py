@@ -18,9 +18,10 @@ import re
 from array import array
 from bisect import bisect_right
 from dataclasses import dataclass
-from functools import lru_cache
 from itertools import chain
 from typing import Sequence
+
+from pipelines.caching import memo
 
 _CHAR_MAP: dict[str, str] = {
     "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا",
@@ -79,7 +80,7 @@ def bisect_left_index(index: Sequence[int], value: int) -> int:
     return min(i, len(index) - 1)
 
 
-@lru_cache(maxsize=16384)
+@memo(scope="text")
 def normalize_with_offsets(original: str) -> NormalizedText:
     """Normalise `original`, keeping for every output character its original offset.
 

@@ -49,6 +49,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("pipelines.ingest",),
     ("pipelines.isolation", "pipelines.learn"),
     ("pipelines.records", "pipelines.text", "pipelines.settings", "pipelines"),
+    ("pipelines.caching",),
 )
 
 

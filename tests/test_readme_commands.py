@@ -10,7 +10,8 @@ still name a real target. Other fenced blocks and inline code are not commands.
 The commands run in a git copy of the repository's files (uncommitted edits and new files included,
 as a fresh clone of them), with a two-article landing folder, no DAGSTER_HOME and `.venv/bin` not on
 PATH. The copy shares this checkout's installed venv: its install stamp must be up to date, and the
-copy's `pyproject.toml` is made older than the stamp, so `make` never reinstalls anything. Afterwards
+copy's `pyproject.toml` and `requirements.lock` are made older than the stamp, so `make` never
+reinstalls anything. Afterwards
 `git status` in the copy must be clean: every file the commands wrote is git-ignored.
 """
 from __future__ import annotations
@@ -79,7 +80,8 @@ def clone(tmp_path: Path) -> tuple[Path, dict[str, str]]:
     repo.mkdir()
     _copy_checkout(repo)
     (repo / ".venv").symlink_to(venv)
-    os.utime(repo / "pyproject.toml", (1, 1))  # older than the shared venv's install stamp
+    for installed_from in ("pyproject.toml", "requirements.lock"):  # older than the venv's install stamp
+        os.utime(repo / installed_from, (1, 1))
     _git(repo, "init", "-q")
     _git(repo, "add", "-A")
     _git(repo, "commit", "-q", "-m", "copy")

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
 
+from pipelines.caching import resource
 from pipelines.learn import weight_rows
 from pipelines.records import Event, TemporalExpression
 from pipelines.text import ARABIC_WORD_RE, normalize
@@ -156,6 +156,6 @@ def parse_weights(text: str) -> Assessor:
     return Assessor(weights, thresholds)
 
 
-@lru_cache(maxsize=1)
+@resource
 def default_assessor() -> Assessor:
     return parse_weights(WEIGHTS.read_text(encoding="utf-8"))

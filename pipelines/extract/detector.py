@@ -12,10 +12,10 @@ Weights (`lexicons/detector.tsv`, the assessor's table format) are fitted by
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Sequence
 
+from pipelines.caching import resource
 from pipelines.extract.assessor import _word_forms
 from pipelines.extract.assessor import parse_weights as parse_table
 from pipelines.learn import sigmoid
@@ -77,6 +77,6 @@ def from_table(text: str) -> Detector:
     return Detector(table.weights, table.thresholds)
 
 
-@lru_cache(maxsize=1)
+@resource
 def default_detector() -> Detector | None:
     return from_table(WEIGHTS.read_text(encoding="utf-8")) if WEIGHTS.exists() else None

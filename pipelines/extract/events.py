@@ -26,10 +26,9 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Sequence
 
-from functools import lru_cache
-
 import yaml
 
+from pipelines.caching import resource
 from pipelines.extract import budget
 from pipelines.extract.arguments import SentenceView, find_arguments
 from pipelines.extract.assessor import default_assessor
@@ -98,7 +97,7 @@ def dateline_place(text: str, published=None) -> Place | None:
     return places[0] if places else None
 
 
-@lru_cache(maxsize=4)
+@resource(maxsize=4)
 def _cause_words(key: str) -> tuple[frozenset[str], tuple[str, ...]]:
     """(single words, phrases) of one list of roles_causes.yaml (accident | conflict)."""
     with open(LEXICONS / "roles_causes.yaml", encoding="utf-8") as fh:
@@ -113,7 +112,7 @@ def _mentions_cause(key: str, sentence_text: str) -> bool:
     return any(p in norm for p in phrases) or any(any(st in words for st in _stems(w)) for w in sentence_text.split())
 
 
-@lru_cache(maxsize=1)
+@resource
 def _outcome_words() -> frozenset[str]:
     """Killed/injured cue words of the quantity lexicon: a trigger that is one reports an outcome."""
     lex = quantity_lexicon()

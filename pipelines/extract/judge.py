@@ -22,10 +22,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
 
+from pipelines.caching import resource
 from pipelines.extract import budget
 from pipelines.extract.assessor import DEMOTED_RULE as ASSESSOR_DEMOTED
 from pipelines.extract.assessor import features as sentence_features
@@ -205,7 +205,7 @@ def parse_weights(text: str) -> Judge:
     return Judge(weights, threshold)
 
 
-@lru_cache(maxsize=1)
+@resource
 def default_judge() -> Judge | None:
     """The shipped judge, or None before one has been fitted."""
     return parse_weights(WEIGHTS.read_text(encoding="utf-8")) if WEIGHTS.exists() else None

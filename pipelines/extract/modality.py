@@ -28,11 +28,11 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
 
+from pipelines.caching import memo, resource
 from pipelines.extract.triggers import LEXICON_DIR, TriggerMatch, default_lexicon, read_lexicon_file
 from pipelines.records import AnalyzedSentence
 from pipelines.text import NormalizedText, normalize, normalize_with_offsets
@@ -161,12 +161,12 @@ def load_cues(path: Path | None = None) -> list[Cue]:
     return cues
 
 
-@lru_cache(maxsize=1)
+@resource
 def default_cues() -> tuple[Cue, ...]:
     return tuple(load_cues())
 
 
-@lru_cache(maxsize=1)
+@resource
 def _cue_index() -> tuple[dict[str, list[Cue]], dict[str, list[Cue]]]:
     """word -> cues having that word; first phrase word -> cues having such a phrase."""
     by_word: dict[str, list[Cue]] = {}
@@ -205,7 +205,7 @@ class _Analysis:
     ends: tuple[int, ...] = ()  # word end offsets, for bisection
 
 
-@lru_cache(maxsize=100_000)
+@memo(100_000)
 def _readings(word: str, all_prefixes: bool, suffix: bool) -> frozenset[str]:
     """The word and what it reads as with conjunctions/prepositions (and pronoun suffixes) peeled."""
     out = {word}
@@ -286,7 +286,7 @@ def _compared_since(words, hard, at: int) -> bool:
     return False
 
 
-@lru_cache(maxsize=4096)
+@memo(scope="text")
 def _analyze(norm: str) -> _Analysis:
     words = [_W(m.group(), m.start(), m.end(), m.group()[0].isalnum() or m.group()[0] == "_")
              for m in _WORD_OR_PUNCT.finditer(norm)]
@@ -484,7 +484,7 @@ def _word_index(a: _Analysis, pos: int) -> int:
     return min(i, len(a.words) - 1)
 
 
-@lru_cache(maxsize=None)
+@memo(None)
 def is_verbal_noun_entry(entry: str) -> bool:
     """The entry is an act someone does (it has a verb: قتل، شن هجوم، استهداف), not a thing (غارة)."""
     return any(e.id == entry and e.has_verb for e in default_lexicon().entries)

@@ -23,11 +23,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
+from pipelines.caching import memo, resource
 from pipelines.records import Quantity
 from pipelines.text import normalize, normalize_with_offsets
 
@@ -146,7 +146,7 @@ def _load_yaml(name: str) -> dict:
         return yaml.safe_load(fh)
 
 
-@lru_cache(maxsize=1)
+@resource
 def lexicon() -> _Lexicon:
     """Load and normalise the three quantity lexicons once."""
     nums = _load_yaml("numbers.yaml")
@@ -238,7 +238,7 @@ for _p in _PREFIXES:
     _PREFIXES_BY_LETTER[_p[0]] = _PREFIXES_BY_LETTER.get(_p[0], ()) + (_p,)
 
 
-@lru_cache(maxsize=65536)
+@memo(65536)
 def _bases(word: str) -> tuple[str, ...]:
     """The word and its forms without attached clitics (longest prefix first)."""
     out = [word]
@@ -970,7 +970,7 @@ def _pick(roles: frozenset[str]) -> str:
     raise AssertionError(roles)
 
 
-@lru_cache(maxsize=1)
+@resource
 def _count_hint() -> re.Pattern[str]:
     """One regex over every digit and number-ish word stem: sentences without any skip the parser."""
     lex = lexicon()

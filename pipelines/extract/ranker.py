@@ -16,10 +16,10 @@ judge; weights in `lexicons/ranker.tsv`. Before weights exist the rules' picks s
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
 
+from pipelines.caching import resource
 from pipelines.extract import budget
 from pipelines.extract.arguments import SentenceView
 from pipelines.extract.mentions import ArticleMentions
@@ -247,6 +247,6 @@ def parse_weights(text: str) -> Ranker:
     return Ranker({name: value for (name,), value in weight_rows(text, 2, "ranker")})
 
 
-@lru_cache(maxsize=1)
+@resource
 def default_ranker() -> Ranker | None:
     return parse_weights(WEIGHTS.read_text(encoding="utf-8")) if WEIGHTS.exists() else None

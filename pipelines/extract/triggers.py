@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, NamedTuple
 
@@ -37,6 +36,7 @@ import yaml
 
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: 5x faster
 
+from pipelines.caching import memo, resource
 from pipelines.records import AnalyzedSentence
 from pipelines.text import NormalizedText, normalize, normalize_with_offsets
 
@@ -384,7 +384,7 @@ def load_lexicon(paths: Iterable[Path] | None = None) -> Lexicon:
     return Lexicon(entries, sources=sources)
 
 
-@lru_cache(maxsize=1)
+@resource
 def default_lexicon() -> Lexicon:
     """The packaged lexicon, loaded once per process."""
     return load_lexicon()
@@ -392,7 +392,7 @@ def default_lexicon() -> Lexicon:
 
 # ---------------------------------------------------------------------------------------- matching
 
-@lru_cache(maxsize=200_000)
+@memo(200_000)
 def peel(word: str) -> tuple[tuple[str, str, str], ...]:
     """Every (stem, prefix, suffix) reading of a normalised word, the unpeeled word first."""
     out: list[tuple[str, str, str]] = []
@@ -422,7 +422,7 @@ def peel(word: str) -> tuple[tuple[str, str, str], ...]:
     return tuple(out)
 
 
-@lru_cache(maxsize=200_000)
+@memo(200_000)
 def word_stems(word: str) -> frozenset[str]:
     """All stems a word may carry (used for tail words, where the kind is not checked)."""
     return frozenset(s for s, _p, _x in peel(word))
@@ -478,7 +478,7 @@ class _Word(NamedTuple):  # a NamedTuple: built for every word of every sentence
     is_word: bool
 
 
-@lru_cache(maxsize=4096)
+@memo(scope="text")
 def _words(norm: str) -> tuple[_Word, ...]:
     out = []
     for m in _WORD_OR_PUNCT.finditer(norm):

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 from typing import Iterable
 
 import yaml
 
+from pipelines.caching import resource
 from pipelines.gazetteer.index import DATA, key_of, load_index, nisba_forms, read_tsv, split_variants
 from pipelines.gazetteer.matching import Dictionary, Hit, original_span, scan, tokenize
 from pipelines.records import ActorMention
@@ -62,7 +62,7 @@ def _date(v) -> date | None:
     return v if isinstance(v, date) else date.fromisoformat(str(v))
 
 
-@lru_cache(maxsize=1)
+@resource
 def load_actor_index() -> ActorIndex:
     """Parse the actor dictionary (a few ms; cached for the process)."""
     doc = yaml.safe_load((DATA / "actors.yaml").read_text("utf-8")) or {}

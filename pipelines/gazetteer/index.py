@@ -18,10 +18,10 @@ import os
 import pickle
 import re
 import tempfile
-from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
+from pipelines.caching import resource
 from pipelines.text import WORD_RE, normalize
 
 DATA = Path(__file__).with_name("data")
@@ -366,7 +366,7 @@ def save_index(index: PlaceIndex, path: Path | None = None) -> Path:
     return path
 
 
-@lru_cache(maxsize=1)
+@resource
 def load_index() -> PlaceIndex:
     """The cached index, building (and caching) it on first use."""
     path = cache_path()

@@ -6,9 +6,9 @@ Python than a regex per entry and keeps word boundaries exact.
 """
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Callable, Iterator, Mapping, NamedTuple
 
+from pipelines.caching import memo
 from pipelines.text import WORD_RE, NormalizedText, normalize_with_offsets
 
 # Proclitics written attached to the next word: conjunctions و/ف, prepositions ب/ل/ك.
@@ -16,7 +16,7 @@ from pipelines.text import WORD_RE, NormalizedText, normalize_with_offsets
 _PREFIXES = ("و", "ف", "ب", "ل", "ك", "وب", "ول", "فب", "فل", "وك", "فك", "لل", "ولل", "فلل")
 
 
-@lru_cache(maxsize=262144)
+@memo(262144)
 def variants(tok: str) -> tuple[tuple[str, int], ...]:
     """(stripped word, number of normalised characters stripped), the word itself first."""
     out = [(tok, 0)]
@@ -38,7 +38,7 @@ class Tokens(NamedTuple):
     joined: list[bool]  # joined[i]: only spaces/hyphen between word i and i+1
 
 
-@lru_cache(maxsize=1024)
+@memo(scope="text")
 def tokenize(text: str) -> Tokens:
     """Words of the normalised text (cached: places and actors tokenize the same sentence)."""
     norm = normalize_with_offsets(text)

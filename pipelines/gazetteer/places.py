@@ -11,9 +11,9 @@ them or the sentence's words first (data/readings.tsv).
 from __future__ import annotations
 
 from collections import Counter
-from functools import lru_cache
 from typing import Iterable, NamedTuple
 
+from pipelines.caching import memo, resource
 from pipelines.gazetteer.index import (
     CORE, FOCUS, Entry, PlaceIndex, group_cues, key_of, load_index, read_tsv, split_variants,
 )
@@ -84,7 +84,7 @@ def _type_word_before(tokens: Tokens, i: int) -> tuple[str | None, int]:
     return None, -1
 
 
-@lru_cache(maxsize=65536)
+@memo(65536)
 def _strip_ok(key: tuple[str, ...]) -> bool:
     """A clitic may be stripped before a definite or multi-word name, a curated name, or a regional
     town; a short one only if it is a big city ("بحلب") - "بنوا" is not ب + Nawa."""
@@ -124,7 +124,7 @@ def _letters(written: str) -> tuple[tuple[str, frozenset[str]], ...]:
     return tuple((c, frozenset(m)) for c, m in out)
 
 
-@lru_cache(maxsize=1)
+@resource
 def _readings() -> dict[tuple[str, ...], tuple[_Reading, ...]]:
     out: dict[tuple[str, ...], list[_Reading]] = {}
     for name, name_en, iso3, written, before, context in read_tsv("readings.tsv"):
@@ -177,7 +177,7 @@ class _Scanned(NamedTuple):
     cues: Counter  # ISO3 -> weight of in-text evidence (nisbas, group names, unambiguous places)
 
 
-@lru_cache(maxsize=1)
+@resource
 def _lookup() -> Dictionary:
     """Place names and context cues in one dictionary, so a sentence is scanned once."""
     index = load_index()
@@ -210,7 +210,7 @@ def _strip_ok_any(key: tuple[str, ...]) -> bool:
     return len(key[0]) >= 3
 
 
-@lru_cache(maxsize=2048)
+@memo(scope="text")
 def _scan_text(text: str) -> _Scanned:
     index = load_index()
     lookup = _lookup()
@@ -304,7 +304,7 @@ def place_at(text: str, start: int, end: int, context_countries: Iterable[str] =
     return None
 
 
-@lru_cache(maxsize=1)
+@resource
 def places_table() -> list[dict]:
     """Every distinct gazetteer record (for a warehouse `locations` dimension)."""
     index = load_index()

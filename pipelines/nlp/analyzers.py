@@ -4,9 +4,9 @@ offline analyzer; optionally behind the analysis cache. The top module of `pipel
 from __future__ import annotations
 
 import logging
-from functools import lru_cache
 from pathlib import Path
 
+from pipelines.caching import resource
 from pipelines.nlp.base import OfflineAnalyzer
 from pipelines.nlp.sentences import Analyzer
 from pipelines.settings import Settings
@@ -16,7 +16,7 @@ log = logging.getLogger("marsad.nlp")
 _announced = False
 
 
-@lru_cache(maxsize=2)
+@resource(maxsize=2)
 def _stanza_analyzer(model_dir: str) -> Analyzer:
     """Loading the official models takes seconds and ~1 GB: one instance per process."""
     from pipelines.nlp.stanza_analyzer import StanzaAnalyzer

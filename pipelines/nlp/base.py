@@ -6,10 +6,10 @@
 from __future__ import annotations
 
 import hashlib
-from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
 
+from pipelines.caching import resource
 from pipelines.nlp.offline import tag_entities, tokenize
 from pipelines.nlp.sentences import SentenceAnalyzer
 from pipelines.records import AnalyzedSentence, Sentence
@@ -44,7 +44,7 @@ def entity_spans(text: str, base: int = 0) -> list[tuple[int, int, str]]:
     return spans
 
 
-@lru_cache(maxsize=1)
+@resource
 def offline_version() -> str:
     """Changes when our lexicons or the analyzer's code change, so cached analyses are redone."""
     h = hashlib.sha1()

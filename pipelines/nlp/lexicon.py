@@ -3,11 +3,11 @@ extraction layer's trigger lexicons for verbal nouns)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
+from pipelines.caching import resource
 from pipelines.text import normalize
 
 HERE = Path(__file__).resolve().parent / "lexicons"
@@ -41,7 +41,7 @@ def _load_yaml(path: Path) -> dict:
     return data
 
 
-@lru_cache(maxsize=1)
+@resource
 def lexicons() -> Lexicons:
     verbs: dict[str, str] = {}
     for group in _load_yaml(HERE / "verbs.yaml").values():

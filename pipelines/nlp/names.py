@@ -18,10 +18,10 @@ from __future__ import annotations
 import argparse
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
 
+from pipelines.caching import resource
 from pipelines.learn import fit_logistic, sigmoid, weight_rows
 from pipelines.nlp.train import read_token_tag_file
 from pipelines.text import normalize
@@ -85,7 +85,7 @@ def parse_weights(text: str) -> NameTagger:
     return NameTagger(rows, threshold)
 
 
-@lru_cache(maxsize=1)
+@resource
 def default_tagger() -> NameTagger | None:
     return parse_weights(WEIGHTS.read_text(encoding="utf-8")) if WEIGHTS.exists() else None
 

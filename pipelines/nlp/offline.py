@@ -17,9 +17,9 @@ the `wordfreq` package (CC BY-SA data, not vendored).
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import Iterable, Sequence
 
+from pipelines.caching import memo, resource
 from pipelines.nlp.lexicon import lexicons
 from pipelines.records import Token
 
@@ -52,7 +52,7 @@ _MAX_WHOLE_LEAD = {"و": 1.6, "ف": 0.6, "ب": 0.9, "ل": 0.8, "ك": 0.4, "س": 
 _MIN_SUFFIX_STEM_ZIPF = 3.3
 
 
-@lru_cache(maxsize=1)
+@resource
 def _freq() -> dict[str, float]:
     """Arabic word frequencies (wordfreq 'large' list) as a plain dict for fast lookups."""
     try:
@@ -93,7 +93,7 @@ def _strip_marks(word: str) -> tuple[str, list[int]]:
     return "".join(letters), pos
 
 
-@lru_cache(maxsize=200_000)
+@memo(200_000)
 def segment(word: str) -> tuple[tuple[int, int, str], ...]:
     """Split a bare Arabic word (no diacritics) into (start, end, role) pieces.
 
@@ -245,7 +245,7 @@ _PAST_SUFFIXES = ("تما", "تم", "تن", "تا", "نا", "وا", "ت", "ا", 
 _IMPF_SUFFIXES = ("ون", "ين", "ان", "وا", "ن", "ا", "")
 
 
-@lru_cache(maxsize=100_000)
+@memo(100_000)
 def lemmatize_verb(word: str, strict: bool = False) -> str | None:
     """Lemma (perfect 3sg masc) of a verb form via affix rules checked against the verb lexicon.
 
@@ -378,7 +378,7 @@ def _guess_imperfect(word: str) -> str | None:
 # ---------------------------------------------------------------- tokens
 
 
-@lru_cache(maxsize=300_000)
+@memo(300_000)
 def analyze_word(raw: str) -> tuple[tuple[int, int, str, str, str], ...]:
     """(start, end, text, lemma, upos) of the syntactic words of one Arabic orthographic word,
     offsets relative to the word. Cached: news vocabulary repeats heavily."""
@@ -402,7 +402,7 @@ def analyze_word(raw: str) -> tuple[tuple[int, int, str, str, str], ...]:
     return tuple(out)
 
 
-@lru_cache(maxsize=200_000)
+@memo(200_000)
 def _stem_lemma(piece: str, contracted_article: bool) -> tuple[str, str]:
     lex = lexicons()
     if contracted_article:

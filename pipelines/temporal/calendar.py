@@ -8,11 +8,12 @@ publication date, ISO weeks, "N months ago") is plain `datetime` arithmetic here
 from __future__ import annotations
 
 from datetime import date, timedelta
-from functools import lru_cache
 from typing import Literal
 
 import dateparser
 from hijridate import Gregorian, Hijri
+
+from pipelines.caching import memo
 
 Anchor = Literal["on_or_before", "past", "next", "current"]
 
@@ -24,7 +25,7 @@ _DP_SETTINGS = {
 }
 
 
-@lru_cache(maxsize=8192)
+@memo(8192)
 def parse_day(text: str, locale: str | None) -> date | None:
     """Parse one explicit day ("15 كانون الأول 2023", "12/03/2018") with dateparser; cached."""
     kwargs = {"languages": ["ar"], "locales": [locale]} if locale else {"languages": ["ar", "en"]}
@@ -35,7 +36,7 @@ def parse_day(text: str, locale: str | None) -> date | None:
     return parsed.date() if parsed else None
 
 
-@lru_cache(maxsize=512)
+@memo(512)
 def month_number(month_name: str, locale: str) -> int | None:
     """The Gregorian month a month name denotes in a locale's month system, as dateparser reads it.
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import lru_cache
 from typing import Callable
 
+from pipelines.caching import resource
 from pipelines.records import TemporalExpression
 from pipelines.temporal import calendar as cal
 from pipelines.temporal.lexicon import Lexicon, MonthName, lexicon, trie_regex
@@ -430,7 +430,7 @@ def _squash(s: str) -> str:
     return _SPACES.sub(" ", s.strip())
 
 
-@lru_cache(maxsize=1)
+@resource
 def grammar() -> _Grammar:
     return _Grammar(lexicon())
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from importlib import resources
 from typing import Iterable
 
 import yaml
 
+from pipelines.caching import resource
 from pipelines.text import normalize
 
 
@@ -59,7 +59,7 @@ def _load_yaml() -> dict:
     return yaml.safe_load(text)
 
 
-@lru_cache(maxsize=1)
+@resource
 def lexicon() -> Lexicon:
     raw = _load_yaml()
     words = lambda key: frozenset(_norm_all(raw[key]))  # noqa: E731

@@ -141,3 +141,6 @@ def test_rematerialising_a_day_changes_nothing(loaded, landing, warehouse_path, 
     # The day's sentences were analysed before: the NLP step is served from the cache.
     meta = result.asset_materializations_for_node("analyses")[0].metadata
     assert meta["nlp_cache_misses"].value == 0 and meta["nlp_cache_hits"].value > 0
+    # The run owns the library's memos (the `caches` resource): their counts are in the metadata.
+    caches = result.asset_materializations_for_node("events")[0].metadata["caches"].value
+    assert caches["pipelines.text.normalize_with_offsets"]["misses"] > 0
