@@ -23,6 +23,7 @@ node per module. Two rules:
   pipelines.ingest                          landing files -> articles or quarantine
   pipelines.isolation | pipelines.learn     per-article failure isolation | logistic models
   pipelines.records | text | settings       typed records, normalisation, MARSAD_* settings
+  pipelines.caching                         loaded-once resources and run-owned memos
   ========================================  =================================================
 
 Groups in one layer (`|`) do not import each other. A new package or top-level module must be
