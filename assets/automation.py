@@ -97,7 +97,7 @@ def read_changed(landing: LandingFolder, files: Iterable[str]) -> tuple[dict[str
             continue
         if result.pending:
             pending.add(f)
-        articles = {(article_day(a, landing.dir)[0], a.article_id, warehouse_content_hash(a.text))
+        articles = {(article_day(a)[0], a.article_id, warehouse_content_hash(a.text))
                     for a in result.articles}
         days = {d for d, _, _ in articles}
         # a duplicate of content kept elsewhere in the same file loads nothing of its own

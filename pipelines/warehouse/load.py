@@ -19,15 +19,17 @@ import shutil
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping, Sequence
 
 import duckdb
 import polars as pl
 
+from pipelines.days import partition_day
 from pipelines.isolation import split_quarantined
 from pipelines.records import Article, Quarantined
+from pipelines.warehouse import checks
 from pipelines.warehouse.dedup import UNDATED_DAYS, _prepare, deduplicate
 from pipelines.warehouse.frames import ROLES, Frames, build_frames, to_frame
 from pipelines.warehouse.schema import apply_migrations
@@ -80,6 +82,10 @@ class LoadStats:
     snapshot: str = ""
     partition_keys: list[str] = field(default_factory=list)  # every partition day the load replaced
     by_day: dict[str, DayCounts] = field(default_factory=dict)  # per partition day (see DayCounts)
+    # the data checks the load ran (`pipelines.warehouse.checks`): the event checks by partition day,
+    # and the warehouse checks on what it committed
+    event_checks: dict[str, list[checks.CheckResult]] = field(default_factory=dict)
+    warehouse_checks: list[checks.CheckResult] = field(default_factory=list)
 
 
 def snapshot_path(db_path: str | os.PathLike) -> Path:
@@ -179,8 +185,8 @@ def load_results(
     Idempotent: an article already stored is replaced by its new version (same input -> same rows).
     With `partition_key` ("YYYY-MM-DD"), every stored article of that partition day is replaced by
     this input (so a re-run of a day drops articles no longer delivered). An article without a
-    publication date belongs to the ingest day: the partition key, else today (UTC); once stored it
-    keeps its day. One day of `load_partitions`.
+    publication date belongs to the partition key, else to the day its file landed
+    (`pipelines.days`); once stored it keeps its day. One day of `load_partitions`.
     """
     return load_partitions(db_path, {partition_key: results}, quarantined, publish=publish)
 
@@ -201,23 +207,41 @@ def load_partitions(
     `load_results(results, partition_key=day)` day after day gives, but all or nothing (a failure
     leaves every day as it was), with one re-clustering and one snapshot copy, which cost about as
     much for one day as for a month. The key None means "no partition": only the given articles are
-    replaced, undated ones go to today (UTC).
+    replaced, each on its own day (`pipelines.days.partition_day`: published, else the day its file
+    landed).
+
+    The data checks (`pipelines.warehouse.checks`) run here, for every caller (`marsad load`, the
+    Dagster `warehouse` asset): the event checks of each day first (a blocking failure raises
+    `ChecksFailed` and nothing is written), then the warehouse checks on what was committed, under
+    the writer lock. Failures are logged; the results are in `LoadStats`.
     """
     t0 = time.perf_counter()
     keys = [k for k in by_partition if k is not None]
     days = [(date.fromisoformat(k) if k else None, list(rs)) for k, rs in by_partition.items()]
+    event_results = _event_checks(days)
+    checks.gate(event_results)
     with writer_lock(db_path):
-        stats = _load_locked(db_path, days, quarantined, datetime.now(timezone.utc).date())
+        stats = _load_locked(db_path, days, quarantined)
         stats.partition_keys = keys
         stats.partition_key = keys[0] if len(keys) == 1 else None
         if publish:
             stats.snapshot = str(_publish(db_path))
+    stats.event_checks = event_results
     stats.seconds = round(time.perf_counter() - t0, 3)
     return stats
 
 
-def _load_locked(db_path, days: list[tuple[date | None, list]], quarantined: Iterable[Quarantined],
-                 today: date) -> LoadStats:
+def _event_checks(days: list[tuple[date | None, list]]) -> dict[str, list[checks.CheckResult]]:
+    """The event checks of each partition day given (articles given without a day are judged with
+    the others of their own day, as Dagster judges its partitions)."""
+    by_day: dict[date, list] = {}
+    for day, outcomes in days:
+        for r in split_quarantined(outcomes)[0]:
+            by_day.setdefault(day or partition_day(r.article), []).append(r)
+    return {d.isoformat(): checks.event_checks(rs) for d, rs in sorted(by_day.items())}
+
+
+def _load_locked(db_path, days: list[tuple[date | None, list]], quarantined: Iterable[Quarantined]) -> LoadStats:
     quarantined = list(quarantined)
     split = []  # a day's outcomes may hold articles that failed a stage (pipelines.process)
     for day, outcomes in days:
@@ -230,7 +254,7 @@ def _load_locked(db_path, days: list[tuple[date | None, list]], quarantined: Ite
     for i, (day, results) in enumerate(days):
         for r in results:
             last_given[r.clean.article.article_id] = i
-            first_day.setdefault(r.clean.article.article_id, day or today)
+            first_day.setdefault(r.clean.article.article_id, day or partition_day(r.clean.article))
     results = [r for i, (_, rs) in enumerate(days) for r in rs if last_given[r.clean.article.article_id] == i]
     con = connect_writer(db_path)
     try:
@@ -254,6 +278,9 @@ def _load_locked(db_path, days: list[tuple[date | None, list]], quarantined: Ite
             con.execute("ROLLBACK")
             raise
         con.execute("CHECKPOINT")
+        # judged on what this load committed, before any other writer can change it
+        stats.warehouse_checks = checks.warehouse_checks(con)
+        checks.log_failures({"warehouse": stats.warehouse_checks})
     finally:
         con.close()
     return stats

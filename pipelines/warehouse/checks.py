@@ -1,21 +1,31 @@
-"""What the asset checks verify, as plain functions over records and the warehouse.
+"""The data checks, as plain functions over records and the warehouse (no Dagster).
 
-Each returns a list of problems (small dicts, shown in the check's metadata); an empty list means
-the check passes. The Dagster side (severity, blocking) lives with the assets.
+Both ways of loading run the same checks, at the same place: the warehouse load
+(`pipelines.warehouse.load_partitions`, which `marsad load` and the Dagster `warehouse` asset both
+call) refuses a batch whose event checks fail blockingly and judges the warehouse it committed
+(schema, orphan rows). The Dagster assets also report them as asset checks (`events` with the
+event checks, so a failing day never reaches the warehouse step; `warehouse` with the checks its
+load ran; `raw_articles` with `landing_fresh`); `marsad load` logs each failed one on stderr.
+
+Each `*_problems` function returns a list of problems (small dicts); an empty list means the check
+passes. `CHECKS` describes every check once (the Dagster check specs are made from it).
 """
 from __future__ import annotations
 
+import logging
 import time
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Literal, Mapping, Sequence
 
 import duckdb
 
-from pipelines.extract.triggers import PLOVER_TYPES
-from pipelines.process import ArticleResult
-from pipelines.warehouse import apply_migrations
+from pipelines.records import PLOVER_TYPES
 from pipelines.warehouse.frames import date_window
+from pipelines.warehouse.schema import apply_migrations
+
+log = logging.getLogger("marsad.checks")
 
 # Modalities that report something as having happened: its date cannot be after publication.
 PAST_MODALITIES = frozenset({"asserted", "negated", "historical"})
@@ -36,8 +46,6 @@ QUANTITY_CEILINGS: dict[str | None, int] = {
     "launched": 1_000_000,
     None: 100_000_000,
 }
-
-MAX_PROBLEMS_SHOWN = 20
 
 # The date and quantity checks judge single extractions, and on real news a few per thousand events
 # are misread (a future date in a subordinate clause, "11 million displaced" read as killed). Those
@@ -67,7 +75,7 @@ def _spans(event: Any) -> Iterable[tuple[str, Any]]:
         yield "date", event.date
 
 
-def event_type_problems(results: Sequence[ArticleResult]) -> list[dict]:
+def event_type_problems(results: Sequence[Any]) -> list[dict]:
     """Every event has a PLOVER type in upper case."""
     return [
         {"article": r.article.article_id, "sentence": e.sentence_index, "event_type": e.event_type}
@@ -76,7 +84,7 @@ def event_type_problems(results: Sequence[ArticleResult]) -> list[dict]:
     ]
 
 
-def evidence_offset_problems(results: Sequence[ArticleResult]) -> list[dict]:
+def evidence_offset_problems(results: Sequence[Any]) -> list[dict]:
     """Every evidence span lies inside its article's original text and slices to its own text."""
     out = []
     for r in results:
@@ -93,7 +101,7 @@ def evidence_offset_problems(results: Sequence[ArticleResult]) -> list[dict]:
     return out
 
 
-def future_date_problems(results: Sequence[ArticleResult]) -> list[dict]:
+def future_date_problems(results: Sequence[Any]) -> list[dict]:
     """Events reported as having happened are not dated after the article's publication."""
     out = []
     for r in results:
@@ -113,7 +121,7 @@ def future_date_problems(results: Sequence[ArticleResult]) -> list[dict]:
     return out
 
 
-def quantity_problems(results: Sequence[ArticleResult]) -> list[dict]:
+def quantity_problems(results: Sequence[Any]) -> list[dict]:
     """Counts are non-negative, ranges are ordered, and no figure exceeds its role's ceiling."""
     out = []
     for r in results:
@@ -216,17 +224,137 @@ def newest_file_age_hours(landing_dir: Path, now: float | None = None) -> float 
     return None if newest is None else max(0.0, (now - newest) / 3600)
 
 
-def md_table(rows: Sequence[dict], limit: int = MAX_PROBLEMS_SHOWN) -> str:
-    """A markdown table of the first `limit` rows (check and preview metadata)."""
-    if not rows:
-        return "_none_"
-    cols = list(dict.fromkeys(k for r in rows[:limit] for k in r))
+# --------------------------------------------------------------------------- the checks as run
 
-    def cell(v: Any) -> str:
-        return str(v).replace("|", "\\|").replace("\n", " ")[:120]
+ERROR, WARN = "error", "warn"
+LANDING_MAX_AGE_HOURS = 36.0
 
-    lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
-    lines += ["| " + " | ".join(cell(r.get(c, "")) for c in cols) + " |" for r in rows[:limit]]
-    if len(rows) > limit:
-        lines.append(f"\n… and {len(rows) - limit} more")
-    return "\n".join(lines)
+
+@dataclass(frozen=True)
+class Check:
+    """One check: the asset (table) it judges, its name, what it verifies, and whether its failure
+    can stop the load (`blocking`)."""
+
+    asset: str
+    name: str
+    description: str
+    blocking: bool = True
+
+
+CHECKS: tuple[Check, ...] = (
+    Check("raw_articles", "landing_fresh",
+          f"A file arrived in the landing folder within {LANDING_MAX_AGE_HOURS:g} h (warning only: old "
+          "data is not wrong data).", blocking=False),
+    Check("events", "event_types", "Every event has a PLOVER event type."),
+    Check("events", "evidence_offsets",
+          "Every evidence span (trigger, actors, target, location, quantities, date) lies inside "
+          "its article's original text and slices to the same text."),
+    Check("events", "dates_not_future",
+          "Events reported as having happened are not dated after publication (+1 day for "
+          "time zones); future and hypothetical statements are exempt. Blocks when systematic "
+          "(>= 3 events and > 5% of the day's events), warns on isolated misreadings."),
+    Check("events", "quantities_plausible",
+          "Quantities are non-negative, value <= value_max, and below a per-role ceiling. "
+          "Blocks when systematic (>= 3 events and > 5%), warns on isolated misreadings."),
+    Check("warehouse", "schema", "Tables and columns match the DDL in sql/."),
+    Check("warehouse", "no_orphans", "Every reference (article, mention, event, place, actor) "
+                                     "points at an existing row."),
+)
+
+
+def checks_of(asset: str) -> list[Check]:
+    return [c for c in CHECKS if c.asset == asset]
+
+
+@dataclass
+class CheckResult:
+    """One execution of a check (for one partition day): its problems and how much they weigh."""
+
+    check: Check
+    problems: list[dict]
+    severity: Literal["error", "warn"] = ERROR
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def passed(self) -> bool:
+        return not self.problems
+
+    @property
+    def blocks(self) -> bool:
+        """A failure that stops the load (Dagster: a failed blocking check of ERROR severity)."""
+        return not self.passed and self.severity == ERROR and self.check.blocking
+
+    def __str__(self) -> str:
+        n = len(self.problems)
+        head = f"{self.check.asset}.{self.check.name}"
+        if self.passed:
+            return f"{head}: passed"
+        return f"{head}: {n} problem{'s' if n != 1 else ''} ({self.severity}), e.g. {self.problems[0]}"
+
+
+_EVENT_FINDERS = {"event_types": event_type_problems, "evidence_offsets": evidence_offset_problems,
+                  "dates_not_future": future_date_problems, "quantities_plausible": quantity_problems}
+# Single extractions judged: isolated misreadings warn, a systematic failure blocks (SYSTEMATIC_MIN).
+_JUDGED = frozenset({"dates_not_future", "quantities_plausible"})
+
+
+def event_checks(results: Sequence[Any]) -> list[CheckResult]:
+    """The `events` checks of one partition day's `ArticleResult`s (`pipelines.process`), in
+    `CHECKS` order. Type and offset checks are invariants (any failure blocks); dates and
+    quantities block only when systematic within the day."""
+    n_events = sum(len(r.events) for r in results)
+    out = []
+    for check in checks_of("events"):
+        problems = _EVENT_FINDERS[check.name](results)
+        if check.name not in _JUDGED:
+            out.append(CheckResult(check, problems))
+            continue
+        systematic = is_systematic(len(problems), n_events)
+        out.append(CheckResult(check, problems, ERROR if systematic else WARN,
+                               {"events": n_events, "systematic": systematic}))
+    return out
+
+
+def warehouse_checks(con: duckdb.DuckDBPyConnection) -> list[CheckResult]:
+    """The `warehouse` checks on a connection to the committed warehouse (orphans are not looked
+    for when the schema is wrong: the queries would fail)."""
+    schema_check, orphan_check = checks_of("warehouse")
+    schema = schema_problems(con)
+    orphans = orphan_problems(con) if not schema else []
+    return [CheckResult(schema_check, schema),
+            CheckResult(orphan_check, orphans, meta={"skipped_because_schema_failed": bool(schema)})]
+
+
+def landing_check(landing_dir: Path, now: float | None = None) -> CheckResult:
+    """`landing_fresh`: a warning when no file arrived within `LANDING_MAX_AGE_HOURS`."""
+    age = newest_file_age_hours(landing_dir, now)
+    stale = age is None or age > LANDING_MAX_AGE_HOURS
+    rounded = round(age, 2) if age is not None else None
+    return CheckResult(checks_of("raw_articles")[0], [{"newest_file_age_hours": rounded}] if stale else [], WARN,
+                       {"newest_file_age_hours": rounded if rounded is not None else -1,
+                        "max_age_hours": LANDING_MAX_AGE_HOURS})
+
+
+class ChecksFailed(RuntimeError):
+    """A blocking check failed: nothing of the batch was loaded."""
+
+    def __init__(self, failed: Sequence[tuple[str, CheckResult]]):
+        self.failed = list(failed)
+        super().__init__("blocking check failed, nothing of this batch loaded: "
+                         + "; ".join(f"{day}: {r}" for day, r in self.failed))
+
+
+def log_failures(by_day: Mapping[str, Sequence[CheckResult]]) -> None:
+    """One log line (stderr when logging is not configured) per check that did not pass."""
+    for day, results in by_day.items():
+        for r in results:
+            if not r.passed:
+                log.log(logging.ERROR if r.blocks else logging.WARNING, "check %s: %s", day, r)
+
+
+def gate(by_day: Mapping[str, Sequence[CheckResult]]) -> None:
+    """Log every check that did not pass; raise `ChecksFailed` when one blocks."""
+    log_failures(by_day)
+    failed = [(day, r) for day, results in by_day.items() for r in results if r.blocks]
+    if failed:
+        raise ChecksFailed(failed)
