@@ -6,7 +6,6 @@ The assets live in one module per group (`assets.ingest`, `assets.process`, `ass
 """
 from __future__ import annotations
 
-import hashlib
 from typing import Any, Mapping, Sequence
 
 import dagster as dg
@@ -14,6 +13,7 @@ from dagster import AssetExecutionContext
 
 from assets.partitions import daily_partitions
 from pipelines.records import Quarantined
+from pipelines.versioning import version_of
 from pipelines.warehouse import checks
 from pipelines.warehouse.checks import Check, CheckResult, checks_of
 
@@ -46,7 +46,7 @@ def options(group: str, versions: Mapping[str, str], name: str, kind: str = "pyt
 def fingerprint(value: Any) -> str:
     """Content hash of a stage output. `repr` of the records is deterministic across processes
     (pickle bytes are not: they depend on which equal strings happen to be the same object)."""
-    return hashlib.sha256(repr(value).encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return version_of(repr(value))
 
 
 def output(context: AssetExecutionContext, by_day: Mapping[str, Any], metadata: dict, **kw: Any) -> dg.Output:

@@ -5,7 +5,6 @@ location loads, so the same definitions serve `make demo`, `make ui` and a deplo
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
 from contextlib import contextmanager
@@ -18,6 +17,7 @@ import duckdb
 
 from pipelines.ingest import IngestResult, IngestSettings, read_landing
 from pipelines.settings import Settings
+from pipelines.versioning import Version
 
 
 
@@ -123,11 +123,11 @@ class Warehouse(dg.ConfigurableResource):
         """
         from pipelines.warehouse.charts import CHART_QUERIES
 
-        h = hashlib.sha256()
+        version = Version()
         with self.read_snapshot() as con:
             for name, (sql, _) in sorted(CHART_QUERIES.items()):
-                h.update(f"{name}\0{con.execute(sql).fetchall()!r}\0".encode("utf-8", "surrogatepass"))
-        return h.hexdigest()[:16]
+                version.text(name, repr(con.execute(sql).fetchall()))
+        return version.digest()
 
     def load(self, by_day: Mapping[str, Sequence[Any]], quarantined: Sequence[Any] = ()) -> Any:
         """Replace exactly the given days' rows, all days in one transaction with one re-clustering,

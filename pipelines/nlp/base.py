@@ -8,7 +8,6 @@ stanza when `MARSAD_STANZA_DIR` holds the official models, else the offline anal
 """
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
 from functools import lru_cache
@@ -17,6 +16,7 @@ from typing import Protocol, Sequence
 
 from pipelines.nlp.offline import tag_entities, tokenize
 from pipelines.records import AnalyzedSentence, CleanArticle, Sentence
+from pipelines.versioning import Version
 
 log = logging.getLogger("marsad.nlp")
 
@@ -166,18 +166,15 @@ def entity_spans(text: str, base: int = 0) -> list[tuple[int, int, str]]:
 @lru_cache(maxsize=1)
 def _offline_version() -> str:
     """Changes when our lexicons or the analyzer's code change, so cached analyses are redone."""
-    h = hashlib.sha1()
     here = Path(__file__).resolve().parent
-    for path in sorted([*(here / "lexicons").glob("*.yaml"), here / "offline.py", here / "base.py"]):
-        h.update(path.name.encode())
-        h.update(path.read_bytes())
+    version = Version().files([*(here / "lexicons").glob("*.yaml"), here / "offline.py", here / "base.py"])
     try:
         import wordfreq
 
-        h.update(getattr(wordfreq, "__version__", "wordfreq").encode())
+        version.text(getattr(wordfreq, "__version__", "wordfreq"))
     except ImportError:
-        h.update(b"no-wordfreq")
-    return h.hexdigest()[:12]
+        version.text("no-wordfreq")
+    return version.digest()
 
 
 _announced = False

@@ -90,11 +90,11 @@ def evidence_offset_problems(results: Sequence[Any]) -> list[dict]:
     for r in results:
         text = r.article.text
         for e in r.events:
-            for field, span in _spans(e):
+            for name, span in _spans(e):
                 ok = 0 <= span.start < span.end <= len(text) and text[span.start:span.end] == span.text
                 if not ok:
                     out.append({
-                        "article": r.article.article_id, "sentence": e.sentence_index, "field": field,
+                        "article": r.article.article_id, "sentence": e.sentence_index, "field": name,
                         "start": span.start, "end": span.end, "span_text": span.text,
                         "text_there": text[max(span.start, 0):max(span.end, 0)][:80],
                     })
