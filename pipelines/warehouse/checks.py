@@ -8,7 +8,8 @@ event checks, so a failing day never reaches the warehouse step; `warehouse` wit
 load ran; `raw_articles` with `landing_fresh`); `marsad load` logs each failed one on stderr.
 
 Each `*_problems` function returns a list of problems (small dicts); an empty list means the check
-passes. `CHECKS` describes every check once (the Dagster check specs are made from it).
+passes. The event checks take `ArticleResult`s (`pipelines.process`; they read `.clean.article`
+and `.events`, as the load does). `CHECKS` describes every check once (the Dagster check specs are made from it).
 """
 from __future__ import annotations
 
@@ -78,7 +79,7 @@ def _spans(event: Any) -> Iterable[tuple[str, Any]]:
 def event_type_problems(results: Sequence[Any]) -> list[dict]:
     """Every event has a PLOVER type in upper case."""
     return [
-        {"article": r.article.article_id, "sentence": e.sentence_index, "event_type": e.event_type}
+        {"article": r.clean.article.article_id, "sentence": e.sentence_index, "event_type": e.event_type}
         for r in results for e in r.events
         if not e.event_type or e.event_type not in PLOVER_TYPES
     ]
@@ -88,13 +89,13 @@ def evidence_offset_problems(results: Sequence[Any]) -> list[dict]:
     """Every evidence span lies inside its article's original text and slices to its own text."""
     out = []
     for r in results:
-        text = r.article.text
+        text = r.clean.article.text
         for e in r.events:
             for name, span in _spans(e):
                 ok = 0 <= span.start < span.end <= len(text) and text[span.start:span.end] == span.text
                 if not ok:
                     out.append({
-                        "article": r.article.article_id, "sentence": e.sentence_index, "field": name,
+                        "article": r.clean.article.article_id, "sentence": e.sentence_index, "field": name,
                         "start": span.start, "end": span.end, "span_text": span.text,
                         "text_there": text[max(span.start, 0):max(span.end, 0)][:80],
                     })
@@ -105,7 +106,7 @@ def future_date_problems(results: Sequence[Any]) -> list[dict]:
     """Events reported as having happened are not dated after the article's publication."""
     out = []
     for r in results:
-        published: date | None = r.article.published
+        published: date | None = r.clean.article.published
         if published is None:
             continue
         for e in r.events:
@@ -114,7 +115,7 @@ def future_date_problems(results: Sequence[Any]) -> list[dict]:
             first, _ = date_window(e.date.value, e.date.precision)
             if first is not None and first > published + DATE_SLACK:
                 out.append({
-                    "article": r.article.article_id, "sentence": e.sentence_index, "event_type": e.event_type,
+                    "article": r.clean.article.article_id, "sentence": e.sentence_index, "event_type": e.event_type,
                     "modality": e.modality, "date": e.date.value, "date_text": e.date.text,
                     "published": published.isoformat(),
                 })
@@ -137,7 +138,7 @@ def quantity_problems(results: Sequence[Any]) -> list[dict]:
                     why = f"above {ceiling:,} for role {q.role}"
                 if why:
                     out.append({
-                        "article": r.article.article_id, "sentence": e.sentence_index, "text": q.text,
+                        "article": r.clean.article.article_id, "sentence": e.sentence_index, "text": q.text,
                         "value": q.value, "value_max": q.value_max, "role": q.role, "why": why,
                     })
     return out

@@ -240,7 +240,7 @@ def _event_checks(days: list[tuple[date | None, list]]) -> dict[str, list[checks
     by_day: dict[date, list] = {}
     for day, outcomes in days:
         for r in split_quarantined(outcomes)[0]:
-            by_day.setdefault(day or partition_day(r.article), []).append(r)
+            by_day.setdefault(day or partition_day(r.clean.article), []).append(r)
     return {d.isoformat(): checks.event_checks(rs) for d, rs in sorted(by_day.items())}
 
 
@@ -396,40 +396,69 @@ def rebuild_events(con: duckdb.DuckDBPyConnection, event_types: list[str] | None
     """
     if event_types is None:
         event_types = [t for (t,) in con.execute("SELECT DISTINCT event_type FROM event_mentions").fetchall()]
-    asserted = "m.event_type IN (SELECT unnest(?)) AND m.modality = 'asserted'"
-    base = f"SELECT {_MENTION_FIELDS} FROM event_mentions m JOIN articles a USING (article_id) WHERE {asserted}"
-    seeds: dict[str, list[dict]] = {}
     if since is None:
-        mentions = _rows(con, base, [event_types])
-        replaced = None
+        mentions, seeds, replaced = _rows(con, _ASSERTED_MENTIONS, [event_types]), {}, None
     else:
-        mentions = _rows(con, f"{base} AND {_REPORT_DAY} >= ?", [event_types, since])
-        windows = [_prepare(m) for m in mentions]
-        replaced = {m["event_id"] for m in mentions if m["event_id"]} | set(stale_events)
-        if windows:
-            lo = min(w["_from"] for w in windows) - timedelta(days=2)
-            hi = max(w["_to"] for w in windows) + timedelta(days=2)
-            # a superset is harmless: seeds only matter when a later mention's dates reach them
-            overlapping = {e for (e,) in con.execute(
-                f"SELECT DISTINCT m.event_id FROM event_mentions m JOIN articles a USING (article_id)"
-                f" WHERE {asserted} AND m.event_id IS NOT NULL AND {_REPORT_DAY} < ?"
-                f" AND coalesce(CASE WHEN m.date_source <> 'published' THEN m.date_from END,"
-                f"              {_REPORT_DAY} - INTERVAL {UNDATED_DAYS} DAY) <= ?"
-                f" AND coalesce(CASE WHEN m.date_source <> 'published' THEN m.date_to END, {_REPORT_DAY}) >= ?",
-                [event_types, since, hi, lo]).fetchall()}
-            replaced |= overlapping
-        if replaced:
-            for m in _rows(con, f"{base} AND {_REPORT_DAY} < ? AND m.event_id IN (SELECT unnest(?))",
-                           [event_types, since, sorted(replaced)]):
-                seeds.setdefault(m["event_id"], []).append(m)
+        mentions = _rows(con, f"{_ASSERTED_MENTIONS} AND {_REPORT_DAY} >= ?", [event_types, since])
+        replaced = _overlapped_events(con, event_types, since, mentions) | set(stale_events)
+        seeds = _seed_clusters(con, event_types, since, replaced)
     involved = [m["mention_id"] for m in mentions] + [m["mention_id"] for ms in seeds.values() for m in ms]
+    events = deduplicate(mentions, _role_quantities(con, involved), seeds)
+    frame = to_frame(events, {c: _EVENT_SCHEMA.get(c, pl.Utf8) for c in EVENT_COLUMNS})
+    _replace_events(con, frame, event_types, replaced)
+    return frame.height
+
+
+_ASSERTED = "m.event_type IN (SELECT unnest(?)) AND m.modality = 'asserted'"
+_ASSERTED_MENTIONS = (f"SELECT {_MENTION_FIELDS} FROM event_mentions m JOIN articles a USING (article_id)"
+                      f" WHERE {_ASSERTED}")
+
+
+def _overlapped_events(con: duckdb.DuckDBPyConnection, event_types: list[str], since: date,
+                       mentions: list[dict]) -> set[str]:
+    """Events to recompute with the mentions reported from `since`: the ones these mentions are in,
+    and the earlier-reported ones a later mention's dates reach (a superset is harmless: seeds only
+    matter when a later mention's dates reach them)."""
+    replaced = {m["event_id"] for m in mentions if m["event_id"]}
+    windows = [_prepare(m) for m in mentions]
+    if not windows:
+        return replaced
+    lo = min(w["_from"] for w in windows) - timedelta(days=2)
+    hi = max(w["_to"] for w in windows) + timedelta(days=2)
+    return replaced | {e for (e,) in con.execute(
+        f"SELECT DISTINCT m.event_id FROM event_mentions m JOIN articles a USING (article_id)"
+        f" WHERE {_ASSERTED} AND m.event_id IS NOT NULL AND {_REPORT_DAY} < ?"
+        f" AND coalesce(CASE WHEN m.date_source <> 'published' THEN m.date_from END,"
+        f"              {_REPORT_DAY} - INTERVAL {UNDATED_DAYS} DAY) <= ?"
+        f" AND coalesce(CASE WHEN m.date_source <> 'published' THEN m.date_to END, {_REPORT_DAY}) >= ?",
+        [event_types, since, hi, lo]).fetchall()}
+
+
+def _seed_clusters(con: duckdb.DuckDBPyConnection, event_types: list[str], since: date,
+                   replaced: set[str]) -> dict[str, list[dict]]:
+    """{event id: its mentions reported before `since`}: the clusters the later mentions continue."""
+    seeds: dict[str, list[dict]] = {}
+    if replaced:
+        for m in _rows(con, f"{_ASSERTED_MENTIONS} AND {_REPORT_DAY} < ? AND m.event_id IN (SELECT unnest(?))",
+                       [event_types, since, sorted(replaced)]):
+            seeds.setdefault(m["event_id"], []).append(m)
+    return seeds
+
+
+def _role_quantities(con: duckdb.DuckDBPyConnection, mention_ids: list[str]) -> dict[str, dict[str, tuple[int, int]]]:
+    """{mention id: {role: (largest value, largest upper bound)}}."""
     quantities: dict[str, dict[str, tuple[int, int]]] = {}
     for mid, role, v, vmax in con.execute(
         "SELECT mention_id, role, max(value), max(coalesce(value_max, value)) FROM event_quantities"
-        " WHERE mention_id IN (SELECT unnest(?)) AND role IS NOT NULL GROUP BY ALL", [involved]).fetchall():
+        " WHERE mention_id IN (SELECT unnest(?)) AND role IS NOT NULL GROUP BY ALL", [mention_ids]).fetchall():
         quantities.setdefault(mid, {})[role] = (v, vmax)
-    events = deduplicate(mentions, quantities, seeds)
-    frame = to_frame(events, {c: _EVENT_SCHEMA.get(c, pl.Utf8) for c in EVENT_COLUMNS})
+    return quantities
+
+
+def _replace_events(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame, event_types: list[str],
+                    replaced: set[str] | None) -> None:
+    """Write the recomputed events: every event of `event_types` when `replaced` is None, else the
+    `replaced` ones; then point each mention at its event."""
     assign = frame.select("event_id", "mention_ids").explode("mention_ids").rename({"mention_ids": "mention_id"})
     con.register("new_events", frame.to_arrow())
     con.register("new_assign", assign.to_arrow())
@@ -447,7 +476,6 @@ def rebuild_events(con: duckdb.DuckDBPyConnection, event_types: list[str] | None
     finally:
         con.unregister("new_events")
         con.unregister("new_assign")
-    return frame.height
 
 
 def rebuild_dimensions(con: duckdb.DuckDBPyConnection) -> None:
