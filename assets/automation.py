@@ -19,6 +19,7 @@ from assets.partitions import DAY_FORMAT, article_day, daily_partitions, ingest_
 from assets.resources import LandingFolder, LoadedFile, Warehouse
 from pipelines.ingest import landing_entries, printable, read_file
 from pipelines.settings import Settings
+from pipelines.warehouse.frames import content_hash
 
 marsad_job = dg.define_asset_job(
     "marsad_job",
@@ -75,11 +76,6 @@ class FileContent:
     days: set[str]  # partitions its articles (or its quarantine entries) belong to
 
 
-def warehouse_content_hash(text: str) -> str:
-    """`articles.content_hash` as the warehouse load computes it (pipelines/warehouse/frames.py)."""
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()
-
-
 def read_changed(landing: LandingFolder, files: Iterable[str]) -> tuple[dict[str, FileContent], set[str]]:
     """({file: what it feeds}, files still pending) for the given files.
 
@@ -97,7 +93,7 @@ def read_changed(landing: LandingFolder, files: Iterable[str]) -> tuple[dict[str
             continue
         if result.pending:
             pending.add(f)
-        articles = {(article_day(a, landing.dir)[0], a.article_id, warehouse_content_hash(a.text))
+        articles = {(article_day(a)[0], a.article_id, content_hash(a.text))
                     for a in result.articles}
         days = {d for d, _, _ in articles}
         # a duplicate of content kept elsewhere in the same file loads nothing of its own

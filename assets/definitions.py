@@ -18,7 +18,7 @@ from assets.automation import daily_schedule, landing_sensor, marsad_day_job, ma
 from assets.resources import (
     Caches, LandingFolder, PartitionedPickleIOManager, Warehouse, default_landing_dir, default_warehouse_path,
 )
-from assets.stages import build_assets
+from assets import ingest, process, warehouse
 from assets.versions import current_code_versions
 from pipelines.settings import Settings
 
@@ -62,6 +62,19 @@ def build_executor() -> dg.ExecutorDefinition:
 
         return docker_executor
     raise ValueError(f"MARSAD_EXECUTOR={kind!r}: expected multiprocess, in_process, k8s or docker")
+
+
+def build_assets(versions: Mapping[str, str]) -> list[dg.AssetsDefinition]:
+    """Every asset, group by group (one module each), with the given code versions
+    (`assets.versions.code_versions()`):
+
+    raw_articles + quarantine -> clean_articles -> {analyses, article_dates} -> events -> warehouse -> charts
+
+    Every partitioned asset receives and returns `{partition_key: value}`, so one run can cover one
+    day (sensor, schedule, UI) or a range of days (backfills run up to a month per run, see
+    `assets.common.BACKFILL`); `PartitionedPickleIOManager` stores each day separately.
+    """
+    return [*ingest.build(versions), *process.build(versions), *warehouse.build(versions)]
 
 
 def build_defs(

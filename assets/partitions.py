@@ -1,21 +1,23 @@
-"""Partitions by publication day, and which partition an article (or bad file) belongs to.
+"""Partitions by day, and which partition an article (or bad file) belongs to.
 
-An article goes to the day it was published. One without a publication date goes to its *ingest
-day*: the UTC day its file was last written in the landing folder. That day is stable (re-running
-the partition tomorrow finds the same articles), unlike "today". Quarantined files have no date at
-all, so they too go to their file's ingest day.
+An article goes to its day by the library's one rule (`pipelines.days.partition_day`, the one the
+warehouse load applies too): the day it was published, else the UTC day its file was last written
+in the landing folder (stable: re-running the partition tomorrow finds the same articles, and
+`marsad load` of the same folder gives the same days). Quarantined files have no date at all, so
+they go to their file's day as well.
 """
 from __future__ import annotations
 
 import os
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date
 from pathlib import Path
 from typing import Iterable
 
 import dagster as dg
 
+from pipelines.days import DAY_FORMAT, partition_day, utc_day
 from pipelines.ingest import landing_path
 from pipelines.records import Article, Quarantined
 
@@ -34,25 +36,22 @@ from pipelines.records import Article, Quarantined
 PARTITIONS_NAME = "days"
 daily_partitions = dg.DynamicPartitionsDefinition(name=PARTITIONS_NAME)
 
-DAY_FORMAT = "%Y-%m-%d"
 
 
 def ingest_day(landing_dir: Path, origin: str) -> date:
-    """UTC day the file `origin` (relative to the landing folder) was last written."""
+    """UTC day the file `origin` (relative to the landing folder) was last written (today when it
+    is gone): the partition of its quarantine entries, as `Article.landed` is an undated article's."""
     path = landing_path(landing_dir, origin) if origin else None
     try:
         mtime = os.lstat(path).st_mtime if path else None  # a link's own time: nothing is followed
     except OSError:
         mtime = None
-    when = datetime.fromtimestamp(mtime, timezone.utc) if mtime is not None else datetime.now(timezone.utc)
-    return when.date()
+    return utc_day(mtime)
 
 
-def article_day(article: Article, landing_dir: Path) -> tuple[str, bool]:
-    """(partition key, True when it is the ingest day because the article has no date)."""
-    if article.published is not None:
-        return article.published.strftime(DAY_FORMAT), False
-    return ingest_day(landing_dir, article.origin).strftime(DAY_FORMAT), True
+def article_day(article: Article) -> tuple[str, bool]:
+    """(partition key, True when it is the landing day because the article has no date)."""
+    return partition_day(article).strftime(DAY_FORMAT), article.published is None
 
 
 @dataclass
@@ -70,7 +69,7 @@ def split_by_day(
     """Group an ingest result by partition key."""
     days: dict[str, DayBatch] = defaultdict(DayBatch)
     for a in articles:
-        key, undated = article_day(a, landing_dir)
+        key, undated = article_day(a)
         days[key].articles.append(a)
         if undated:
             days[key].undated_ids.append(a.article_id)

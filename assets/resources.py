@@ -5,7 +5,6 @@ location loads, so the same definitions serve `make demo`, `make ui` and a deplo
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
 from contextlib import contextmanager
@@ -19,6 +18,7 @@ import duckdb
 from pipelines.caching import RunCaches
 from pipelines.ingest import IngestResult, IngestSettings, read_landing
 from pipelines.settings import Settings
+from pipelines.versioning import Version
 
 
 
@@ -82,24 +82,20 @@ class LoadedFile:
 
 
 class Warehouse(dg.ConfigurableResource):
-    """The DuckDB warehouse file, and the three ways the assets touch it.
+    """The DuckDB warehouse file, and the two ways the assets touch it.
 
     * `load`: the writer (one transaction for all the run's days, then the read snapshot is
-      republished, all under `pipelines.warehouse.writer_lock`). Every asset that writes is in the
+      republished, all under `pipelines.warehouse.writer_lock`); the load also runs the data checks
+      (`pipelines.warehouse.checks`: the event checks before writing, the schema and orphan checks
+      on what it committed, still under the writer lock). Every asset that writes is in the
       `duckdb_warehouse` pool (limit 1, see dagster.yaml) and retries on lock errors.
     * `read_snapshot`: what display reads use (metadata totals, previews, chart inputs). It opens the
       published snapshot (`snapshot_path`) read-only through `connect_readonly`, so it never takes
       DuckDB's file lock or the writer lock: an analyst's `marsad load` or another run keeps writing.
       It may be one load behind a concurrent writer, which is fine for display.
-    * `read_committed`: what checks that validate the load just made use (schema, orphan keys). They
-      must judge the writer's committed file, not a copy that could be older (a failed publish) or
-      belong to another writer's load; it is opened read-only under the writer lock, so no writer is
-      half-way through a transaction and DuckDB's lock cannot fail the check. The lock is held for
-      the few queries of the check only; a writer waits (`WarehouseBusy` after `lock_timeout`).
     """
 
     path: str
-    lock_timeout: float = 300.0
 
     @property
     def file(self) -> Path:
@@ -114,17 +110,6 @@ class Warehouse(dg.ConfigurableResource):
             yield con
         finally:
             con.close()
-
-    @contextmanager
-    def read_committed(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        from pipelines.warehouse import writer_lock
-
-        with writer_lock(self.file, timeout=self.lock_timeout):
-            con = duckdb.connect(str(self.file), read_only=True)
-            try:
-                yield con
-            finally:
-                con.close()
 
     def query(self, sql: str, params: Sequence[Any] | None = None) -> list[tuple]:
         """A display query on the published snapshot."""
@@ -157,11 +142,11 @@ class Warehouse(dg.ConfigurableResource):
         """
         from pipelines.warehouse.charts import CHART_QUERIES
 
-        h = hashlib.sha256()
+        version = Version()
         with self.read_snapshot() as con:
             for name, (sql, _) in sorted(CHART_QUERIES.items()):
-                h.update(f"{name}\0{con.execute(sql).fetchall()!r}\0".encode("utf-8", "surrogatepass"))
-        return h.hexdigest()[:16]
+                version.text(name, repr(con.execute(sql).fetchall()))
+        return version.digest()
 
     def load(self, by_day: Mapping[str, Sequence[Any]], quarantined: Sequence[Any] = ()) -> Any:
         """Replace exactly the given days' rows, all days in one transaction with one re-clustering,

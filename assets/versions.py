@@ -12,13 +12,14 @@ the warehouse).
 from __future__ import annotations
 
 import ast
-import hashlib
 import json
 import os
 import tempfile
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Mapping
+
+from pipelines.versioning import Version, version_of
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -153,13 +154,7 @@ def stage_files(stage: str, root: Path = REPO_ROOT) -> list[Path]:
 
 def hash_files(files: Iterable[Path], root: Path) -> str:
     """Content hash over (relative path, bytes): renaming or editing a file changes it."""
-    h = hashlib.sha256()
-    for p in sorted(files):
-        h.update(p.relative_to(root).as_posix().encode())
-        h.update(b"\0")
-        h.update(p.read_bytes())
-        h.update(b"\0")
-    return h.hexdigest()[:16]
+    return Version().files(files, root).digest()
 
 
 def analyzer_identity() -> str:
@@ -175,14 +170,12 @@ def analyzer_identity() -> str:
     from pipelines.settings import Settings
 
     choice = describe_choice(Settings.from_env().stanza_dir)
-    h = hashlib.sha256()
     if choice.name == "stanza" and choice.stanza_dir is not None:
         folder = Path(choice.stanza_dir)
-        h.update(str(folder.resolve()).encode())
+        version = Version(folder.resolve())
         for p in _all_files(folder):
-            st = p.stat()
-            h.update(f"\0{p.relative_to(folder).as_posix()}:{st.st_size}:{st.st_mtime_ns}".encode())
-        return "stanza:" + h.hexdigest()[:16]
+            version.stat(p, p.relative_to(folder).as_posix())
+        return "stanza:" + version.digest()
     return "offline:" + _offline_lexicon_hash()
 
 
@@ -196,13 +189,13 @@ def _offline_lexicon_hash() -> str:
     from pipelines.nlp import lexicon as module
 
     sources = [Path(module.__file__), *sorted(Path(module.HERE).glob("*")), *sorted(Path(module.TRIGGER_DIR).glob("*.yaml"))]
-    key = hashlib.sha256()
+    stats = Version()
     for p in sources:
         try:
-            st = p.stat()
+            stats.stat(p)
         except OSError:
             continue
-        key.update(f"{p}:{st.st_size}:{st.st_mtime_ns}\0".encode())
+    key = stats.digest(64)
     memo = Path(tempfile.gettempdir()) / f"marsad-analyzer-identity-{os.getuid()}.json"
     try:
         known = json.loads(memo.read_text(encoding="utf-8"))
@@ -210,18 +203,17 @@ def _offline_lexicon_hash() -> str:
         known = {}
     if not isinstance(known, dict):
         known = {}
-    if key.hexdigest() in known:
-        return str(known[key.hexdigest()])
+    if key in known:
+        return str(known[key])
     lex = module.lexicons()
-    h = hashlib.sha256()
+    version = Version()
     for name in sorted(vars(lex)):
         value = getattr(lex, name)
-        items = sorted(value.items()) if isinstance(value, dict) else sorted(value)
-        h.update(f"{name}\0{items!r}\0".encode("utf-8", "surrogatepass"))
-    value = h.hexdigest()[:16]
+        version.text(name, repr(sorted(value.items()) if isinstance(value, dict) else sorted(value)))
+    value = version.digest()
     try:
         tmp = memo.with_name(f"{memo.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({**dict(list(known.items())[-20:]), key.hexdigest(): value}), encoding="utf-8")
+        tmp.write_text(json.dumps({**dict(list(known.items())[-20:]), key: value}), encoding="utf-8")
         os.replace(tmp, memo)
     except OSError:
         pass
@@ -235,7 +227,7 @@ def code_versions(root: Path = REPO_ROOT, analyzer: str | None = None) -> dict[s
     """
     versions = {stage: hash_files(stage_files(stage, root), root) for stage in STAGES}
     identity = analyzer if analyzer is not None else analyzer_identity()
-    versions["analyses"] = hashlib.sha256(f"{versions['analyses']}|{identity}".encode()).hexdigest()[:16]
+    versions["analyses"] = version_of(versions["analyses"], identity)
     return versions
 
 

@@ -60,8 +60,7 @@ def run_dagster(articles: Sequence[Article], workdir: Path) -> float:
     os.environ.update(env)
     Path(env["DAGSTER_HOME"]).mkdir(parents=True, exist_ok=True)
     try:
-        from assets.definitions import build_resources
-        from assets.stages import build_assets
+        from assets.definitions import build_assets, build_resources
         from assets.versions import current_code_versions
 
         assets = build_assets(current_code_versions())

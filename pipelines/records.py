@@ -13,6 +13,11 @@ from typing import Any, Literal
 Precision = Literal["day", "week", "month", "year"]
 Modality = Literal["asserted", "negated", "hypothetical", "future", "historical"]
 GeoPrecision = Literal["point", "city", "admin2", "admin1", "country", "region"]
+# The event types (`Event.event_type`) of the PLOVER ontology.
+PLOVER_TYPES = frozenset({
+    "AGREE", "CONSULT", "SUPPORT", "COOPERATE", "AID", "CONCEDE", "RETREAT", "ACCUSE",
+    "REQUEST", "REJECT", "THREATEN", "PROTEST", "MOBILIZE", "SANCTION", "COERCE", "ASSAULT",
+})
 QuantityRole = Literal[
     "killed", "injured", "detained", "abducted", "displaced", "deployed", "participants", "launched"
 ]
@@ -32,6 +37,9 @@ class Article:
     fmt: str = ""  # "txt" | "jsonl" | "html" ...
     abstract: str = ""
     line: int | None = None  # line of `origin` the record was read from (JSONL), for quarantine entries
+    # UTC day `origin` was last written in the landing folder, recorded by the reader for an article
+    # without `published` only: its partition day (`pipelines.days`)
+    landed: date | None = None
 
 
 # The stages after reading at which one article can fail (`pipelines/process.py` runs the first four,

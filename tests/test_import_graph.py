@@ -22,8 +22,9 @@ node per module. Two rules:
   pipelines.clean                           body regions of an article (reads ingest.txt)
   pipelines.ingest                          landing files -> articles or quarantine
   pipelines.isolation | pipelines.learn     per-article failure isolation | logistic models
+  pipelines.days                            which day an article belongs to
   pipelines.records | text | settings       typed records, normalisation, MARSAD_* settings
-  pipelines.caching                         loaded-once resources and run-owned memos
+  pipelines.caching | versioning            loaded-once resources and run-owned memos | hashes
   ========================================  =================================================
 
 Groups in one layer (`|`) do not import each other. A new package or top-level module must be
@@ -49,8 +50,9 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("pipelines.clean",),
     ("pipelines.ingest",),
     ("pipelines.isolation", "pipelines.learn"),
+    ("pipelines.days",),
     ("pipelines.records", "pipelines.text", "pipelines.settings", "pipelines"),
-    ("pipelines.caching",),
+    ("pipelines.caching", "pipelines.versioning"),
 )
 
 

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from pipelines.cli.common import CliError
+from pipelines.cli.common import CliError, warn
 
 
 # Characters a terminal acts on rather than shows: C0/C1 controls and DEL (escape sequences start
@@ -126,6 +126,8 @@ def cmd_load(args: argparse.Namespace) -> int:
     from pipelines.ingest import IngestSettings, read_landing
     from pipelines.nlp import get_analyzer
     from pipelines.process import chunks, process_articles
+    from pipelines.caching import RunCaches
+    from pipelines.warehouse.checks import ChecksFailed
     from pipelines.warehouse.load import load_results, publish_snapshot
 
     path = Path(args.path)
@@ -146,16 +148,24 @@ def cmd_load(args: argparse.Namespace) -> int:
         articles = articles[: args.limit]
     batches = list(chunks(articles, args.batch_size)) or [[]]
     analyzer = get_analyzer(settings=args.settings)
-    for i, batch in enumerate(batches):
-        results = process_articles(batch, analyzer, seconds=args.settings.article_time_budget_seconds)
-        stats = load_results(args.warehouse, results, quarantined if i == 0 else (),
-                             partition_key=args.partition_key, publish=False)
-        print(f"batch {i + 1}/{len(batches)}: {stats.articles} articles, {stats.mentions} mentions, "
-              f"{stats.quarantined} quarantined -> {stats.total_events} events "
-              f"({stats.total_mentions} mentions, {stats.total_articles} articles) in {stats.seconds}s",
-              file=sys.stderr)
-    print(f"published {publish_snapshot(args.warehouse)}", file=sys.stderr)
-    return 0
+    refused = 0
+    with RunCaches.current():  # the memos serve the whole load, not one batch
+        for i, batch in enumerate(batches):
+            results = process_articles(batch, analyzer, seconds=args.settings.article_time_budget_seconds)
+            try:
+                stats = load_results(args.warehouse, results, quarantined if i == 0 else (),
+                                     partition_key=args.partition_key, publish=False)
+            except ChecksFailed as exc:  # the batch is refused whole; the others still load
+                refused += 1
+                warn(f"batch {i + 1}/{len(batches)}: {exc}")
+                continue
+            print(f"batch {i + 1}/{len(batches)}: {stats.articles} articles, {stats.mentions} mentions, "
+                  f"{stats.quarantined} quarantined -> {stats.total_events} events "
+                  f"({stats.total_mentions} mentions, {stats.total_articles} articles) in {stats.seconds}s",
+                  file=sys.stderr)
+    if refused < len(batches):
+        print(f"published {publish_snapshot(args.warehouse)}", file=sys.stderr)
+    return 1 if refused else 0
 
 
 def cmd_charts(args: argparse.Namespace) -> int:

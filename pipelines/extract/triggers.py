@@ -37,14 +37,10 @@ import yaml
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: 5x faster
 
 from pipelines.caching import memo, resource
-from pipelines.records import AnalyzedSentence
+from pipelines.records import PLOVER_TYPES, AnalyzedSentence
 from pipelines.text import NormalizedText, normalize, normalize_with_offsets
 
 LEXICON_DIR = Path(__file__).resolve().parent / "lexicons"
-PLOVER_TYPES = frozenset({
-    "AGREE", "CONSULT", "SUPPORT", "COOPERATE", "AID", "CONCEDE", "RETREAT", "ACCUSE",
-    "REQUEST", "REJECT", "THREATEN", "PROTEST", "MOBILIZE", "SANCTION", "COERCE", "ASSAULT",
-})
 # A "suppress" entry claims a span (so the longest-match rule removes weaker triggers inside it)
 # but produces no event: sport metaphors, "إطلاق سراح" read as shooting, etc.
 SUPPRESS = "NONE"

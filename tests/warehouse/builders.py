@@ -51,7 +51,7 @@ def event(text: str, doc_id: str, etype: str, trigger: str, *, actor: str | None
         loc = Place(place, s, e, **PLACES[place])
     d = None
     if date_value:
-        d = TemporalExpression(date_value, 0, 0, date_value, precision, date_source)
+        d = TemporalExpression("", 0, 0, date_value, precision, date_source)  # no span in the text
     qs = []
     for qtext, value, role, *rest in quantities:
         s, e = _span(text, qtext)
