@@ -85,6 +85,7 @@ _TIME_WORDS = frozenset(normalize(w) for w in (
 _NP_STOP = _PREPOSITIONS | _TIME_WORDS | frozenset(normalize(w) for w in (
     "الذي", "التي", "الذين", "اللذين", "اللتين", "و", "أو", "ثم", "كما", "إذ", "ما", "لا", "لم", "لن",
     "قد", "كان", "كانت", "أن", "إن", "بأن", "وفق", "حسب", "وفقا", "بينهم", "منهم"))
+NP_STOP = _NP_STOP  # words that end a noun phrase (the ranker's place names stop there too)
 # Types whose trigger is a transitive verb with its object after the subject (اتهمت إيران الولايات المتحدة).
 _OBJECT_TYPES = frozenset({"ACCUSE", "COERCE", "REJECT", "THREATEN", "SANCTION", "REQUEST", "SUPPORT", "AID",
                            "AGREE", "CONSULT", "COOPERATE", "CONCEDE", "RETREAT"})

@@ -21,7 +21,7 @@ from typing import Sequence
 
 from pipelines.caching import resource
 from pipelines.extract import budget
-from pipelines.extract.arguments import SentenceView
+from pipelines.extract.arguments import NP_STOP, SentenceView, Word
 from pipelines.extract.mentions import ArticleMentions
 from pipelines.gazetteer.index import load_index
 from pipelines.learn import bucket, sigmoid, weight_rows
@@ -54,18 +54,20 @@ def candidates(e: Event, role: str, mentions: ArticleMentions, position: int,
     out: list[RoleCandidate] = []
     seen: set[tuple[int, int]] = set()
 
-    def add(v, origin):
+    def add(v, origin, pos=position):
+        if v is not None and role != "location":
+            v = _titled(v, mentions, pos)
         if v is not None and _key(v) not in seen and not (v.start <= e.trigger.start < v.end):
             seen.add(_key(v))
             out.append(RoleCandidate(role, v, origin))
 
     add(getattr(e, role), "rules")
-    for origin, pos in (("sentence", position), ("previous", position - 1), ("lead", 0)):
-        if pos < 0 or (origin == "lead" and position <= 1):
+    for origin, pos in (("sentence", position), ("previous", position - 1), ("lead", 0), ("next", position + 1)):
+        if pos < 0 or pos >= len(mentions.sentences) or (origin == "lead" and position <= 1):
             continue
         actors, places = mentions.of(pos)
         for v in (places if role == "location" else actors):
-            add(v, origin)
+            add(v, origin, pos)
         if role != "location":
             for p in places:
                 add(_government(p), origin + "+capital")
@@ -75,6 +77,18 @@ def candidates(e: Event, role: str, mentions: ArticleMentions, position: int,
         add(dateline, "dateline")
         add(mentions.main_place(), "article")
     return out
+
+
+def _titled(v: ActorMention | Place, mentions: ArticleMentions, position: int) -> ActorMention | Place:
+    """A title and the person's name after it are one mention ("الرئيس الفرنسي إيمانويل ماكرون",
+    "وزير الخارجية الأمريكي مايك بومبيو"): the title's code, the span of both."""
+    if not isinstance(v, ActorMention) or v.sector == "person":
+        return v
+    text = mentions.clean.article.text
+    for p in mentions.persons(position):
+        if 0 <= p.start - v.end <= 2 and not text[v.end:p.start].strip():
+            return replace(v, text=text[v.start:p.end], end=p.end)
+    return v
 
 
 def _local(origin: str) -> bool:
@@ -95,6 +109,15 @@ def _name(v: ActorMention | Place) -> str:
     return (v.code if isinstance(v, ActorMention) else v.name) or normalize(v.text)
 
 
+def _trigger_form(e: Event) -> str:
+    """How the lexicon read the trigger: "perf", "imperf", "noun" … (from its `trigger:` explanation)."""
+    for x in e.explain:
+        if x.startswith("trigger:"):
+            parts = x.split(" weight ", 1)
+            return parts[1].split()[1] if len(parts) == 2 and len(parts[1].split()) > 1 else "-"
+    return "-"
+
+
 def _word_before(view: SentenceView, start: int) -> str:
     i = view.word_before(start)
     return view.words[i].norm if i >= 0 else "^"
@@ -108,7 +131,7 @@ def candidate_features(e: Event, c: RoleCandidate, view: SentenceView, article_t
     f: dict[str, float] = {"bias": 1.0, "origin=" + c.origin: 1.0}
     if local and not _local(c.origin):
         f["origin=" + c.origin + "+local"] = 1.0
-    if getattr(e, c.role) is not None and _key(getattr(e, c.role)) == _key(v):
+    if getattr(e, c.role) is not None and getattr(e, c.role).start == v.start:  # (a title may have grown its name)
         f["picked"] = 1.0
         rule = next((x.split(" ", 1)[0].split(":")[1] for x in e.explain if x.startswith(c.role + ":")), None)
         if rule:  # which argument rule picked it ("target:casualties", "actor:agent_verb")
@@ -127,8 +150,12 @@ def candidate_features(e: Event, c: RoleCandidate, view: SentenceView, article_t
             f["subset"] = 1.0  # "بينهم 14 طفلا": part of the victims, not the target
         tw = view.word_at(e.trigger.start)
         cw = view.word_at(v.start)
-        f["side=" + ("before" if v.start < e.trigger.start else "after")] = 1.0
-        f["dist=" + bucket(abs(cw - tw), (1, 3, 6, 12))] = 1.0
+        side = "before" if v.start < e.trigger.start else "after"
+        dist = bucket(abs(cw - tw), (1, 3, 6, 12))
+        f["side=" + side] = 1.0
+        f["dist=" + dist] = 1.0
+        form = _trigger_form(e)  # a verb's subject follows it, a noun's agent is its genitive or adjective
+        f[f"form={form}|{side}|{dist}"] = 1.0
         f["prev=" + _word_before(view, v.start)] = 1.0
         if 0 <= cw < len(words) and 0 <= tw < len(words) and view.clause_of[cw] == view.clause_of[tw]:
             f["same_clause"] = 1.0
@@ -217,6 +244,8 @@ _PLACE_NOUNS = frozenset(normalize(w) for w in (
     "معبر", "جبل", "وادي"))
 _NAME_HEADS = frozenset(normalize(w) for w in ("آل", "أبو", "بني", "بيت", "تل", "عين", "بئر", "دير", "كفر", "شعب", "رأس"))
 _CLITIC_PREFIXES = ("وب", "ب", "و", "ف", "ل")
+# Words after a place noun that do not name it ("مديرية أمن", "منطقة شرق", "منطقة غير ...").
+_NOT_NAMES = frozenset(normalize(w) for w in ("أمن", "غير", "شرق", "غرب", "شمال", "جنوب", "وسط", "كل", "بعض"))
 
 
 def _unlisted_places(view: SentenceView, text: str, taken: list[RoleCandidate],
@@ -229,8 +258,7 @@ def _unlisted_places(view: SentenceView, text: str, taken: list[RoleCandidate],
     country = context[0] if context else None
     out = []
     for i, w in enumerate(words[:-1]):
-        noun = next((w.norm[len(p):] for p in ("", *_CLITIC_PREFIXES) if w.norm[len(p):] in _PLACE_NOUNS), None)
-        if noun is None or view.clause_of[i + 1] != view.clause_of[i] or not words[i + 1].norm.isalpha():
+        if not _place_noun(w, text) or not _place_name(words[i + 1]) or view.clause_of[i + 1] != view.clause_of[i]:
             continue
         last = i + 2 if words[i + 1].norm in _NAME_HEADS and i + 2 < len(words) else i + 1
         a, b = words[i].start, words[last].end
@@ -240,6 +268,21 @@ def _unlisted_places(view: SentenceView, text: str, taken: list[RoleCandidate],
         out.append(RoleCandidate("location", Place(text[a:b], a, b, name, country, precision="city"),
                                  "sentence+unlisted"))
     return out
+
+
+def _place_noun(w: Word, text: str) -> bool:
+    """An indefinite place noun in construct before its name ("مدينة حلب", "وبقرية المشابيح"): not
+    "المنطقة" (a noun then its adjective or the next clause) and not "بلده" (his country), which only
+    normalisation makes look like "بلدة"."""
+    for p in ("", *_CLITIC_PREFIXES):
+        if w.norm.startswith(p) and w.norm[len(p):] in _PLACE_NOUNS:
+            return not (w.norm.endswith("ه") and text[w.end - 1] != "ة")
+    return False
+
+
+def _place_name(w: Word) -> bool:
+    """A word that can name a place: not a function word, a time word or a direction."""
+    return w.norm.isalpha() and len(w.norm) > 2 and w.norm not in NP_STOP and w.norm not in _NOT_NAMES
 
 
 def parse_weights(text: str) -> Ranker:

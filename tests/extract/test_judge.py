@@ -298,3 +298,42 @@ def test_an_unlisted_place_does_not_tell_two_acts_apart():
     toll = event(sentence=1, word="الغارات", location=replace(shada, start=TEXT.index("المرصد"), end=TEXT.index("المرصد") + 6))
     a, b = assign_event_ids([strike, toll])
     assert a.event_id == b.event_id
+
+
+@pytest.mark.parametrize("text, names", [
+    ("وقصفت الطائرات المنطقة التي يسيطر عليها المسلحون.", []),        # a definite noun, then its clause
+    ("وعاد إلى بلده بعد الحرب.", []),                                   # "his country", not "بلدة"
+    ("واقتحمت مديرية أمن المحافظة.", []),                               # a directorate of security
+    ("وتقدمت القوات في منطقة شرق النهر.", []),                          # a direction, not a name
+    ("وقصفت المدفعية قرية المشابيح وبلدة حاجين.", ["المشابيح", "حاجين"]),
+    ("وسقطت قذيفة على مخيم الفلاح.", ["الفلاح"]),
+])
+def test_only_a_place_noun_in_construct_offers_an_unlisted_place(text, names):
+    from pipelines.extract.arguments import SentenceView
+    from pipelines.extract.ranker import _unlisted_places
+    s = AnalyzedSentence(Sentence("d", 0, 0, len(text), text), ())
+    assert [c.value.name for c in _unlisted_places(SentenceView.build(s), text, [], ("SYR",))] == names
+
+
+@pytest.mark.parametrize("text, actor, expected", [
+    ("أدان الرئيس الفرنسي إيمانويل ماكرون الهجوم.", "الرئيس الفرنسي", "الرئيس الفرنسي إيمانويل ماكرون"),
+    ("أدان الرئيس الفرنسي، وقال ماكرون إن ...", "الرئيس الفرنسي", "الرئيس الفرنسي"),  # a comma ends the title
+])
+def test_a_title_and_the_name_after_it_are_one_actor(monkeypatch, text, actor, expected):
+    from pipelines.extract import mentions as m
+    from pipelines.extract.ranker import _titled
+    from pipelines.records import Article, CleanArticle, Region
+    start = text.index(actor)
+    title = ActorMention(actor, start, start + len(actor), "FRA GOV", "FRA", "France GOV", "GOV")
+    monkeypatch.setattr(m, "find_actors", lambda t, on=None, context_countries=(): [title])
+    monkeypatch.setattr(m, "find_places", lambda t, ctx=(): [])
+    monkeypatch.setattr(m, "article_countries", lambda t, extra=(): ["FRA"])
+
+    class Names:
+        def spans(self, t):
+            return [(t.index("ماكرون") - (len("إيمانويل ") if "إيمانويل" in t else 0), t.index("ماكرون") + 6)]
+    monkeypatch.setattr(m, "default_tagger", lambda: Names())
+    s = [AnalyzedSentence(Sentence("d", 0, 0, len(text), text), ())]
+    mentions = m.ArticleMentions(CleanArticle(Article("d", text), (Region(0, len(text)),)), s)
+    got = _titled(title, mentions, 0)
+    assert (got.text, got.code, text[got.start:got.end]) == (expected, "FRA GOV", expected)
