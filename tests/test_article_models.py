@@ -75,3 +75,17 @@ def test_shipped_weights_are_the_recipe_fit():
         keys = set(shipped) | set(fresh)
         worst = max(abs(shipped.get(k, 0.0) - fresh.get(k, 0.0)) for k in keys)
         assert worst < 0.02, f"{name} weights differ from the fit by {worst:.3f}: retrain with python -m pipelines.extract.training.articles.train --write"
+
+
+@pytest.mark.parametrize("gold, value, same", [
+    ({"span": [0, 11], "code": "PSE CVL"}, ("فلسطينيون", 40, 49, "PSE CVL", None), True),   # the scorer: same code
+    ({"span": [0, 11], "code": "PSE CVL"}, ("فلسطينيون", 40, 49, "ISR MIL", None), False),
+    ({"span": [0, 11], "code": None}, ("فلسطينيون", 40, 49, None, None), False),          # no code, no overlap
+    ({"span": [0, 11], "code": None}, ("الفلسطينيين", 0, 11, None, None), True),          # the coded span
+    ({"span": [50, 54], "name": "Gaza"}, ("القطاع", 90, 96, None, "Gaza"), True),          # a place's name
+])
+def test_a_ranker_label_is_right_as_the_scorer_counts_it(gold, value, same):
+    from types import SimpleNamespace
+    text = "الفلسطينيين" + " " * 100
+    v = SimpleNamespace(text=value[0], start=value[1], end=value[2], code=value[3], name=value[4] or "")
+    assert recipe._same(text, gold, v, 0) is same

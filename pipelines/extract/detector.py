@@ -7,7 +7,7 @@ proposed nothing of that type in the sentence, it proposes a candidate, named in
 `trigger:detector`, on the sentence word with the strongest weight for that type; the usual rules
 then give it a modality, arguments and a date, and the judge decides on it like on any candidate.
 Weights (`lexicons/detector.tsv`, the assessor's table format) are fitted by
-`python -m bench.articles.train` on our coded articles.
+`python -m pipelines.extract.training.articles.train` on our coded articles.
 """
 from __future__ import annotations
 

@@ -453,7 +453,7 @@ def extract_events(
         (detect if isinstance(detect, Detector) else default_detector()) if detect else None)
     events: list[Event] = []
     for position, s in enumerate(sentences):
-        budget.check()  # sentences are bounded (nlp.base.MAX_SENTENCE_CHARS): one costs little
+        budget.check()  # sentences are bounded (nlp.sentences.MAX_SENTENCE_CHARS): one costs little
         found = _sentence_events(s, position, article)
         if assess and found:
             found = default_assessor().assess(found, s.sentence.text, s.sentence.start, own_times(s, dates))

@@ -6,7 +6,7 @@ for every type, with the article in view: a logistic model over the rules' evide
 `explain` by `assessor.features`), the candidate's place in the article (the lead sentence, the first
 mention of its type, how often the type recurs), the gap between its date and the publication date,
 and the type itself, each feature also crossed with the type. It was fitted on whole articles we
-coded under the codebook (`python -m bench.articles.train`), so its probability is the
+coded under the codebook (`python -m pipelines.extract.training.articles.train`), so its probability is the
 record's `confidence`: the chance that it is a real, reported act of its type.
 
 The judge decides every candidate the rules asserted, including those the sentence-level assessor

@@ -2,16 +2,19 @@
 
 The argument rules (`arguments.py`) pick one filler per role from the sentence's clause patterns.
 The ranker sees that pick beside every other candidate: the actor and place mentions of the event's
-sentence, of the sentence before it and of the lead sentence (news names the attacker once and then
-says "وقال" or "الغارات"), the dateline place and the article's main country; for actor and target
-also the capitals those sentences name, as their governments ("قالت موسكو", "اتهمت طهران"), and the
-person names the name tagger finds there (`pipelines/nlp/names.py`). Each
-candidate gets features (who proposed it, its
-side of and distance from the trigger, the word before it and its own clitic, whether it shares the
-trigger's clause, its sector or geographic precision, how often the article names it), each also
-crossed with the event type and the role; a logistic model per role scores them and the best one
-fills the role. Fitted on our coded articles by `python -m bench.articles.train` beside the
-judge; weights in `lexicons/ranker.tsv`. Before weights exist the rules' picks stand.
+sentence, of the sentences just before and after it and of the lead sentence (news names the
+attacker once and then says "وقال" or "الغارات"), the dateline place and the article's main country;
+for actor and target also the capitals those sentences name, as their governments ("قالت موسكو",
+"اتهمت طهران"), and the person names the name tagger finds there (`pipelines/nlp/names.py`); a title
+and the name after it are one mention ("الرئيس الفرنسي إيمانويل ماكرون"); for the place also places
+the gazetteer does not list, named after a place noun ("قرية المشابيح"). Each candidate gets
+features (who proposed it, its side of and distance from the trigger and how the trigger was read
+(verb or noun), the word before it and its own clitic, whether it shares the trigger's clause, its
+sector or geographic precision, how often the article names it), each also crossed with the event
+type and the role; a logistic model per role scores them and the best one fills the role. Fitted on
+our coded articles by `python -m pipelines.extract.training.articles.train` beside the judge (a
+candidate is right when the scorer would count it right: the coded span, name or code); weights in
+`lexicons/ranker.tsv`. Before weights exist the rules' picks stand.
 """
 from __future__ import annotations
 
