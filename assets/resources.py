@@ -18,6 +18,7 @@ import duckdb
 
 from pipelines.ingest import IngestResult, IngestSettings, read_landing
 from pipelines.settings import Settings
+from pipelines.warehouse import lake
 
 
 
@@ -90,7 +91,7 @@ class Warehouse(dg.ConfigurableResource):
     def read_snapshot(self) -> Iterator[duckdb.DuckDBPyConnection]:
         from pipelines.warehouse import connect_readonly
 
-        con = connect_readonly(self.file)
+        con = connect_readonly(self.path)
         try:
             yield con
         finally:
@@ -100,8 +101,8 @@ class Warehouse(dg.ConfigurableResource):
     def read_committed(self) -> Iterator[duckdb.DuckDBPyConnection]:
         from pipelines.warehouse import writer_lock
 
-        with writer_lock(self.file, timeout=self.lock_timeout):
-            con = duckdb.connect(str(self.file), read_only=True)
+        with writer_lock(self.path, timeout=self.lock_timeout):  # a DuckLake: its last commit, no lock
+            con = lake.connect_reader(self.path) if lake.is_lake(self.path) else duckdb.connect(self.path, read_only=True)
             try:
                 yield con
             finally:
@@ -117,7 +118,7 @@ class Warehouse(dg.ConfigurableResource):
         (partition day, article id, content hash) and its quarantined lines. Read from the published
         snapshot, so whoever loaded it — a Dagster run, `make demo` or `marsad load` — counts."""
         out: dict[str, LoadedFile] = {o: LoadedFile() for o in origins}
-        if not origins or not self.file.exists():
+        if not origins or not (lake.is_lake(self.path) or self.file.exists()):
             return out
         with self.read_snapshot() as con:
             for origin, day, article_id, digest in con.execute(
@@ -149,8 +150,9 @@ class Warehouse(dg.ConfigurableResource):
         then publish the read snapshot once (see `pipelines.warehouse.load_partitions`)."""
         from pipelines.warehouse import load_partitions
 
-        self.file.parent.mkdir(parents=True, exist_ok=True)
-        return load_partitions(self.file, {k: list(v) for k, v in by_day.items()}, list(quarantined))
+        if not lake.is_lake(self.path):
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+        return load_partitions(self.path, {k: list(v) for k, v in by_day.items()}, list(quarantined))
 
 
 class _PartitionedPickles(dg.IOManager):

@@ -29,6 +29,7 @@ import polars as pl
 from pipelines.isolation import split_quarantined
 from pipelines.records import Article, Quarantined
 from pipelines.warehouse.dedup import UNDATED_DAYS, _prepare, deduplicate
+from pipelines.warehouse import lake
 from pipelines.warehouse.frames import ROLES, Frames, build_frames, to_frame
 from pipelines.warehouse.schema import apply_migrations
 
@@ -85,7 +86,7 @@ class LoadStats:
 def snapshot_path(db_path: str | os.PathLike) -> Path:
     """Where readers find the published copy of the warehouse (`x.duckdb` -> `x.snapshot.duckdb`)."""
     p = Path(db_path)
-    if p.name.endswith(SNAPSHOT_SUFFIX):
+    if lake.is_lake(db_path) or p.name.endswith(SNAPSHOT_SUFFIX):  # a lake's readers read its last commit
         return p
     return p.with_name((p.name[:-len(".duckdb")] if p.name.endswith(".duckdb") else p.name) + SNAPSHOT_SUFFIX)
 
@@ -99,7 +100,11 @@ def writer_lock(db_path: str | os.PathLike, timeout: float = 900.0) -> Iterator[
     """Exclusive lock over load + publish, so no process copies the file while another writes it.
 
     DuckDB's own lock covers an open connection only; the snapshot copy happens after close.
+    A DuckLake takes concurrent writers (`pipelines.warehouse.lake`): no lock.
     """
+    if lake.is_lake(db_path):
+        yield
+        return
     lock_path = Path(str(db_path) + ".lock")
     lock_path.parent.mkdir(parents=True, exist_ok=True)
     with open(lock_path, "a") as fh:
@@ -130,6 +135,8 @@ def _publish(db_path: str | os.PathLike) -> Path:
     Readers only ever open the snapshot, so the writer never waits for them: a reader holding the old
     snapshot keeps reading it (the rename unlinks its name, not its open file).
     """
+    if lake.is_lake(db_path):
+        return snapshot_path(db_path)
     src = Path(db_path)
     wal = Path(str(src) + ".wal")
     if wal.exists():  # a previous writer died after commit: fold the WAL in before copying
@@ -156,6 +163,8 @@ def _publish(db_path: str | os.PathLike) -> Path:
 
 def connect_writer(db_path: str | os.PathLike) -> duckdb.DuckDBPyConnection:
     """The single writing connection, with the schema migrated."""
+    if lake.is_lake(db_path):
+        return lake.connect_writer(str(db_path))
     Path(db_path).parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(db_path))
     try:
@@ -207,7 +216,9 @@ def load_partitions(
     keys = [k for k in by_partition if k is not None]
     days = [(date.fromisoformat(k) if k else None, list(rs)) for k, rs in by_partition.items()]
     with writer_lock(db_path):
-        stats = _load_locked(db_path, days, quarantined, datetime.now(timezone.utc).date())
+        quarantined = list(quarantined)
+        today = datetime.now(timezone.utc).date()
+        stats = lake.retry_conflicts(lambda: _load_locked(db_path, days, quarantined, today))
         stats.partition_keys = keys
         stats.partition_key = keys[0] if len(keys) == 1 else None
         if publish:
@@ -248,12 +259,15 @@ def _load_locked(db_path, days: list[tuple[date | None, list]], quarantined: Ite
         frames = frames.without(_null_violations(con, frames), "load")
         con.execute("BEGIN TRANSACTION")
         try:
+            if lake.is_lake(db_path):
+                lake.claim_commit(con)
             stats = _load(con, frames, sorted({d for d, _ in days if d is not None}))
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
             raise
-        con.execute("CHECKPOINT")
+        if not lake.is_lake(db_path):
+            con.execute("CHECKPOINT")
     finally:
         con.close()
     return stats

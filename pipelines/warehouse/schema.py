@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Callable
 
 import duckdb
 
@@ -36,13 +37,17 @@ def migrations(root: Path | None = None) -> list[tuple[int, str, Path]]:
     return out
 
 
-def apply_migrations(con: duckdb.DuckDBPyConnection, root: Path | None = None) -> list[str]:
-    """Bring the schema up to date and (re)create the views; returns the migrations applied."""
+def apply_migrations(con: duckdb.DuckDBPyConnection, root: Path | None = None,
+                     translate: Callable[[str], str] | None = None) -> list[str]:
+    """Bring the schema up to date and (re)create the views; returns the migrations applied.
+
+    `translate` rewrites each migration for another engine (the DuckLake backend's `lake_ddl`)."""
     root = root or sql_dir()
-    con.execute(
+    translate = translate or (lambda ddl: ddl)
+    con.execute(translate(
         "CREATE TABLE IF NOT EXISTS schema_version ("
         " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
-    )
+    ))
     done = {v for (v,) in con.execute("SELECT version FROM schema_version").fetchall()}
     applied = []
     for version, name, path in migrations(root):
@@ -50,7 +55,7 @@ def apply_migrations(con: duckdb.DuckDBPyConnection, root: Path | None = None) -
             continue
         con.execute("BEGIN TRANSACTION")
         try:
-            con.execute(path.read_text(encoding="utf-8"))
+            con.execute(translate(path.read_text(encoding="utf-8")))
             con.execute(
                 "INSERT INTO schema_version VALUES (?, ?, current_timestamp::TIMESTAMP)", [version, name]
             )
