@@ -7,7 +7,7 @@ export DAGSTER_HOME := $(CURDIR)/.dagster_home
 export MARSAD_LANDING_DIR ?= $(CURDIR)/samples
 export MARSAD_WAREHOUSE ?= $(CURDIR)/data/warehouse.duckdb
 
-.PHONY: install demo test test-fast ui bench fuzz-nightly clean
+.PHONY: install demo test test-fast ui bench fuzz-nightly clean scale-up scale-down
 
 $(STAMP): pyproject.toml
 	@command -v $(PY) >/dev/null || { echo "needs $(PY)"; exit 1; }
@@ -42,6 +42,13 @@ ui: $(STAMP)  # UI_ARGS="-p 3001" passes options to dagster dev
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run --scaling --incremental --synthetic 1000000
+
+# Scale-out on this machine (deploy/README.md): Postgres + the Dagster daemon, warehouse on DuckLake.
+scale-up: $(STAMP)
+	deploy/local/scale.sh up
+
+scale-down:
+	deploy/local/scale.sh down
 
 fuzz-nightly: $(STAMP)
 	HYPOTHESIS_PROFILE=nightly $(BIN)/python -m pytest tests -k "fuzz or property"
