@@ -55,8 +55,22 @@ def postgres() -> Iterator[int]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def lake_location(port: int) -> str:
-    return f"ducklake:postgres:dbname=lake host=127.0.0.1 port={port} user=marsad"
+def lake_location(port: int, database: str = "lake") -> str:
+    return f"ducklake:postgres:dbname={database} host=127.0.0.1 port={port} user=marsad"
+
+
+def create_database(port: int, name: str) -> str:
+    """A new, empty catalog database on the throw-away server (one lake per test); its name."""
+    import psycopg2
+
+    con = psycopg2.connect(host="127.0.0.1", port=port, user="marsad", dbname="postgres")
+    try:
+        con.autocommit = True
+        with con.cursor() as cur:
+            cur.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        con.close()
+    return name
 
 
 def scale_env(port: int, work: Path, landing: Path) -> dict[str, str]:

@@ -19,6 +19,7 @@ see the last committed snapshot, never part of a transaction, and need no publis
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import random
 import re
@@ -37,6 +38,8 @@ _T = TypeVar("_T")
 _TABLE_KEY = re.compile(r",\s*PRIMARY\s+KEY\s*\([^)]*\)", re.IGNORECASE)
 _COLUMN_KEY = re.compile(r"\bPRIMARY\s+KEY\b", re.IGNORECASE)
 _CONFLICT = ("conflict", "Conflict")
+log = logging.getLogger(__name__)
+conflicts_retried = 0  # in this process: transactions that lost a commit race and were re-run
 
 
 def is_lake(location: str | os.PathLike) -> bool:
@@ -116,6 +119,9 @@ def retry_conflicts(fn: Callable[[], _T], attempts: int = 60) -> _T:
         except duckdb.Error as exc:
             if not is_conflict(exc) or attempt == attempts - 1:
                 raise
+            global conflicts_retried
+            conflicts_retried += 1
+            log.info("lake: a concurrent commit won; re-running this transaction (%s)", exc)
             time.sleep(min(2.0, 0.05 * 1.5 ** attempt) * (0.5 + random.random()))
     raise AssertionError("unreachable")
 
@@ -138,7 +144,7 @@ def connect_writer(location: str) -> duckdb.DuckDBPyConnection:
 
 
 def _prepare(con: duckdb.DuckDBPyConnection) -> None:
-    from pipelines.warehouse.schema import QUALITY, apply_migrations, view_files
+    from pipelines.warehouse.schema import QUALITY, apply_migrations, rollback, view_files
 
     con.execute("CREATE TABLE IF NOT EXISTS lake_commit (commits BIGINT NOT NULL, schema_hash VARCHAR)")
     if con.execute("SELECT count(*) FROM lake_commit").fetchone()[0] == 0:
@@ -148,7 +154,7 @@ def _prepare(con: duckdb.DuckDBPyConnection) -> None:
             claim_commit(con)  # two first writers conflict here instead of inserting two rows
             con.execute("COMMIT")
         except BaseException:
-            con.execute("ROLLBACK")
+            rollback(con)
             raise
     digest = hashlib.sha256()
     for path in [*view_files(), QUALITY]:

@@ -31,7 +31,7 @@ from pipelines.records import Article, Quarantined
 from pipelines.warehouse.dedup import UNDATED_DAYS, _prepare, deduplicate
 from pipelines.warehouse import lake
 from pipelines.warehouse.frames import ROLES, Frames, build_frames, to_frame
-from pipelines.warehouse.schema import apply_migrations
+from pipelines.warehouse.schema import apply_migrations, rollback
 
 SNAPSHOT_SUFFIX = ".snapshot.duckdb"
 
@@ -264,7 +264,7 @@ def _load_locked(db_path, days: list[tuple[date | None, list]], quarantined: Ite
             stats = _load(con, frames, sorted({d for d, _ in days if d is not None}))
             con.execute("COMMIT")
         except BaseException:
-            con.execute("ROLLBACK")
+            rollback(con)
             raise
         if not lake.is_lake(db_path):
             con.execute("CHECKPOINT")

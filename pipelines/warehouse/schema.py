@@ -24,6 +24,15 @@ def sql_dir() -> Path:
     return path
 
 
+def rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """ROLLBACK after a failure. A COMMIT that failed (a DuckLake commit that lost a race) has already
+    ended the transaction: then there is nothing to roll back, and the caller re-raises the cause."""
+    try:
+        con.execute("ROLLBACK")
+    except duckdb.TransactionException:
+        pass
+
+
 def migrations(root: Path | None = None) -> list[tuple[int, str, Path]]:
     root = root or sql_dir()
     out = []
@@ -61,7 +70,7 @@ def apply_migrations(con: duckdb.DuckDBPyConnection, root: Path | None = None,
             )
             con.execute("COMMIT")
         except BaseException:
-            con.execute("ROLLBACK")
+            rollback(con)
             raise
         applied.append(name)
     refresh_type_quality(con)
@@ -96,7 +105,7 @@ def refresh_type_quality(con: duckdb.DuckDBPyConnection, path: Path = QUALITY) -
             con.executemany(f"INSERT INTO type_quality VALUES ({', '.join('?' * len(_QUALITY_COLUMNS))})", rows)
         con.execute("COMMIT")
     except BaseException:
-        con.execute("ROLLBACK")
+        rollback(con)
         raise
 
 

@@ -3,7 +3,11 @@ from __future__ import annotations
 
 import pytest
 
-from bench.scale import PostgresUnavailable, postgres
+import itertools
+
+from bench.scale import PostgresUnavailable, create_database, lake_location, postgres
+
+_LAKES = itertools.count()
 
 
 def _extensions_missing() -> str | None:
@@ -27,3 +31,10 @@ def pg_port():
             yield port
     except PostgresUnavailable as exc:
         pytest.skip(f"Postgres cannot be started here (.ci/run installs the `postgresql` package): {exc}")
+
+
+@pytest.fixture
+def lake_at(pg_port, tmp_path, monkeypatch) -> str:
+    """A fresh DuckLake location (its own catalog database; data files under tmp_path/lake/)."""
+    monkeypatch.setenv("MARSAD_LAKE_DATA_PATH", str(tmp_path / "lake") + "/")
+    return lake_location(pg_port, create_database(pg_port, f"lake_{next(_LAKES)}"))
