@@ -30,12 +30,16 @@ ENV
 up() {
   write_env
   deploy/local/postgres.sh start "$SCALE/postgres" "$PORT"
-  if [ -f "$SCALE/daemon.pid" ] && kill -0 "$(cat "$SCALE/daemon.pid")" 2>/dev/null; then
+  rm -f "$SCALE/daemon.pid.stale"
+  if [ -s "$SCALE/daemon.pid" ] && kill -0 "$(cat "$SCALE/daemon.pid")" 2>/dev/null; then
     echo "daemon already running (pid $(cat "$SCALE/daemon.pid"))"; return
   fi
   # shellcheck disable=SC1091
-  (. "$SCALE/env" && cd "$PWD" && setsid "$BIN/dagster-daemon" run -w workspace.yaml >"$SCALE/daemon.log" 2>&1 &
-   echo $! >"$SCALE/daemon.pid")
+  # A new session whose leader execs the daemon: its pid is the process group of it, its code
+  # server and the runs they launch, which `down` stops together.
+  (. "$SCALE/env" && setsid bash -c 'echo $$ >"$1/daemon.pid"; exec "$2/dagster-daemon" run -w workspace.yaml' \
+     _ "$SCALE" "$BIN" >"$SCALE/daemon.log" 2>&1 &)
+  for _ in $(seq 50); do [ -s "$SCALE/daemon.pid" ] && break; sleep 0.1; done
   echo "dagster daemon pid $(cat "$SCALE/daemon.pid") (log $SCALE/daemon.log); environment: . $SCALE/env"
 }
 
