@@ -87,6 +87,13 @@ class Warehouse(dg.ConfigurableResource):
     def file(self) -> Path:
         return Path(self.path)
 
+    @property
+    def home(self) -> Path:
+        """The folder beside the warehouse (charts go there): the file's, or the lake's data folder's parent."""
+        if lake.is_lake(self.path):
+            return (Settings.from_env().lake_data_path or Path("data/lake")).expanduser().resolve().parent
+        return self.file.parent
+
     @contextmanager
     def read_snapshot(self) -> Iterator[duckdb.DuckDBPyConnection]:
         from pipelines.warehouse import connect_readonly

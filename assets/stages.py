@@ -409,7 +409,7 @@ def build_assets(versions: Mapping[str, str]) -> list[dg.AssetsDefinition]:
     def charts(context: AssetExecutionContext, duckdb_warehouse: Warehouse):
         from pipelines.warehouse import charts as charting
 
-        out_dir = duckdb_warehouse.file.parent / "charts"
+        out_dir = duckdb_warehouse.home / "charts"
         with _transient_only(duckdb.IOException, RuntimeError):
             version = duckdb_warehouse.chart_data_version()
             rendered = charting.render_charts(duckdb_warehouse.file)

@@ -95,6 +95,7 @@ def test_daemon_backfill_two_at_a_time_into_the_lake(pg_port, tmp_path):
     assert not reader.errors, reader.errors[:5]
     assert reader.reads >= 5 and len(reader.seen) >= 3, (reader.reads, reader.seen)  # it saw the lake grow
 
+    assert list((tmp_path / "scale" / "charts").glob("*.png")), "charts go beside the lake's data folder"
     con = lake.connect_reader(env["MARSAD_WAREHOUSE"])
     try:
         for name, rows in expected.items():
