@@ -14,7 +14,7 @@ LOCK := requirements.lock
 LOCK_VENV := .venv-lock
 PIP_TOOLS := pip-tools==7.7.0
 
-.PHONY: install lock demo test test-fast ui bench fuzz-nightly clean
+.PHONY: install lock demo test test-fast ui bench fuzz-nightly clean scale-up scale-down
 
 # The locked set, then the project itself without resolving again; `pip check` fails when pyproject
 # names a package the lock lacks (run `make lock`).
@@ -62,6 +62,13 @@ ui: $(STAMP)  # UI_ARGS="-p 3001" passes options to dagster dev
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run --scaling --incremental --synthetic 1000000
+
+# Scale-out on this machine (deploy/README.md): Postgres + the Dagster daemon, warehouse on DuckLake.
+scale-up: $(STAMP)
+	deploy/local/scale.sh up
+
+scale-down:
+	deploy/local/scale.sh down
 
 fuzz-nightly: $(STAMP)
 	HYPOTHESIS_PROFILE=nightly $(BIN)/python -m pytest tests -k "fuzz or property"

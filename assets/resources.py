@@ -19,6 +19,7 @@ from pipelines.caching import RunCaches
 from pipelines.ingest import IngestResult, IngestSettings, read_landing
 from pipelines.settings import Settings
 from pipelines.versioning import Version
+from pipelines.warehouse import lake
 
 
 
@@ -101,11 +102,18 @@ class Warehouse(dg.ConfigurableResource):
     def file(self) -> Path:
         return Path(self.path)
 
+    @property
+    def home(self) -> Path:
+        """The folder beside the warehouse (charts go there): the file's, or the lake's data folder's parent."""
+        if lake.is_lake(self.path):
+            return (Settings.from_env().lake_data_path or Path("data/lake")).expanduser().resolve().parent
+        return self.file.parent
+
     @contextmanager
     def read_snapshot(self) -> Iterator[duckdb.DuckDBPyConnection]:
         from pipelines.warehouse import connect_readonly
 
-        con = connect_readonly(self.file)
+        con = connect_readonly(self.path)
         try:
             yield con
         finally:
@@ -121,7 +129,7 @@ class Warehouse(dg.ConfigurableResource):
         (partition day, article id, content hash) and its quarantined lines. Read from the published
         snapshot, so whoever loaded it — a Dagster run, `make demo` or `marsad load` — counts."""
         out: dict[str, LoadedFile] = {o: LoadedFile() for o in origins}
-        if not origins or not self.file.exists():
+        if not origins or not (lake.is_lake(self.path) or self.file.exists()):
             return out
         with self.read_snapshot() as con:
             for origin, day, article_id, digest in con.execute(
@@ -153,8 +161,9 @@ class Warehouse(dg.ConfigurableResource):
         then publish the read snapshot once (see `pipelines.warehouse.load_partitions`)."""
         from pipelines.warehouse import load_partitions
 
-        self.file.parent.mkdir(parents=True, exist_ok=True)
-        return load_partitions(self.file, {k: list(v) for k, v in by_day.items()}, list(quarantined))
+        if not lake.is_lake(self.path):
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+        return load_partitions(self.path, {k: list(v) for k, v in by_day.items()}, list(quarantined))
 
 
 class _PartitionedPickles(dg.IOManager):

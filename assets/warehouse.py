@@ -77,7 +77,7 @@ def warehouse_snapshot(context):
 def charts(context: AssetExecutionContext, duckdb_warehouse: Warehouse):
     from pipelines.warehouse import charts as charting
 
-    out_dir = duckdb_warehouse.file.parent / "charts"
+    out_dir = duckdb_warehouse.home / "charts"
     with transient_only(duckdb.IOException, RuntimeError):
         version = duckdb_warehouse.chart_data_version()
         rendered = charting.render_charts(duckdb_warehouse.file)

@@ -2,6 +2,7 @@
 
     python -m bench.run [--limit N] [--corpus PATH] [--scaling] [--incremental] [--dagster]
                         [--naive-sample N] [--synthetic N]
+    python -m bench.run --backfill [--limit N]   # the corpus through the daemon vs `marsad load`
 
 Runs ingest -> clean -> analysis -> dates -> extraction -> warehouse load outside Dagster and
 prints, per stage, wall time, articles/s, sentences/s and peak RSS. In the same run it does the
@@ -225,9 +226,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--incremental", action="store_true", help="also time adding 100 new articles")
     ap.add_argument("--dagster", action="store_true", help="also run through dagster.materialize")
     ap.add_argument("--synthetic", type=int, default=0, help="N synthetic events for view timings")
+    ap.add_argument("--backfill", action="store_true",
+                    help="only the corpus backfill: daemon (Postgres, 2 runs at once, DuckLake) vs `marsad load`")
     args = ap.parse_args(argv)
     if not args.corpus.exists():
         print(f"bench: corpus not found at {args.corpus} (needs ../shared); nothing to measure")
+        return 0
+    if args.backfill:
+        from bench.backfill import run_backfill
+
+        run_backfill(args.corpus, args.limit)
         return 0
 
     print(f"machine: {platform.machine()} {platform.processor() or ''}, {os.cpu_count()} cores, "

@@ -64,6 +64,15 @@ def _path(name: str, raw: str) -> Path:
     return Path(raw).expanduser()
 
 
+def _warehouse(name: str, raw: str) -> Path | str:
+    """A DuckDB file, or `ducklake:<catalog>` (kept as written: it is a connection string)."""
+    if raw.startswith("ducklake:"):
+        if not raw[len("ducklake:"):].strip():
+            raise ValueError(f"{name}={raw!r}: give the lake's catalog after ducklake: (e.g. ducklake:postgres:dbname=lake)")
+        return raw
+    return _path(name, raw)
+
+
 def _var(env: str, default: Any, doc: str, parse: Callable[[str, str], Any] = _path,
          shown: str | None = None) -> Any:
     """A field read from `env`; `shown` is the default as the README table writes it."""
@@ -77,8 +86,13 @@ class Settings:
 
     landing_dir: Path = _var("MARSAD_LANDING_DIR", Path("samples"),
                              "landing folder the Dagster assets (and `make demo`) read new articles from")
-    warehouse: Path = _var("MARSAD_WAREHOUSE", Path("data/warehouse.duckdb"),
-                           "the DuckDB warehouse file (`marsad load`, `marsad sql`, the assets)")
+    warehouse: Path | str = _var("MARSAD_WAREHOUSE", Path("data/warehouse.duckdb"),
+                                 "the DuckDB warehouse file (`marsad load`, `marsad sql`, the assets), or "
+                                 "`ducklake:<catalog>` for a DuckLake (e.g. `ducklake:postgres:dbname=lake host=...`)",
+                                 _warehouse)
+    lake_data_path: Path | None = _var("MARSAD_LAKE_DATA_PATH", None,
+                                       "folder of a DuckLake warehouse's Parquet files (needed when the lake is created)",
+                                       shown="unset")
     stage_dir: Path | None = _var("MARSAD_STAGE_DIR", None,
                                   "where Dagster keeps the outputs passed between stages",
                                   shown="`marsad/` in Dagster's storage folder")
@@ -141,6 +155,8 @@ class Settings:
         """`MARSAD_NLP_CACHE`, else `nlp_cache/` beside `warehouse` (default: this warehouse)."""
         if self.nlp_cache is not None:
             return self.nlp_cache
+        if str(warehouse if warehouse is not None else self.warehouse).startswith("ducklake:"):
+            return (self.lake_data_path or Path("data/lake")).parent / "nlp_cache"
         return Path(warehouse if warehouse is not None else self.warehouse).expanduser().parent / "nlp_cache"
 
 

@@ -18,13 +18,15 @@ DEFAULTS = {
     "article_time_budget_seconds": 60.0, "max_article_bytes": 2 * 1024 * 1024,
     "max_read_bytes": 16 * 1024 * 1024, "min_file_age_seconds": 0.0, "oversize": "quarantine",
     "quarantine_dir": None, "quarantine_mode": "copy", "executor": "multiprocess", "shared_dir": None,
-    "max_processes": None,
+    "max_processes": None, "lake_data_path": None,
 }
 
 # (variable, raw value, field, parsed value)
 PARSED = [
     ("MARSAD_LANDING_DIR", "in/", "landing_dir", Path("in")),
     ("MARSAD_WAREHOUSE", "/x/w.duckdb", "warehouse", Path("/x/w.duckdb")),
+    ("MARSAD_WAREHOUSE", "ducklake:postgres:dbname=lake host=h", "warehouse", "ducklake:postgres:dbname=lake host=h"),
+    ("MARSAD_LAKE_DATA_PATH", "/x/lake/", "lake_data_path", Path("/x/lake")),
     ("MARSAD_STAGE_DIR", "/x/stages", "stage_dir", Path("/x/stages")),
     ("MARSAD_NLP_CACHE", "~/nlp", "nlp_cache", Path.home() / "nlp"),
     ("MARSAD_CACHE_DIR", "/x/cache", "cache_dir", Path("/x/cache")),
@@ -55,7 +57,7 @@ BAD = [
     ("MARSAD_MAX_ARTICLE_BYTES", "2MB"), ("MARSAD_MAX_READ_BYTES", "0"),
     ("MARSAD_MIN_FILE_AGE_SECONDS", "-5"), ("MARSAD_MIN_FILE_AGE_SECONDS", "soon"),
     ("MARSAD_OVERSIZE", "truncate"), ("MARSAD_QUARANTINE_MODE", "delete"),
-    ("MARSAD_EXECUTOR", "celery"), ("MARSAD_MAX_PROCESSES", "1.5"),
+    ("MARSAD_EXECUTOR", "celery"), ("MARSAD_WAREHOUSE", "ducklake:"), ("MARSAD_MAX_PROCESSES", "1.5"),
 ]
 
 

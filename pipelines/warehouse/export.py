@@ -12,7 +12,8 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.warehouse.readonly import resolve_read_path
+from pipelines.warehouse import lake
+from pipelines.warehouse.readonly import NothingToQuery, resolve_read_path
 
 FORMATS = ("parquet", "csv")
 
@@ -33,19 +34,32 @@ def _literal(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
 
+def _open_read(db_path: str | os.PathLike) -> duckdb.DuckDBPyConnection:
+    """Our own process, trusted paths: the snapshot (or the lake's last commit) attached read-only,
+    external access on for COPY TO."""
+    if lake.is_lake(db_path):
+        con = lake.connect_reader(str(db_path))
+        if not lake.has_warehouse(con):
+            con.close()
+            raise NothingToQuery(f"nothing to query yet: no load has been committed to {db_path}")
+        return con
+    snapshot = resolve_read_path(db_path)
+    con = duckdb.connect(":memory:")
+    con.execute(f"ATTACH {_literal(snapshot)} AS warehouse (READ_ONLY)")
+    con.execute("USE warehouse")
+    return con
+
+
 def export_warehouse(db_path: str | os.PathLike, out_dir: str | os.PathLike, fmt: str = "parquet") -> dict[str, int]:
     """Write every table under `out_dir` (replacing earlier exports of those tables); rows per table."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
-    snapshot = resolve_read_path(db_path)  # before anything is written: nothing to export, no folder
+    con = _open_read(db_path)  # before anything is written: nothing to export, no folder
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     options = "FORMAT parquet, COMPRESSION zstd" if fmt == "parquet" else "FORMAT csv, HEADER true"
     counts: dict[str, int] = {}
-    # Our own process, trusted paths: the snapshot attached read-only, external access on for COPY TO.
-    with duckdb.connect(":memory:") as con:
-        con.execute(f"ATTACH {_literal(snapshot)} AS warehouse (READ_ONLY)")
-        con.execute("USE warehouse")
+    with con:
         for table, query in {**PARTITIONED, **SINGLE}.items():
             target = out / table
             if target.exists():

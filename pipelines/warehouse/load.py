@@ -29,10 +29,10 @@ import polars as pl
 from pipelines.days import partition_day
 from pipelines.isolation import split_quarantined
 from pipelines.records import Article, Quarantined
-from pipelines.warehouse import checks
+from pipelines.warehouse import checks, lake
 from pipelines.warehouse.dedup import UNDATED_DAYS, _prepare, deduplicate
 from pipelines.warehouse.frames import ROLES, Frames, build_frames, to_frame
-from pipelines.warehouse.schema import apply_migrations
+from pipelines.warehouse.schema import apply_migrations, rollback
 
 SNAPSHOT_SUFFIX = ".snapshot.duckdb"
 
@@ -91,7 +91,7 @@ class LoadStats:
 def snapshot_path(db_path: str | os.PathLike) -> Path:
     """Where readers find the published copy of the warehouse (`x.duckdb` -> `x.snapshot.duckdb`)."""
     p = Path(db_path)
-    if p.name.endswith(SNAPSHOT_SUFFIX):
+    if lake.is_lake(db_path) or p.name.endswith(SNAPSHOT_SUFFIX):  # a lake's readers read its last commit
         return p
     return p.with_name((p.name[:-len(".duckdb")] if p.name.endswith(".duckdb") else p.name) + SNAPSHOT_SUFFIX)
 
@@ -105,7 +105,11 @@ def writer_lock(db_path: str | os.PathLike, timeout: float = 900.0) -> Iterator[
     """Exclusive lock over load + publish, so no process copies the file while another writes it.
 
     DuckDB's own lock covers an open connection only; the snapshot copy happens after close.
+    A DuckLake takes concurrent writers (`pipelines.warehouse.lake`): no lock.
     """
+    if lake.is_lake(db_path):
+        yield
+        return
     lock_path = Path(str(db_path) + ".lock")
     lock_path.parent.mkdir(parents=True, exist_ok=True)
     with open(lock_path, "a") as fh:
@@ -136,6 +140,8 @@ def _publish(db_path: str | os.PathLike) -> Path:
     Readers only ever open the snapshot, so the writer never waits for them: a reader holding the old
     snapshot keeps reading it (the rename unlinks its name, not its open file).
     """
+    if lake.is_lake(db_path):
+        return snapshot_path(db_path)
     src = Path(db_path)
     wal = Path(str(src) + ".wal")
     if wal.exists():  # a previous writer died after commit: fold the WAL in before copying
@@ -162,6 +168,8 @@ def _publish(db_path: str | os.PathLike) -> Path:
 
 def connect_writer(db_path: str | os.PathLike) -> duckdb.DuckDBPyConnection:
     """The single writing connection, with the schema migrated."""
+    if lake.is_lake(db_path):
+        return lake.connect_writer(str(db_path))
     Path(db_path).parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(db_path))
     try:
@@ -224,7 +232,8 @@ def load_partitions(
     event_results = _event_checks(days) if check else {}
     checks.gate(event_results)
     with writer_lock(db_path):
-        stats = _load_locked(db_path, days, quarantined)
+        quarantined = list(quarantined)  # a lake load that lost a commit race runs again
+        stats = lake.retry_conflicts(lambda: _load_locked(db_path, days, quarantined))
         stats.partition_keys = keys
         stats.partition_key = keys[0] if len(keys) == 1 else None
         if publish:
@@ -275,12 +284,15 @@ def _load_locked(db_path, days: list[tuple[date | None, list]], quarantined: Ite
         frames = frames.without(_null_violations(con, frames), "load")
         con.execute("BEGIN TRANSACTION")
         try:
+            if lake.is_lake(db_path):
+                lake.claim_commit(con)
             stats = _load(con, frames, sorted({d for d, _ in days if d is not None}))
             con.execute("COMMIT")
         except BaseException:
-            con.execute("ROLLBACK")
+            rollback(con)
             raise
-        con.execute("CHECKPOINT")
+        if not lake.is_lake(db_path):
+            con.execute("CHECKPOINT")
         # judged on what this load committed, before any other writer can change it
         stats.warehouse_checks = checks.warehouse_checks(con)
         checks.log_failures({"warehouse": stats.warehouse_checks})

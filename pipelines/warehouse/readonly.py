@@ -27,6 +27,7 @@ from typing import Any, Iterator, Mapping
 import duckdb
 
 from pipelines.settings import Settings
+from pipelines.warehouse import lake
 from pipelines.warehouse.load import snapshot_path
 
 # Applied after the snapshot is attached, in this order (lock_configuration last).
@@ -37,7 +38,8 @@ LOCKDOWN = (
 )
 _ALLOWED = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
 _FILE_FUNCTIONS = re.compile(
-    r"\b(read_\w+|\w+_scan|glob|sniff_csv|parquet_\w+|iceberg_\w+|delta_\w+|query_table|query)\s*\(",
+    r"\b(read_\w+|\w+_scan|glob|sniff_csv|parquet_\w+|iceberg_\w+|delta_\w+|query_table|query"
+    r"|postgres_\w+|mysql_\w+|sqlite_\w+)\s*\(",  # a lake's catalog server: no raw SQL on it
     re.IGNORECASE)
 # Whitespace and comments between tokens.
 _GAP = re.compile(r"(?:\s+|--[^\n]*(?:\n|$)|/\*.*?\*/)*", re.DOTALL)
@@ -98,6 +100,8 @@ def connect_readonly(db_path: str | os.PathLike, limits: SqlLimits | None = None
     `duckdb.connect(path)`: DuckDB caches one instance per path per process, so a second
     `connect(path)` would reuse a still-open instance and keep seeing an old, replaced snapshot.
     """
+    if lake.is_lake(db_path):
+        return _connect_lake(str(db_path), limits)
     path = resolve_read_path(db_path)
     con = duckdb.connect(":memory:", config={"autoinstall_known_extensions": False,
                                              "autoload_known_extensions": False})
@@ -109,6 +113,24 @@ def connect_readonly(db_path: str | os.PathLike, limits: SqlLimits | None = None
     except duckdb.Error as exc:
         con.close()
         raise RuntimeError(f"cannot open {path} read-only: {exc}") from exc
+    return con
+
+
+def _connect_lake(location: str, limits: SqlLimits | None) -> duckdb.DuckDBPyConnection:
+    """The lake's last committed snapshot, locked down like a snapshot file: its extensions are loaded
+    and the catalog attached before external access is turned off; files only under its data folder."""
+    try:
+        con = lake.connect_reader(location)
+    except duckdb.Error as exc:
+        raise NothingToQuery(f"nothing to query yet: cannot open the lake {location} ({exc})") from exc
+    try:
+        if not lake.has_warehouse(con):
+            raise NothingToQuery(f"nothing to query yet: no load has been committed to {location}")
+        for setting in (limits or SqlLimits.from_env()).settings() + lake.lockdown(con) + LOCKDOWN:
+            con.execute(setting)
+    except BaseException:
+        con.close()
+        raise
     return con
 
 

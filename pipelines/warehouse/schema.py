@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Callable
 
 import duckdb
 
@@ -23,6 +24,15 @@ def sql_dir() -> Path:
     return path
 
 
+def rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """ROLLBACK after a failure. A COMMIT that failed (a DuckLake commit that lost a race) has already
+    ended the transaction: then there is nothing to roll back, and the caller re-raises the cause."""
+    try:
+        con.execute("ROLLBACK")
+    except duckdb.TransactionException:
+        pass
+
+
 def migrations(root: Path | None = None) -> list[tuple[int, str, Path]]:
     root = root or sql_dir()
     out = []
@@ -36,13 +46,17 @@ def migrations(root: Path | None = None) -> list[tuple[int, str, Path]]:
     return out
 
 
-def apply_migrations(con: duckdb.DuckDBPyConnection, root: Path | None = None) -> list[str]:
-    """Bring the schema up to date and (re)create the views; returns the migrations applied."""
+def apply_migrations(con: duckdb.DuckDBPyConnection, root: Path | None = None,
+                     translate: Callable[[str], str] | None = None) -> list[str]:
+    """Bring the schema up to date and (re)create the views; returns the migrations applied.
+
+    `translate` rewrites each migration for another engine (the DuckLake backend's `lake_ddl`)."""
     root = root or sql_dir()
-    con.execute(
+    translate = translate or (lambda ddl: ddl)
+    con.execute(translate(
         "CREATE TABLE IF NOT EXISTS schema_version ("
         " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
-    )
+    ))
     done = {v for (v,) in con.execute("SELECT version FROM schema_version").fetchall()}
     applied = []
     for version, name, path in migrations(root):
@@ -50,13 +64,13 @@ def apply_migrations(con: duckdb.DuckDBPyConnection, root: Path | None = None) -
             continue
         con.execute("BEGIN TRANSACTION")
         try:
-            con.execute(path.read_text(encoding="utf-8"))
+            con.execute(translate(path.read_text(encoding="utf-8")))
             con.execute(
                 "INSERT INTO schema_version VALUES (?, ?, current_timestamp::TIMESTAMP)", [version, name]
             )
             con.execute("COMMIT")
         except BaseException:
-            con.execute("ROLLBACK")
+            rollback(con)
             raise
         applied.append(name)
     refresh_type_quality(con)
@@ -91,7 +105,7 @@ def refresh_type_quality(con: duckdb.DuckDBPyConnection, path: Path = QUALITY) -
             con.executemany(f"INSERT INTO type_quality VALUES ({', '.join('?' * len(_QUALITY_COLUMNS))})", rows)
         con.execute("COMMIT")
     except BaseException:
-        con.execute("ROLLBACK")
+        rollback(con)
         raise
 
 

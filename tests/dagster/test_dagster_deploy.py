@@ -38,10 +38,11 @@ def _validate_class_section(section: dict) -> None:
 
 
 def test_docker_instance_config(monkeypatch):
-    for var in ("DAGSTER_POSTGRES_USER", "DAGSTER_POSTGRES_PASSWORD", "DAGSTER_POSTGRES_DB"):
+    for var in ("MARSAD_PG_HOST", "MARSAD_PG_USER", "MARSAD_PG_PASSWORD", "MARSAD_PG_DAGSTER_DB"):
         monkeypatch.setenv(var, "dagster")
+    monkeypatch.setenv("MARSAD_PG_PORT", "5432")
     config, _ = dagster_instance_config(str(DEPLOY / "docker"), "dagster.yaml")
-    assert config["concurrency"]["pools"]["default_limit"] == 1
+    assert config["concurrency"]["pools"]["default_limit"] == 2
     for key in ("run_coordinator", "compute_logs", "local_artifact_storage"):
         _validate_class_section(config[key])
     if not (_installed("dagster_docker") and _installed("dagster_postgres")):
@@ -51,6 +52,22 @@ def test_docker_instance_config(monkeypatch):
 
     result = process_config(DagsterPostgresStorage.config_type(), config["storage"]["postgres"])
     assert result.success, [e.message for e in result.errors]
+
+
+def test_docker_and_k8s_use_the_tested_scale_configuration():
+    """deploy/local/dagster.yaml is what tests/scale runs; Docker and Kubernetes take the same."""
+    tested = yaml.safe_load((DEPLOY / "local" / "dagster.yaml").read_text())
+    docker = yaml.safe_load((DEPLOY / "docker" / "dagster.yaml").read_text())
+    for key in ("storage", "run_coordinator", "concurrency"):
+        assert docker[key] == tested[key], key
+    compose = yaml.safe_load((DEPLOY / "docker" / "docker-compose.yaml").read_text())
+    env = compose["x-marsad-env"]
+    assert env["MARSAD_WAREHOUSE"].startswith("ducklake:postgres:") and env["MARSAD_LAKE_DATA_PATH"]
+    values = yaml.safe_load((DEPLOY / "k8s" / "values.yaml").read_text())
+    k8s_env = {e["name"]: e["value"] for e in values["dagster-user-deployments"]["deployments"][0]["env"]}
+    assert k8s_env["MARSAD_WAREHOUSE"].startswith("ducklake:postgres:") and k8s_env["MARSAD_LAKE_DATA_PATH"]
+    queued = values["dagsterDaemon"]["runCoordinator"]["config"]["queuedRunCoordinator"]
+    assert queued["maxConcurrentRuns"] == tested["concurrency"]["runs"]["max_concurrent_runs"]
 
 
 def test_docker_compose_runs_our_code_location():

@@ -138,7 +138,8 @@ def test_our_guard_checks_what_explain_would_run(sql):
     """On an open, writable connection: only our statement check stands between the SQL and the data."""
     con = duckdb.connect(":memory:")
     con.execute("CREATE TABLE t (a INTEGER)")
-    with pytest.raises(ReadOnlyViolation, match="refused: .*"):
+    # DuckDB 1.5 does not parse `EXPLAIN ANALYZE (FORMAT json) ...` at all (2.x does): refused either way.
+    with pytest.raises(ReadOnlyViolation, match="refused: .*|cannot parse SQL"):
         check_statements(con, sql)
     assert con.execute("FROM t").fetchall() == []
     assert not Path("/tmp/marsad-explain-copy.csv").exists()
