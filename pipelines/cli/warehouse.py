@@ -148,22 +148,26 @@ def cmd_load(args: argparse.Namespace) -> int:
         articles = articles[: args.limit]
     batches = list(chunks(articles, args.batch_size)) or [[]]
     analyzer = get_analyzer(settings=args.settings)
-    refused = 0
+    refused = loaded = 0
     with RunCaches.current():  # the memos serve the whole load, not one batch
         for i, batch in enumerate(batches):
             results = process_articles(batch, analyzer, seconds=args.settings.article_time_budget_seconds)
             try:
-                stats = load_results(args.warehouse, results, quarantined if i == 0 else (),
+                stats = load_results(args.warehouse, results, () if loaded else quarantined,
                                      partition_key=args.partition_key, publish=False)
-            except ChecksFailed as exc:  # the batch is refused whole; the others still load
+            except ChecksFailed as exc:  # every day of the batch refused; the other batches still load
                 refused += 1
                 warn(f"batch {i + 1}/{len(batches)}: {exc}")
                 continue
+            loaded += 1
+            for day, result in stats.refused:  # that day's articles were not loaded; the rest were
+                refused += 1
+                warn(f"batch {i + 1}/{len(batches)}: {day} not loaded, a blocking check failed: {result}")
             print(f"batch {i + 1}/{len(batches)}: {stats.articles} articles, {stats.mentions} mentions, "
                   f"{stats.quarantined} quarantined -> {stats.total_events} events "
                   f"({stats.total_mentions} mentions, {stats.total_articles} articles) in {stats.seconds}s",
                   file=sys.stderr)
-    if refused < len(batches):
+    if loaded:
         print(f"published {publish_snapshot(args.warehouse)}", file=sys.stderr)
     return 1 if refused else 0
 

@@ -353,9 +353,8 @@ def log_failures(by_day: Mapping[str, Sequence[CheckResult]]) -> None:
                 log.log(logging.ERROR if r.blocks else logging.WARNING, "check %s: %s", day, r)
 
 
-def gate(by_day: Mapping[str, Sequence[CheckResult]]) -> None:
-    """Log every check that did not pass; raise `ChecksFailed` when one blocks."""
-    log_failures(by_day)
-    failed = [(day, r) for day, results in by_day.items() for r in results if r.blocks]
-    if failed:
-        raise ChecksFailed(failed)
+def blocking(by_day: Mapping[str, Sequence[CheckResult]]) -> list[tuple[str, CheckResult]]:
+    """(day, result) of every check that blocks its day."""
+    return [(day, r) for day, results in by_day.items() for r in results if r.blocks]
+
+

@@ -85,6 +85,7 @@ class LoadStats:
     # the data checks the load ran (`pipelines.warehouse.checks`): the event checks by partition day,
     # and the warehouse checks on what it committed
     event_checks: dict[str, list[checks.CheckResult]] = field(default_factory=dict)
+    refused: list[tuple[str, checks.CheckResult]] = field(default_factory=list)  # days a check refused
     warehouse_checks: list[checks.CheckResult] = field(default_factory=list)
 
 
@@ -221,16 +222,23 @@ def load_partitions(
     landed).
 
     The data checks (`pipelines.warehouse.checks`) run here, for every caller (`marsad load`, the
-    Dagster `warehouse` asset): the event checks of each day first (a blocking failure raises
-    `ChecksFailed` and nothing is written), then the warehouse checks on what was committed, under
-    the writer lock. Failures are logged; the results are in `LoadStats`. `check=False` loads
-    without the event checks' gate (tests of the load itself on data the checks would stop).
+    Dagster `warehouse` asset): the event checks of each day first, then the warehouse checks on what
+    was committed, under the writer lock. A day a check blocks is left out (its stored rows stay as
+    they were; the days and checks are in `LoadStats.refused`) and the other days load, as daily
+    Dagster runs would give; when every given day is blocked, `ChecksFailed` is raised and nothing is
+    written. Failures are logged; the results are in `LoadStats`. `check=False` loads without the
+    event checks' gate (tests of the load itself on data the checks would stop).
     """
     t0 = time.perf_counter()
-    keys = [k for k in by_partition if k is not None]
     days = [(date.fromisoformat(k) if k else None, list(rs)) for k, rs in by_partition.items()]
     event_results = _event_checks(days) if check else {}
-    checks.gate(event_results)
+    checks.log_failures(event_results)
+    refused = checks.blocking(event_results)
+    if refused:
+        days = _without_days(days, {day for day, _ in refused})
+        if not days:
+            raise checks.ChecksFailed(refused)
+    keys = [d.isoformat() for d, _ in days if d is not None]
     with writer_lock(db_path):
         quarantined = list(quarantined)  # a lake load that lost a commit race runs again
         stats = lake.retry_conflicts(lambda: _load_locked(db_path, days, quarantined))
@@ -239,8 +247,24 @@ def load_partitions(
         if publish:
             stats.snapshot = str(_publish(db_path))
     stats.event_checks = event_results
+    stats.refused = refused
     stats.seconds = round(time.perf_counter() - t0, 3)
     return stats
+
+
+def _without_days(days: list[tuple[date | None, list]], refused: set[str]) -> list[tuple[date | None, list]]:
+    """The given days but the refused ones: a refused partition key is left out whole (its stored
+    rows stay as they were); articles given without a key are left out when their own day is refused."""
+    out = []
+    for day, outcomes in days:
+        if day is None:
+            kept = [r for r in outcomes if not hasattr(r, "clean")
+                    or partition_day(r.clean.article).isoformat() not in refused]
+            if kept:
+                out.append((None, kept))
+        elif day.isoformat() not in refused:
+            out.append((day, outcomes))
+    return out
 
 
 def _event_checks(days: list[tuple[date | None, list]]) -> dict[str, list[checks.CheckResult]]:

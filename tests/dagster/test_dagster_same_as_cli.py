@@ -18,7 +18,7 @@ import duckdb
 import pytest
 
 from assets.demo import materialize_all
-from landing_fixture import INGEST_DAY, INGEST_MTIME, RECORDS, write_landing
+from tests.dagster.landing_fixture import INGEST_DAY, INGEST_MTIME, RECORDS, write_landing
 from pipelines.cli import main
 
 # Every column is compared except the quarantine's `at`: the time the row was first written, which
@@ -107,6 +107,31 @@ def test_marsad_load_refuses_a_batch_a_blocking_check_fails(tmp_path, monkeypatc
     err = capsys.readouterr().err
     assert "events.evidence_offsets" in err and "nothing of this batch loaded" in err
     assert not db.exists()
+
+
+def test_marsad_load_leaves_out_the_day_a_blocking_check_fails_and_loads_the_others(tmp_path, monkeypatch, capsys):
+    """As daily Dagster runs give: the day of the broken extraction stays out, the other days load."""
+    import pipelines.process as process
+    from pipelines.records import Event, Span
+
+    real = process.extract_events
+
+    def broken_on_one_day(clean, sentences, dates, **kw):
+        if clean.article_id != "fx-strike":
+            return real(clean, sentences, dates, **kw)
+        n = len(clean.article.text)
+        return [Event(clean.article_id, 0, "ASSAULT", Span("x", n + 5, n + 6))]
+
+    monkeypatch.setattr(process, "extract_events", broken_on_one_day)
+    db = tmp_path / "cli.duckdb"
+    assert main(["load", str(write_landing(tmp_path / "landing")), "--warehouse", str(db)]) == 1
+    err = capsys.readouterr().err
+    assert "2024-03-10 not loaded" in err and "events.evidence_offsets" in err
+    with duckdb.connect(str(db), read_only=True) as con:
+        days = {str(d) for (d,) in con.execute("SELECT DISTINCT partition_day FROM articles").fetchall()}
+        quarantined = {o for (o,) in con.execute("SELECT origin FROM quarantine").fetchall()}
+    assert "2024-03-10" not in days and {"2024-03-11", INGEST_DAY} <= days
+    assert any("broken.jsonl" in o for o in quarantined)  # the reader's quarantine rows still land
 
 
 def test_marsad_load_logs_a_check_that_warns(tmp_path, monkeypatch, caplog):
