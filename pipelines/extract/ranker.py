@@ -285,7 +285,8 @@ def _place_noun(w: Word, text: str) -> bool:
 
 def _place_name(w: Word) -> bool:
     """A word that can name a place: not a function word, a time word or a direction."""
-    return w.norm.isalpha() and len(w.norm) > 2 and w.norm not in NP_STOP and w.norm not in _NOT_NAMES
+    return w.norm.isalpha() and (len(w.norm) > 2 or w.norm in _NAME_HEADS) and w.norm not in NP_STOP \
+        and w.norm not in _NOT_NAMES
 
 
 def parse_weights(text: str) -> Ranker:
