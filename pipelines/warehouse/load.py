@@ -258,7 +258,7 @@ def _without_days(days: list[tuple[date | None, list]], refused: set[str]) -> li
     out = []
     for day, outcomes in days:
         if day is None:
-            kept = [r for r in outcomes if not hasattr(r, "clean")
+            kept = [r for r in outcomes if isinstance(r, Quarantined)  # a failed stage still goes to quarantine
                     or partition_day(r.clean.article).isoformat() not in refused]
             if kept:
                 out.append((None, kept))
