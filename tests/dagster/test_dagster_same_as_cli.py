@@ -92,16 +92,26 @@ def test_the_folder_holds_what_the_comparison_needs(both):
     assert len(cli["events"]) >= 3
 
 
-def test_marsad_load_refuses_a_batch_a_blocking_check_fails(tmp_path, monkeypatch, capsys):
-    """The same checks as the assets' (`test_dagster_checks.py`), run by the load itself."""
+def _break_extraction(monkeypatch, only: str | None = None) -> None:
+    """Extraction gives an event outside its article's text (which `events.evidence_offsets` blocks),
+    for every article or for the one named `only`; the others are extracted as usual."""
     import pipelines.process as process
     from pipelines.records import Event, Span
 
-    def broken_extract(clean, sentences, dates, **_):
+    real = process.extract_events
+
+    def broken(clean, sentences, dates, **kw):
+        if only is not None and clean.article_id != only:
+            return real(clean, sentences, dates, **kw)
         n = len(clean.article.text)
         return [Event(clean.article_id, 0, "ASSAULT", Span("x", n + 5, n + 6))]
 
-    monkeypatch.setattr(process, "extract_events", broken_extract)
+    monkeypatch.setattr(process, "extract_events", broken)
+
+
+def test_marsad_load_refuses_a_batch_a_blocking_check_fails(tmp_path, monkeypatch, capsys):
+    """The same checks as the assets' (`test_dagster_checks.py`), run by the load itself."""
+    _break_extraction(monkeypatch)
     db = tmp_path / "cli.duckdb"
     assert main(["load", str(write_landing(tmp_path / "landing")), "--warehouse", str(db)]) == 1
     err = capsys.readouterr().err
@@ -111,18 +121,7 @@ def test_marsad_load_refuses_a_batch_a_blocking_check_fails(tmp_path, monkeypatc
 
 def test_marsad_load_leaves_out_the_day_a_blocking_check_fails_and_loads_the_others(tmp_path, monkeypatch, capsys):
     """As daily Dagster runs give: the day of the broken extraction stays out, the other days load."""
-    import pipelines.process as process
-    from pipelines.records import Event, Span
-
-    real = process.extract_events
-
-    def broken_on_one_day(clean, sentences, dates, **kw):
-        if clean.article_id != "fx-strike":
-            return real(clean, sentences, dates, **kw)
-        n = len(clean.article.text)
-        return [Event(clean.article_id, 0, "ASSAULT", Span("x", n + 5, n + 6))]
-
-    monkeypatch.setattr(process, "extract_events", broken_on_one_day)
+    _break_extraction(monkeypatch, only="fx-strike")
     db = tmp_path / "cli.duckdb"
     assert main(["load", str(write_landing(tmp_path / "landing")), "--warehouse", str(db)]) == 1
     err = capsys.readouterr().err
